@@ -1,0 +1,121 @@
+// Package checks holds lambdagate's rules: one file per rule, each with its
+// id, title and documentation, and the registry that lists them. A check
+// reads a lambda.Function and reports findings with positions; it does not
+// know whether the function came from a template or from AWS.
+package checks
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/lambdagate/lambdagate/iam"
+	"github.com/lambdagate/lambdagate/lambda"
+	"github.com/lambdagate/lambdagate/source"
+)
+
+// Severity of a finding. The order matters: a threshold fails on its level
+// and every level above it.
+type Severity int
+
+const (
+	Notice Severity = iota + 1
+	Warning
+	Error
+)
+
+func (s Severity) String() string {
+	switch s {
+	case Notice:
+		return "notice"
+	case Warning:
+		return "warning"
+	case Error:
+		return "error"
+	}
+	return "none"
+}
+
+// ParseSeverity reads "error", "warning" or "notice".
+func ParseSeverity(s string) (Severity, error) {
+	switch strings.ToLower(s) {
+	case "error":
+		return Error, nil
+	case "warning":
+		return Warning, nil
+	case "notice":
+		return Notice, nil
+	}
+	return 0, fmt.Errorf("unknown severity %q; use error, warning or notice", s)
+}
+
+// Finding is one problem on one function.
+type Finding struct {
+	Rule     string
+	Severity Severity
+	Pos      source.Pos // the offending value, or the function when something is missing
+	Resource string     // the function's logical id
+	Message  string
+	// Deployed findings name the live function.
+	FunctionName string
+	FunctionARN  string
+}
+
+// Check is one rule.
+type Check struct {
+	ID    string
+	Title string
+	// Doc is Markdown: what the rule requires, why, a failing and a passing
+	// example, and how to fix it.
+	Doc string
+	Run func(p *Pass, fn *lambda.Function)
+}
+
+// Pass runs checks over the functions of one template (or one deployment)
+// and collects their findings. It analyses each role once, however many
+// functions share it.
+type Pass struct {
+	findings []Finding
+	check    *Check
+	fn       *lambda.Function
+	roles    map[*lambda.Role][]iam.Problem
+}
+
+// NewPass starts a pass.
+func NewPass() *Pass { return &Pass{roles: map[*lambda.Role][]iam.Problem{}} }
+
+// Run applies the checks to the functions.
+func (p *Pass) Run(cs []*Check, fns []*lambda.Function) {
+	for _, fn := range fns {
+		for _, c := range cs {
+			p.check, p.fn = c, fn
+			c.Run(p, fn)
+		}
+	}
+	p.check, p.fn = nil, nil
+}
+
+// Findings returns what the pass found, in the order found.
+func (p *Pass) Findings() []Finding { return p.findings }
+
+// Report records a finding of the running check on the running function.
+// pos falls back to the function when it is unknown.
+func (p *Pass) Report(sev Severity, pos source.Pos, msg string) {
+	if !pos.Known() {
+		pos = p.fn.Pos
+	}
+	p.findings = append(p.findings, Finding{
+		Rule: p.check.ID, Severity: sev, Pos: pos, Resource: p.fn.Resource, Message: msg,
+		FunctionName: p.fn.Name, FunctionARN: p.fn.ARN,
+	})
+}
+
+// where adds the branch and Globals context to a message about a setting.
+func where(s lambda.Setting, msg string) string {
+	if s.Globals != "" {
+		msg += " (set in " + s.Globals + ")"
+	}
+	if s.When != "" {
+		msg = s.When + ": " + msg
+	}
+	return msg
+}

@@ -1,0 +1,134 @@
+package checks
+
+import (
+	"fmt"
+
+	"github.com/lambdagate/lambdagate/iam"
+	"github.com/lambdagate/lambdagate/lambda"
+)
+
+// LeastPrivilegeRole follows a function to its real permissions.
+var LeastPrivilegeRole = &Check{
+	ID:    "least-privilege-role",
+	Title: "Lambda execution roles grant least privilege",
+	Doc: `The function's execution role is followed to everything that grants it permissions: for an
+` + "`AWS::IAM::Role`" + ` of the template (named by ` + "`!GetAtt Role.Arn`" + `, ` + "`!Ref`" + `, or a ` + "`!Sub`" + `/` + "`!Join`" + ` that builds
+its ARN) its inline ` + "`Policies`" + `, its ` + "`ManagedPolicyArns`" + `, every ` + "`AWS::IAM::Policy`" + `,
+` + "`AWS::IAM::ManagedPolicy`" + ` and ` + "`AWS::IAM::RolePolicy`" + ` that attaches to it, and its trust policy; for a SAM
+function without ` + "`Role`" + `, its ` + "`Policies`" + ` (managed policy names or ARNs, SAM policy templates with their
+parameters, inline documents). A SAM function with neither is given the basic execution role: fine.
+
+Errors, for an ` + "`Allow`" + ` statement:
+- ` + "`Action: \"*\"`" + ` or ` + "`service:*`" + `;
+- ` + "`NotAction`" + ` or ` + "`NotResource`" + `;
+- ` + "`Resource: \"*\"`" + ` on an action that supports resource-level permissions (actions that only accept ` + "`*`" + `,
+  such as ` + "`xray:PutTraceSegments`" + ` or ` + "`ec2:DescribeNetworkInterfaces`" + `, are fine);
+- privilege-escalation actions (` + "`iam:PassRole`" + `, ` + "`iam:Put*Policy`" + `, ` + "`iam:Attach*Policy`" + `, ` + "`sts:AssumeRole`" + `...) on ` + "`*`" + `;
+- broad AWS managed policies (` + "`AdministratorAccess`" + `, ` + "`PowerUserAccess`" + `, ` + "`IAMFullAccess`" + `, the ` + "`*FullAccess`" + ` family);
+- a SAM policy template whose resource parameter is ` + "`*`" + `;
+- a trust policy that lets anyone but the Lambda service assume the role.
+
+The managed policies AWS provides for Lambda execution (` + "`AWSLambdaBasicExecutionRole`" + `,
+` + "`AWSLambdaVPCAccessExecutionRole`" + `, ` + "`AWSXRayDaemonWriteAccess`" + `, the event-source execution roles) are accepted.
+A role that is not in the template (a literal ARN, a parameter, an import) is a warning: it cannot be
+verified here; ` + "`lambdagate verify`" + ` checks the deployed role. A role shared by several functions is
+analysed once and reported on each.
+
+**Fails**
+
+` + "```yaml" + `
+Fn:
+  Type: AWS::Serverless::Function
+  Properties:
+    Policies:
+      - Statement:
+          - Effect: Allow
+            Action: dynamodb:*
+            Resource: "*"
+` + "```" + `
+
+**Passes**
+
+` + "```yaml" + `
+Fn:
+  Type: AWS::Serverless::Function
+  Properties:
+    Policies:
+      - DynamoDBReadPolicy:
+          TableName: !Ref Table
+` + "```" + `
+
+**Fix.** Grant the actions the function calls on the resources it touches, by ARN; prefer SAM policy
+templates, which are scoped by construction.`,
+	Run: func(p *Pass, fn *lambda.Function) {
+		for _, use := range fn.Roles {
+			r := use.Role
+			switch {
+			case r == nil:
+				p.Report(Error, use.Pos, whenMsg(use.When, "the function has no Role; CloudFormation requires one for AWS::Lambda::Function. Define an AWS::IAM::Role and set Role: !GetAtt FnRole.Arn"))
+				continue
+			case r.Kind == lambda.RoleSAMDefault:
+				continue
+			case r.Kind == lambda.RoleUnresolved:
+				p.Report(Warning, use.Pos, whenMsg(use.When, fmt.Sprintf("the role %s is not defined in this template, so its permissions cannot be verified here; run `lambdagate verify` after deployment, or allow it in the configuration once vetted", use.Expr)))
+				continue
+			}
+			for _, prob := range p.roleProblems(r) {
+				msg := prob.Message
+				if use.Expr != "" && r.Kind == lambda.RoleTemplate {
+					msg = "role " + r.ID + ": " + msg
+				}
+				p.Report(severityOf(prob.Severity), prob.Pos, whenMsg(use.When, msg))
+			}
+		}
+	},
+}
+
+func whenMsg(when, msg string) string {
+	if when == "" {
+		return msg
+	}
+	return when + ": " + msg
+}
+
+func severityOf(s iam.Severity) Severity {
+	if s == iam.Error {
+		return Error
+	}
+	return Warning
+}
+
+// roleProblems analyses a role once per pass.
+func (p *Pass) roleProblems(r *lambda.Role) []iam.Problem {
+	if probs, ok := p.roles[r]; ok {
+		return probs
+	}
+	probs := append([]iam.Problem(nil), r.Problems...)
+	for _, pol := range r.Policies {
+		probs = append(probs, iam.Permissions(pol)...)
+	}
+	for _, m := range r.Managed {
+		v := iam.ManagedPolicy(m.ARN)
+		switch v.Kind {
+		case iam.Broad:
+			probs = append(probs, iam.Problem{Pos: m.Pos, Severity: iam.Error, Message: v.Reason})
+		case iam.Unknown:
+			if r.Kind != lambda.RoleDeployed {
+				probs = append(probs, iam.Problem{Pos: m.Pos, Severity: iam.Warning, Message: fmt.Sprintf(
+					"managed policy %s is not defined in this template, so what it grants cannot be verified here; define it as an AWS::IAM::ManagedPolicy or run `lambdagate verify` after deployment", m.ARN)})
+			}
+		}
+	}
+	for _, t := range r.SAMTemplates {
+		_, tp, err := iam.ExpandSAMTemplate(t.Name, t.Params, t.Pos)
+		if err != nil {
+			probs = append(probs, iam.Problem{Pos: t.Pos, Severity: iam.Error, Message: err.Error()})
+		}
+		probs = append(probs, tp...)
+	}
+	if r.Trust != nil {
+		probs = append(probs, iam.Trust(*r.Trust)...)
+	}
+	p.roles[r] = probs
+	return probs
+}

@@ -1,0 +1,16 @@
+package checks
+
+// All returns every rule, in the order they are documented.
+func All() []*Check {
+	return []*Check{SecurityGroups, KmsKey, ActiveTracing, LeastPrivilegeRole, MisspelledProperty}
+}
+
+// ByID returns the rule with the given id, or nil.
+func ByID(id string) *Check {
+	for _, c := range All() {
+		if c.ID == id {
+			return c
+		}
+	}
+	return nil
+}

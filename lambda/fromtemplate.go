@@ -1,0 +1,488 @@
+package lambda
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/lambdagate/lambdagate/iam"
+	"github.com/lambdagate/lambdagate/source"
+	"github.com/lambdagate/lambdagate/template"
+)
+
+// Function types lambdagate checks.
+const (
+	TypeLambda     = "AWS::Lambda::Function"
+	TypeServerless = "AWS::Serverless::Function"
+)
+
+// FromTemplate reads every Lambda function of a template. Roles are read once
+// and shared between the functions that use them.
+func FromTemplate(t *template.Template) []*Function {
+	b := builder{t: t, roles: map[string]*Role{}}
+	var out []*Function
+	for _, r := range t.ResourcesOfType(TypeLambda, TypeServerless) {
+		out = append(out, b.function(r))
+	}
+	return out
+}
+
+type builder struct {
+	t        *template.Template
+	roles    map[string]*Role // by logical id, or by the text of an unresolved role
+	attached map[string][]*template.Resource
+}
+
+func (b *builder) function(r *template.Resource) *Function {
+	props := b.t.Properties(r)
+	fn := &Function{Resource: r.ID, Type: r.Type, Pos: r.Pos}
+	fn.Misspelled = misspellings(r.Type, props)
+	fn.KmsKey = b.settings(fn, props, "KmsKeyArn")
+	if r.Type == TypeServerless {
+		fn.Tracing = b.settings(fn, props, "Tracing")
+	} else {
+		fn.Tracing = b.settings(fn, props, "TracingConfig", "Mode")
+	}
+	fn.SecurityGroups = b.securityGroups(fn, props)
+	fn.Roles = b.roleUses(fn, r, props)
+	return fn
+}
+
+// settings reads a scalar control at the end of a property path.
+func (b *builder) settings(fn *Function, props *template.Value, path ...string) []Setting {
+	var out []Setting
+	for _, f := range template.Lookup(props, path...) {
+		s := Setting{When: f.When.String()}
+		switch {
+		case f.Value == nil:
+			s.State = Absent
+			s.Missing = f.Missing
+			s.Pos = fn.Pos
+			if f.Missing != path[0] && f.ParentKey.Known() {
+				s.Pos = f.ParentKey // e.g. the VpcConfig key that lacks SecurityGroupIds
+			}
+			if f.Parent != nil && b.t.FromGlobals(f.Parent) {
+				s.Globals = globalsAt(f.Parent)
+				s.Pos = fn.Pos
+			}
+		default:
+			b.classify(&s, f.Value)
+			if b.t.FromGlobals(f.Value) {
+				s.Globals = globalsAt(f.Value)
+				s.Pos = fn.Pos
+			}
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func globalsAt(v *template.Value) string {
+	return fmt.Sprintf("Globals.Function at line %d", v.Pos.Line)
+}
+
+// classify fills State, Text, Pos and Param from a present value.
+func (b *builder) classify(s *Setting, v *template.Value) {
+	s.Pos = v.Pos
+	s.Text = template.Describe(v)
+	switch {
+	case v.Kind == template.Null:
+		s.State = Absent
+	case v.Kind == template.String && v.Text == "", v.Kind == template.List && len(v.Items) == 0:
+		s.State = Empty
+	case v.IsScalar():
+		s.State = Literal
+		s.Text = v.Text
+	default:
+		if _, _, ok := v.Intrinsic(); ok {
+			s.State = Deferred
+			s.Param = b.param(v)
+		} else {
+			s.State = Literal
+		}
+	}
+}
+
+// param returns the parameter v refers to with Ref, if any.
+func (b *builder) param(v *template.Value) *Param {
+	name, arg, ok := v.Intrinsic()
+	if !ok || name != "Ref" || arg.Kind != template.String {
+		return nil
+	}
+	p := b.t.Parameters[arg.Text]
+	if p == nil {
+		return nil
+	}
+	out := &Param{Name: p.Name, Pos: p.Pos, Allowed: p.Allowed}
+	if p.Default != nil {
+		out.HasDefault = true
+		out.Default = p.Default.Text
+		if p.Default.Kind == template.List {
+			out.Default = template.Describe(p.Default)
+		}
+	}
+	// A parameter without a default must be given a value at deploy time:
+	// that is how teams pass in a shared key or security group, so it is
+	// declared. An empty default with no constraint is how a control ends up
+	// deployed empty.
+	out.CanBeEmpty = out.HasDefault && (out.Default == "" || out.Default == "[]") && !p.Constrained
+	return out
+}
+
+// securityGroups reads VpcConfig.SecurityGroupIds on every branch, including
+// Fn::If inside the list.
+func (b *builder) securityGroups(fn *Function, props *template.Value) []Setting {
+	var out []Setting
+	for _, s := range b.settings(fn, props, "VpcConfig", "SecurityGroupIds") {
+		out = append(out, s)
+	}
+	// Expand lists item by item: `[!If [C, sg-1, !Ref AWS::NoValue]]` is empty on one branch.
+	var expanded []Setting
+	for i, f := range template.Lookup(props, "VpcConfig", "SecurityGroupIds") {
+		s := out[i]
+		if f.Value == nil || f.Value.Kind != template.List || len(f.Value.Items) == 0 {
+			expanded = append(expanded, s)
+			continue
+		}
+		for _, la := range template.ListAlternatives(f.Value) {
+			c := s
+			w, _ := joinWhen(f.When, la.When)
+			c.When = w
+			c.Count = len(la.Items)
+			if c.Count == 0 {
+				c.State = Empty
+			} else {
+				c.State = Literal
+				for _, it := range la.Items {
+					if p := b.param(it); p != nil && p.CanBeEmpty {
+						c.Param = p
+					}
+				}
+			}
+			expanded = append(expanded, c)
+		}
+	}
+	return expanded
+}
+
+func joinWhen(a, b template.Path) (string, bool) {
+	p := append(template.Path{}, a...)
+outer:
+	for _, c := range b {
+		for _, o := range p {
+			if o.Condition == c.Condition {
+				continue outer
+			}
+		}
+		p = append(p, c)
+	}
+	return p.String(), true
+}
+
+// roleUses finds the function's role on every branch.
+func (b *builder) roleUses(fn *Function, r *template.Resource, props *template.Value) []RoleUse {
+	var out []RoleUse
+	for _, f := range template.Lookup(props, "Role") {
+		use := RoleUse{When: f.When.String(), Pos: fn.Pos}
+		if f.Value == nil {
+			if r.Type == TypeServerless {
+				out = append(out, b.samRoles(fn, props, f.When)...)
+				continue
+			}
+			// AWS::Lambda::Function requires Role; CloudFormation rejects it.
+			out = append(out, use)
+			continue
+		}
+		use.Pos = f.Value.Pos
+		use.Expr = template.Describe(f.Value)
+		use.Role = b.roleFor(f.Value)
+		out = append(out, use)
+	}
+	return out
+}
+
+// roleFor resolves a Role value to an AWS::IAM::Role of the template, or an
+// unresolved role named by its text.
+func (b *builder) roleFor(v *template.Value) *Role {
+	if id := b.roleResource(v); id != "" {
+		return b.templateRole(id)
+	}
+	key := template.Describe(v)
+	if v.IsScalar() {
+		key = v.Text
+	}
+	if r, ok := b.roles["\x00"+key]; ok {
+		return r
+	}
+	r := &Role{Kind: RoleUnresolved, ID: key}
+	b.roles["\x00"+key] = r
+	return r
+}
+
+var subVar = regexp.MustCompile(`\$\{([^}!][^}]*)\}`)
+
+// roleResource finds the AWS::IAM::Role a value names: GetAtt X.Arn, Ref X,
+// or a Sub or Join that builds the ARN from X.
+func (b *builder) roleResource(v *template.Value) string {
+	isRole := func(id string) bool {
+		res := b.t.Resource(id)
+		return res != nil && res.Type == "AWS::IAM::Role"
+	}
+	name, arg, ok := v.Intrinsic()
+	if !ok {
+		return ""
+	}
+	switch name {
+	case "Ref":
+		if arg.Kind == template.String && isRole(arg.Text) {
+			return arg.Text
+		}
+	case "Fn::GetAtt":
+		id := ""
+		if arg.Kind == template.String {
+			id, _, _ = strings.Cut(arg.Text, ".")
+		} else if arg.Kind == template.List && len(arg.Items) > 0 {
+			id = arg.Items[0].Text
+		}
+		if isRole(id) {
+			return id
+		}
+	case "Fn::Sub":
+		tmpl := arg
+		if arg.Kind == template.List && len(arg.Items) > 0 {
+			tmpl = arg.Items[0]
+			if len(arg.Items) > 1 {
+				for _, f := range arg.Items[1].Fields {
+					if id := b.roleResource(f.Value); id != "" {
+						return id
+					}
+				}
+			}
+		}
+		for _, m := range subVar.FindAllStringSubmatch(tmpl.Text, -1) {
+			id, _, _ := strings.Cut(m[1], ".")
+			if isRole(id) {
+				return id
+			}
+		}
+	case "Fn::Join":
+		if arg.Kind == template.List && len(arg.Items) == 2 && arg.Items[1].Kind == template.List {
+			for _, it := range arg.Items[1].Items {
+				if id := b.roleResource(it); id != "" {
+					return id
+				}
+			}
+		}
+	case "Fn::If":
+		// Role: !If is expanded by Lookup; an If nested inside Sub or Join is not.
+	}
+	return ""
+}
+
+// templateRole reads an AWS::IAM::Role resource once.
+func (b *builder) templateRole(id string) *Role {
+	if r, ok := b.roles[id]; ok {
+		return r
+	}
+	res := b.t.Resource(id)
+	role := &Role{Kind: RoleTemplate, ID: id, Pos: res.Pos}
+	b.roles[id] = role
+	props := res.Properties
+	for _, item := range unionItems(props.Get("Policies")) {
+		name := "inline policy"
+		if n := item.Get("PolicyName"); n != nil && n.IsScalar() {
+			name = fmt.Sprintf("inline policy %q", n.Text)
+		}
+		role.addDocument(fmt.Sprintf("%s of role %s", name, id), item.Get("PolicyDocument"), item.Pos)
+	}
+	for _, item := range unionItems(props.Get("ManagedPolicyArns")) {
+		b.addManaged(role, item)
+	}
+	if doc := props.Get("AssumeRolePolicyDocument"); doc != nil {
+		p, probs := policyOf("trust policy of role "+id, doc)
+		role.Trust = &p
+		role.Problems = append(role.Problems, probs...)
+	}
+	for _, pr := range b.attachedTo(id) {
+		pp := pr.Properties
+		switch pr.Type {
+		case "AWS::IAM::Policy", "AWS::IAM::RolePolicy":
+			role.addDocument(fmt.Sprintf("policy %s attached to role %s", pr.ID, id), pp.Get("PolicyDocument"), pr.Pos)
+		case "AWS::IAM::ManagedPolicy":
+			role.addDocument(fmt.Sprintf("managed policy %s attached to role %s", pr.ID, id), pp.Get("PolicyDocument"), pr.Pos)
+		}
+	}
+	return role
+}
+
+// attachedTo lists the policy resources that attach to a role through Roles
+// (AWS::IAM::Policy, AWS::IAM::ManagedPolicy) or RoleName (AWS::IAM::RolePolicy).
+func (b *builder) attachedTo(roleID string) []*template.Resource {
+	if b.attached == nil {
+		b.attached = map[string][]*template.Resource{}
+		roleNames := map[string]string{} // literal RoleName -> logical id
+		for _, r := range b.t.ResourcesOfType("AWS::IAM::Role") {
+			if n := r.Properties.Get("RoleName"); n != nil && n.Kind == template.String {
+				roleNames[n.Text] = r.ID
+			}
+		}
+		target := func(v *template.Value) string {
+			if v == nil {
+				return ""
+			}
+			if v.Kind == template.String {
+				return roleNames[v.Text]
+			}
+			return b.roleResource(v)
+		}
+		for _, p := range b.t.ResourcesOfType("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy") {
+			if p.Properties == nil {
+				continue
+			}
+			var names []*template.Value
+			if p.Type == "AWS::IAM::RolePolicy" {
+				names = unionItems(p.Properties.Get("RoleName"))
+			} else {
+				names = unionItems(p.Properties.Get("Roles"))
+			}
+			for _, n := range names {
+				if id := target(n); id != "" {
+					b.attached[id] = append(b.attached[id], p)
+				}
+			}
+		}
+	}
+	return b.attached[roleID]
+}
+
+// addManaged records a ManagedPolicyArns entry; a Ref to a managed policy of
+// the template brings its document.
+func (b *builder) addManaged(role *Role, v *template.Value) {
+	if name, arg, ok := v.Intrinsic(); ok && name == "Ref" && arg.Kind == template.String {
+		if res := b.t.Resource(arg.Text); res != nil && res.Type == "AWS::IAM::ManagedPolicy" {
+			role.addDocument("managed policy "+res.ID, res.Properties.Get("PolicyDocument"), res.Pos)
+			return
+		}
+	}
+	ref := ManagedRef{Pos: v.Pos}
+	switch name, arg, ok := v.Intrinsic(); {
+	case v.IsScalar():
+		ref.ARN = v.Text
+	case ok && name == "Fn::Sub":
+		ref.ARN, ref.Intrinsic = subText(arg), true
+	default:
+		ref.ARN, ref.Intrinsic = template.Describe(v), true
+	}
+	role.Managed = append(role.Managed, ref)
+}
+
+func (r *Role) addDocument(name string, doc *template.Value, at source.Pos) {
+	if doc == nil {
+		r.Problems = append(r.Problems, iam.Problem{Pos: at, Severity: iam.Warning,
+			Message: name + " has no PolicyDocument"})
+		return
+	}
+	p, probs := policyOf(name, doc)
+	r.Policies = append(r.Policies, p)
+	r.Problems = append(r.Problems, probs...)
+}
+
+// samRoles reads the role SAM creates for a function without Role: from its
+// Policies, or the basic execution role when there are none.
+func (b *builder) samRoles(fn *Function, props *template.Value, when template.Path) []RoleUse {
+	var out []RoleUse
+	for _, f := range template.Lookup(props, "Policies") {
+		w, _ := joinWhen(when, f.When)
+		use := RoleUse{Pos: fn.Pos, When: w}
+		if f.Value == nil {
+			use.Role = &Role{Kind: RoleSAMDefault, ID: fn.Resource + "Role"}
+			out = append(out, use)
+			continue
+		}
+		role := &Role{Kind: RoleTemplate, ID: fn.Resource + "Role", Pos: fn.Pos}
+		items := []*template.Value{f.Value}
+		if f.Value.Kind == template.List {
+			items = unionItems(f.Value)
+		}
+		for _, it := range items {
+			b.samPolicy(role, fn, it)
+		}
+		if doc := props.Get("AssumeRolePolicyDocument"); doc != nil {
+			p, probs := policyOf("trust policy (AssumeRolePolicyDocument) of "+fn.Resource, doc)
+			role.Trust = &p
+			role.Problems = append(role.Problems, probs...)
+		}
+		use.Role = role
+		out = append(out, use)
+	}
+	return out
+}
+
+// samPolicy reads one entry of SAM Policies: a managed policy name or ARN, a
+// SAM policy template, or an inline policy document.
+func (b *builder) samPolicy(role *Role, fn *Function, v *template.Value) {
+	switch {
+	case v.IsScalar():
+		role.Managed = append(role.Managed, ManagedRef{ARN: v.Text, Pos: v.Pos})
+		return
+	case v.Kind != template.Map:
+		return
+	}
+	if _, _, ok := v.Intrinsic(); ok {
+		b.addManaged(role, v)
+		return
+	}
+	if v.Get("Statement") != nil {
+		role.addDocument("inline policy of "+fn.Resource, v, v.Pos)
+		return
+	}
+	if len(v.Fields) == 1 {
+		f := v.Fields[0]
+		if _, ok := iam.SAMTemplate(f.Key); ok {
+			ref := SAMTemplateRef{Name: f.Key, Pos: f.KeyPos, Params: map[string]iam.Str{}}
+			for _, pf := range fieldsOf(f.Value) {
+				ref.Params[pf.Key] = strOf(pf.Value)
+			}
+			role.SAMTemplates = append(role.SAMTemplates, ref)
+			return
+		}
+		role.Problems = append(role.Problems, iam.Problem{Pos: f.KeyPos, Severity: iam.Error,
+			Message: fmt.Sprintf("%s is not a SAM policy template; SAM rejects the template. Check the name against the SAM policy template list", f.Key)})
+	}
+}
+
+func fieldsOf(v *template.Value) []template.Field {
+	if v == nil || v.Kind != template.Map {
+		return nil
+	}
+	return v.Fields
+}
+
+// unionItems returns the items of a list on every Fn::If branch together, or
+// the value itself when it is not a list. Policies are analysed on the union
+// of their branches: a statement that is wrong on any branch is wrong.
+func unionItems(v *template.Value) []*template.Value {
+	var out []*template.Value
+	seen := map[*template.Value]bool{}
+	for _, a := range template.Alternatives(v) {
+		if a.Value == nil {
+			continue
+		}
+		if a.Value.Kind != template.List {
+			if !seen[a.Value] {
+				seen[a.Value] = true
+				out = append(out, a.Value)
+			}
+			continue
+		}
+		for _, la := range template.ListAlternatives(a.Value) {
+			for _, it := range la.Items {
+				if !seen[it] {
+					seen[it] = true
+					out = append(out, it)
+				}
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,135 @@
+// Package lambda holds the facts the checks see about one Lambda function:
+// its security groups, KMS key, tracing mode and execution role, each with
+// every value it can take (one per Fn::If branch) and where it was read. A
+// Function is filled from a template (FromTemplate) or from the deployed
+// function (package deployed); the checks do not know which.
+package lambda
+
+import (
+	"github.com/lambdagate/lambdagate/iam"
+	"github.com/lambdagate/lambdagate/source"
+)
+
+// Function is one Lambda function.
+type Function struct {
+	Resource string     // logical id; for a deployed function without a template, its name
+	Type     string     // AWS::Lambda::Function or AWS::Serverless::Function
+	Pos      source.Pos // the logical id in the template; zero for a deployed function
+	// Deployed facts: the function's name and ARN in AWS.
+	Name, ARN string
+	Deployed  bool
+
+	SecurityGroups []Setting // VpcConfig.SecurityGroupIds
+	KmsKey         []Setting // KmsKeyArn
+	Tracing        []Setting // TracingConfig.Mode, or SAM Tracing
+	Roles          []RoleUse // one per Fn::If branch of Role (or of SAM Policies)
+
+	// Misspelled lists property names that are close to, but not, a property
+	// of the resource type (TracingConfg), which would otherwise read as absent.
+	Misspelled []Misspelling
+}
+
+// State says how a control is declared.
+type State int
+
+const (
+	Absent   State = iota // not declared (missing, null, or AWS::NoValue)
+	Empty                 // declared empty: "" or []
+	Literal               // a literal value
+	Deferred              // an intrinsic function: the value is known at deploy time
+)
+
+func (s State) String() string {
+	return [...]string{"absent", "empty", "literal", "deferred"}[s]
+}
+
+// Setting is one value a control takes, on one Fn::If branch.
+type Setting struct {
+	State State
+	// Text is the literal (a tracing mode, a key ARN, a security group list),
+	// or the intrinsic as written (`!GetAtt Key.Arn`).
+	Text string
+	// Count is the number of items of a list (security groups).
+	Count int
+	// Pos is the value; for an absent one, where it should have been (the
+	// function's logical id, or the map that lacks the key).
+	Pos source.Pos
+	// Missing names the property that is absent ("VpcConfig", "SecurityGroupIds").
+	Missing string
+	// When names the Fn::If branch (`when IsProd is false`); empty when unconditional.
+	When string
+	// Globals is set when the value comes from SAM Globals (`Globals.Function at line 7`).
+	Globals string
+	// Param is set when the value is a Ref to a template parameter.
+	Param *Param
+}
+
+// Param is a template parameter a control refers to.
+type Param struct {
+	Name       string
+	Pos        source.Pos
+	HasDefault bool
+	Default    string
+	// CanBeEmpty: the default is empty (or there is none) and no constraint
+	// (AllowedPattern, MinLength, AllowedValues) forbids the empty value.
+	CanBeEmpty bool
+	Allowed    []string
+}
+
+// RoleUse is how a function reaches a role, on one Fn::If branch.
+type RoleUse struct {
+	Role *Role
+	Expr string     // how the function names it (`!GetAtt FnRole.Arn`), empty for the SAM default
+	Pos  source.Pos // where it is named; the function for a SAM role built from Policies
+	When string
+}
+
+// RoleKind says where a role's permissions are known from.
+type RoleKind int
+
+const (
+	RoleTemplate   RoleKind = iota // an AWS::IAM::Role of the template, or a role SAM builds from Policies
+	RoleSAMDefault                 // SAM function with neither Role nor Policies: the basic execution role
+	RoleUnresolved                 // a literal ARN, a parameter, an import: not in the template
+	RoleDeployed                   // read from IAM
+)
+
+// Role is an execution role and everything that grants it permissions. One
+// Role value is shared by every function that uses it, so it is analysed once.
+type Role struct {
+	Kind RoleKind
+	ID   string     // logical id, or ARN
+	Pos  source.Pos // the role resource, when in a template
+	// Policies are the identity policies with their documents: inline ones,
+	// AWS::IAM::Policy / ManagedPolicy / RolePolicy resources that attach to
+	// the role, SAM inline statements, customer managed policies read from IAM.
+	Policies []iam.Policy
+	// Managed are managed policies named by ARN (or SAM by bare name) whose
+	// document is not in hand: AWS managed ones are judged by name.
+	Managed []ManagedRef
+	// SAMTemplates are SAM policy templates (S3ReadPolicy: {BucketName: x}).
+	SAMTemplates []SAMTemplateRef
+	Trust        *iam.Policy
+	// Problems are things that could not be read (a malformed policy).
+	Problems []iam.Problem
+}
+
+// ManagedRef names a managed policy.
+type ManagedRef struct {
+	ARN       string // the ARN or name as written; for an intrinsic, its text
+	Intrinsic bool
+	Pos       source.Pos
+}
+
+// SAMTemplateRef is one SAM policy template used by a function.
+type SAMTemplateRef struct {
+	Name   string
+	Params map[string]iam.Str
+	Pos    source.Pos
+}
+
+// Misspelling is a property name that is probably a typo.
+type Misspelling struct {
+	Name, Want string
+	Pos        source.Pos
+}

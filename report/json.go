@@ -1,0 +1,69 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/lambdagate/lambdagate/scan"
+)
+
+// JSON is the machine-readable contract other tools read. Its field names and
+// meanings are stable.
+type JSON struct {
+	Findings []JSONFinding `json:"findings"`
+	Errors   []JSONError   `json:"errors"`
+	Summary  JSONSummary   `json:"summary"`
+}
+
+// JSONFinding is one finding.
+type JSONFinding struct {
+	Rule     string `json:"rule"`
+	Severity string `json:"severity"`
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	Column   int    `json:"column"`
+	Resource string `json:"resource"`
+	Message  string `json:"message"`
+	// Deployed findings also name the live function.
+	FunctionName string `json:"function_name,omitempty"`
+	FunctionARN  string `json:"function_arn,omitempty"`
+}
+
+// JSONError is a file or template that could not be read.
+type JSONError struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Column  int    `json:"column"`
+	Message string `json:"message"`
+}
+
+// JSONSummary counts what was scanned and found.
+type JSONSummary struct {
+	Templates int `json:"templates"`
+	Functions int `json:"functions"`
+	Findings  int `json:"findings"`
+	Errors    int `json:"errors"`
+}
+
+// ToJSON builds the JSON document of a result.
+func ToJSON(r *scan.Result) JSON {
+	out := JSON{Findings: []JSONFinding{}, Errors: []JSONError{}}
+	for _, f := range r.Findings {
+		out.Findings = append(out.Findings, JSONFinding{
+			Rule: f.Rule, Severity: f.Severity.String(), File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Column,
+			Resource: f.Resource, Message: f.Message, FunctionName: f.FunctionName, FunctionARN: f.FunctionARN,
+		})
+	}
+	for _, e := range r.Errors {
+		out.Errors = append(out.Errors, JSONError{File: e.Pos.File, Line: e.Pos.Line, Column: e.Pos.Column, Message: e.Message})
+	}
+	out.Summary = JSONSummary{Templates: r.Templates, Functions: r.Functions, Findings: len(r.Findings), Errors: len(r.Errors)}
+	return out
+}
+
+// WriteJSON writes the JSON document, indented.
+func WriteJSON(w io.Writer, r *scan.Result) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(ToJSON(r))
+}

@@ -1,0 +1,93 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/lambdagate/lambdagate/scan"
+)
+
+// Text writes findings like a compiler: `file:line:col: severity: rule:
+// message`, the source line and a caret under the column, then a count.
+func Text(w io.Writer, r *scan.Result) error {
+	lines := newLineCache()
+	bw := bufio.NewWriter(w)
+	for _, e := range r.Errors {
+		fmt.Fprintf(bw, "%s: error: %s\n", e.Pos, Sanitize(e.Message))
+		lines.show(bw, e.Pos.File, e.Pos.Line, e.Pos.Column)
+	}
+	for _, f := range r.Findings {
+		name := f.Resource
+		if f.FunctionName != "" && f.FunctionName != f.Resource {
+			name += " (" + f.FunctionName + ")"
+		}
+		fmt.Fprintf(bw, "%s: %s: %s: %s: %s\n", f.Pos, f.Severity, f.Rule, Sanitize(name), Sanitize(f.Message))
+		lines.show(bw, f.Pos.File, f.Pos.Line, f.Pos.Column)
+	}
+	c := Count(r.Findings)
+	fmt.Fprintf(bw, "%d findings (%d errors, %d warnings, %d notices) in %d functions of %d templates",
+		len(r.Findings), c.Errors, c.Warnings, c.Notices, r.Functions, r.Templates)
+	if len(r.Errors) > 0 {
+		fmt.Fprintf(bw, "; %d files could not be read", len(r.Errors))
+	}
+	fmt.Fprintln(bw)
+	return bw.Flush()
+}
+
+// Sanitize makes template text safe for a terminal: control characters
+// (escape sequences, carriage returns) are shown, not obeyed.
+func Sanitize(s string) string {
+	if !strings.ContainsFunc(s, isControl) && utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
+		if isControl(r) {
+			fmt.Fprintf(&b, "\\x%02x", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func isControl(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f || (r >= 0x80 && r < 0xa0) }
+
+// lineCache reads the source lines of the files findings point into.
+type lineCache map[string][]string
+
+func newLineCache() lineCache { return lineCache{} }
+
+func (c lineCache) line(file string, n int) (string, bool) {
+	lines, ok := c[file]
+	if !ok {
+		data, err := os.ReadFile(file)
+		if err == nil && len(data) <= scan.DefaultMaxFileSize*4 {
+			lines = strings.Split(string(data), "\n")
+		}
+		c[file] = lines
+	}
+	if n < 1 || n > len(lines) {
+		return "", false
+	}
+	return strings.TrimRight(lines[n-1], "\r"), true
+}
+
+func (c lineCache) show(w io.Writer, file string, line, col int) {
+	src, ok := c.line(file, line)
+	if !ok {
+		return
+	}
+	src = Sanitize(strings.ReplaceAll(src, "\t", "    "))
+	if utf8.RuneCountInString(src) > 200 {
+		return
+	}
+	fmt.Fprintf(w, "    %s\n", src)
+	if col >= 1 {
+		fmt.Fprintf(w, "    %s^\n", strings.Repeat(" ", col-1))
+	}
+}

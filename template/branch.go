@@ -1,0 +1,195 @@
+package template
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/lambdagate/lambdagate/source"
+)
+
+// MaxAlternatives bounds how many Fn::If combinations one property expands
+// to. Real templates stay far below it; past it the remaining combinations are
+// dropped and Alternatives reports that it truncated.
+const MaxAlternatives = 256
+
+// Choice is one Fn::If decision: the condition and the branch taken.
+type Choice struct {
+	Condition string
+	Value     bool
+	Pos       source.Pos // the Fn::If
+}
+
+// Path is the list of Fn::If decisions that lead to a value; empty when the
+// value is unconditional.
+type Path []Choice
+
+// String renders a path for a message: `when IsProd is false`.
+func (p Path) String() string {
+	if len(p) == 0 {
+		return ""
+	}
+	parts := make([]string, len(p))
+	for i, c := range p {
+		parts[i] = fmt.Sprintf("%s is %t", c.Condition, c.Value)
+	}
+	return "when " + strings.Join(parts, " and ")
+}
+
+// with adds a choice; it fails when the path already took the other branch of
+// the same condition, which makes the combination impossible.
+func (p Path) with(c Choice) (Path, bool) {
+	for _, old := range p {
+		if old.Condition == c.Condition {
+			return p, old.Value == c.Value
+		}
+	}
+	out := make(Path, len(p), len(p)+1)
+	copy(out, p)
+	return append(out, c), true
+}
+
+func (p Path) join(q Path) (Path, bool) {
+	ok := true
+	for _, c := range q {
+		if p, ok = p.with(c); !ok {
+			return nil, false
+		}
+	}
+	return p, true
+}
+
+// Alt is one value a property can take, and the decisions that lead to it.
+// A nil Value means the property is absent on that path (missing, or
+// `Ref: AWS::NoValue`).
+type Alt struct {
+	Value *Value
+	When  Path
+}
+
+// Alternatives expands the Fn::If at the top of v (recursively) into every
+// value v can take. Fn::If below the top is left alone; Lookup and
+// ListAlternatives descend further. Every branch is kept: a condition is not
+// evaluated, because the check must hold whichever way it goes.
+func Alternatives(v *Value) []Alt {
+	return alternatives(v, nil)
+}
+
+func alternatives(v *Value, when Path) []Alt {
+	if v == nil || v.IsNoValue() || v.Kind == Null {
+		return []Alt{{nil, when}}
+	}
+	name, arg, ok := v.Intrinsic()
+	if !ok || name != "Fn::If" || arg.Kind != List || len(arg.Items) != 3 || arg.Items[0].Kind != String {
+		return []Alt{{v, when}}
+	}
+	cond := arg.Items[0].Text
+	var out []Alt
+	for i, branch := range []bool{true, false} {
+		p, ok := when.with(Choice{Condition: cond, Value: branch, Pos: v.Pos})
+		if !ok {
+			continue
+		}
+		out = append(out, alternatives(arg.Items[1+i], p)...)
+		if len(out) > MaxAlternatives {
+			return out[:MaxAlternatives]
+		}
+	}
+	return out
+}
+
+// Lookup follows keys from v, expanding Fn::If at every step, and returns
+// every value found at the end of the path. A nil Value in an Alt means the
+// path ends early on that branch; Parent tells the last map reached, so a
+// finding about a missing key can land on it.
+func Lookup(v *Value, keys ...string) []Found {
+	cur := []Found{{Alt: Alt{Value: v}}}
+	for _, k := range keys {
+		var next []Found
+		for _, f := range cur {
+			if f.Value == nil {
+				next = append(next, f) // absent higher up: Missing names that key
+				continue
+			}
+			for _, a := range Alternatives(f.Value) {
+				w, ok := f.When.join(a.When)
+				if !ok {
+					continue
+				}
+				if a.Value == nil || a.Value.Kind != Map {
+					next = append(next, Found{Alt: Alt{nil, w}, Parent: f.Parent, ParentKey: f.ParentKey, Missing: f.missingOr(k)})
+					continue
+				}
+				fld, has := a.Value.Field(k)
+				if !has {
+					next = append(next, Found{Alt: Alt{nil, w}, Parent: a.Value, ParentKey: f.Key.KeyPos, Missing: k})
+					continue
+				}
+				for _, b := range Alternatives(fld.Value) {
+					w2, ok := w.join(b.When)
+					if !ok {
+						continue
+					}
+					found := Found{Alt: Alt{b.Value, w2}, Parent: a.Value, ParentKey: f.Key.KeyPos, Key: fld}
+					if b.Value == nil {
+						found.Missing = k
+					}
+					next = append(next, found)
+				}
+			}
+		}
+		if len(next) > MaxAlternatives {
+			next = next[:MaxAlternatives]
+		}
+		cur = next
+	}
+	return cur
+}
+
+// Found is one result of Lookup.
+type Found struct {
+	Alt
+	Parent    *Value     // the map the last key was looked up in (nil when none was reached)
+	ParentKey source.Pos // the key that holds Parent (zero for the top map)
+	Key       Field      // the field found, when it exists
+	Missing   string     // the first key that was absent on this path, if any
+}
+
+func (f Found) missingOr(k string) string {
+	if f.Missing != "" {
+		return f.Missing
+	}
+	return k
+}
+
+// ListAlternatives expands a list whose items use Fn::If (or are
+// AWS::NoValue) into every concrete list it can become.
+func ListAlternatives(list *Value) []ListAlt {
+	out := []ListAlt{{}}
+	for _, item := range list.Items {
+		var next []ListAlt
+		for _, l := range out {
+			for _, a := range Alternatives(item) {
+				w, ok := l.When.join(a.When)
+				if !ok {
+					continue
+				}
+				items := l.Items
+				if a.Value != nil {
+					items = append(items[:len(items):len(items)], a.Value)
+				}
+				next = append(next, ListAlt{Items: items, When: w})
+			}
+		}
+		if len(next) > MaxAlternatives {
+			next = next[:MaxAlternatives]
+		}
+		out = next
+	}
+	return out
+}
+
+// ListAlt is one concrete form of a list.
+type ListAlt struct {
+	Items []*Value
+	When  Path
+}

@@ -1,0 +1,255 @@
+package template
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/lambdagate/lambdagate/source"
+)
+
+// Error is a problem in a template at a position. Parse returns one when the
+// file cannot be read as a template, and Template.Problems holds the ones that
+// do not stop the scan (duplicate keys, unknown tags).
+type Error struct {
+	Pos source.Pos
+	Msg string
+}
+
+func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
+
+// ErrNotTemplate is returned by Parse for a file that is not a CloudFormation
+// template (a workflow file, package.json, Helm values...). Such files are
+// skipped silently.
+var ErrNotTemplate = errors.New("not a CloudFormation template")
+
+// Limits bound what a hostile file can make the parser do.
+type Limits struct {
+	MaxDepth int // nesting of maps and lists
+	MaxNodes int // values after YAML aliases are expanded
+}
+
+// DefaultLimits are generous for real templates (the largest real ones have a
+// few hundred thousand values) and stop alias bombs and pathological nesting.
+var DefaultLimits = Limits{MaxDepth: 512, MaxNodes: 5_000_000}
+
+// shortTags maps the YAML short forms to their long names.
+var shortTags = map[string]string{
+	"!Ref": "Ref", "!Condition": "Condition",
+	"!Base64": "Fn::Base64", "!Cidr": "Fn::Cidr", "!FindInMap": "Fn::FindInMap",
+	"!GetAtt": "Fn::GetAtt", "!GetAZs": "Fn::GetAZs", "!ImportValue": "Fn::ImportValue",
+	"!Join": "Fn::Join", "!Select": "Fn::Select", "!Split": "Fn::Split", "!Sub": "Fn::Sub",
+	"!Transform": "Fn::Transform", "!And": "Fn::And", "!Equals": "Fn::Equals",
+	"!If": "Fn::If", "!Not": "Fn::Not", "!Or": "Fn::Or", "!Length": "Fn::Length",
+	"!ToJsonString": "Fn::ToJsonString", "!ForEach": "Fn::ForEach",
+}
+
+// Parse reads a YAML or JSON template. JSON is read by the YAML parser, which
+// accepts it and gives the same positions. It returns ErrNotTemplate for a
+// file that is not a template, and an *Error for a template that is broken.
+func Parse(file string, data []byte, lim Limits) (*Template, error) {
+	root, problems, err := parseValue(file, data, lim)
+	if err != nil {
+		if looksLikeTemplate(data) {
+			return nil, err
+		}
+		return nil, ErrNotTemplate
+	}
+	if !isTemplate(root) {
+		return nil, ErrNotTemplate
+	}
+	t, err := newTemplate(file, root)
+	if err != nil {
+		return nil, err
+	}
+	t.Problems = append(problems, t.Problems...)
+	return t, nil
+}
+
+// looksLikeTemplate decides whether a file that does not parse was meant to be
+// a template, so that its error is worth reporting.
+func looksLikeTemplate(data []byte) bool {
+	if bytes.Contains(data, []byte("AWSTemplateFormatVersion")) {
+		return true
+	}
+	return bytes.Contains(data, []byte("Resources")) && bytes.Contains(data, []byte("AWS::"))
+}
+
+// isTemplate: a top-level map with typed Resources, or a format version or
+// transform.
+func isTemplate(root *Value) bool {
+	if root == nil || root.Kind != Map {
+		return false
+	}
+	if root.Get("AWSTemplateFormatVersion") != nil || root.Get("Transform") != nil {
+		return true
+	}
+	res := root.Get("Resources")
+	if res == nil || res.Kind != Map {
+		return false
+	}
+	for _, f := range res.Fields {
+		if t := f.Value.Get("Type"); t != nil && t.Kind == String {
+			return true
+		}
+	}
+	return false
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
+
+// parseValue turns the bytes into Values.
+func parseValue(file string, data []byte, lim Limits) (*Value, []*Error, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		pos := source.Pos{File: file}
+		msg := err.Error()
+		if m := yamlLine.FindStringSubmatch(msg); m != nil {
+			pos.Line, _ = strconv.Atoi(m[1])
+			msg = m[2]
+		}
+		return nil, nil, &Error{Pos: pos, Msg: "cannot parse: " + msg}
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return nil, nil, nil
+	}
+	c := converter{file: file, lim: lim, seen: map[*yaml.Node]*Value{}, size: map[*yaml.Node]int{}}
+	if n := c.expandedSize(doc.Content[0], 0); n > lim.MaxNodes {
+		return nil, nil, &Error{Pos: source.Pos{File: file, Line: 1, Column: 1},
+			Msg: fmt.Sprintf("the YAML aliases expand to more than %d values (an alias bomb?); write the values out", lim.MaxNodes)}
+	}
+	v, err := c.convert(doc.Content[0], 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	return v, c.problems, nil
+}
+
+type converter struct {
+	file     string
+	lim      Limits
+	seen     map[*yaml.Node]*Value // anchors converted once and shared
+	size     map[*yaml.Node]int
+	problems []*Error
+}
+
+func (c *converter) pos(n *yaml.Node) source.Pos {
+	return source.Pos{File: c.file, Line: n.Line, Column: n.Column}
+}
+
+// expandedSize counts the values a node stands for once aliases are expanded,
+// memoised so that the count itself cannot explode.
+func (c *converter) expandedSize(n *yaml.Node, depth int) int {
+	if n == nil {
+		return 0
+	}
+	if s, ok := c.size[n]; ok {
+		return s
+	}
+	if depth > c.lim.MaxDepth {
+		return 1 // the depth error is reported by convert
+	}
+	c.size[n] = 1 // breaks alias cycles
+	s := 1
+	if n.Kind == yaml.AliasNode {
+		s = c.expandedSize(n.Alias, depth+1)
+	}
+	for _, k := range n.Content {
+		s += c.expandedSize(k, depth+1)
+		if s > c.lim.MaxNodes {
+			break
+		}
+	}
+	c.size[n] = s
+	return s
+}
+
+func (c *converter) convert(n *yaml.Node, depth int) (*Value, error) {
+	if depth > c.lim.MaxDepth {
+		return nil, &Error{Pos: c.pos(n), Msg: fmt.Sprintf("values are nested more than %d deep; flatten the template", c.lim.MaxDepth)}
+	}
+	if n.Kind == yaml.AliasNode {
+		if v, ok := c.seen[n.Alias]; ok {
+			if v == nil {
+				return nil, &Error{Pos: c.pos(n), Msg: "a YAML alias refers to itself"}
+			}
+			return v, nil
+		}
+		c.seen[n.Alias] = nil
+		v, err := c.convert(n.Alias, depth+1)
+		c.seen[n.Alias] = v
+		return v, err
+	}
+	v := &Value{Pos: c.pos(n)}
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			v.Kind = Null
+			return v, nil
+		}
+		return c.convert(n.Content[0], depth+1)
+	case yaml.ScalarNode:
+		v.Text = n.Value
+		switch n.ShortTag() {
+		case "!!null":
+			v.Kind = Null
+		case "!!bool":
+			v.Kind = Bool
+		case "!!int", "!!float":
+			v.Kind = Number
+		default:
+			v.Kind = String
+		}
+	case yaml.SequenceNode:
+		v.Kind = List
+		v.Items = make([]*Value, 0, len(n.Content))
+		for _, item := range n.Content {
+			iv, err := c.convert(item, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			v.Items = append(v.Items, iv)
+		}
+	case yaml.MappingNode:
+		v.Kind = Map
+		v.Fields = make([]Field, 0, len(n.Content)/2)
+		seen := make(map[string]source.Pos, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if k.Kind == yaml.AliasNode && k.Alias != nil {
+				k = k.Alias
+			}
+			if k.Kind != yaml.ScalarNode {
+				return nil, &Error{Pos: c.pos(k), Msg: "a map key must be a plain string"}
+			}
+			if first, dup := seen[k.Value]; dup {
+				c.problems = append(c.problems, &Error{Pos: c.pos(k),
+					Msg: fmt.Sprintf("duplicate key %q (first at line %d); the last one wins, so remove the one you do not mean", k.Value, first.Line)})
+			}
+			seen[k.Value] = c.pos(k)
+			fv, err := c.convert(n.Content[i+1], depth+1)
+			if err != nil {
+				return nil, err
+			}
+			v.Fields = append(v.Fields, Field{Key: k.Value, KeyPos: c.pos(k), Value: fv})
+		}
+	}
+	if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {
+		long, ok := shortTags[n.Tag]
+		if !ok {
+			c.problems = append(c.problems, &Error{Pos: c.pos(n),
+				Msg: fmt.Sprintf("unknown tag %s; CloudFormation knows only the short forms of its intrinsic functions such as !Ref and !Sub", n.Tag)})
+			return v, nil
+		}
+		if n.Kind == yaml.ScalarNode {
+			v.Kind = String // `!Ref 123` still names something
+		}
+		return &Value{Kind: Map, Pos: v.Pos, Fields: []Field{{Key: long, KeyPos: v.Pos, Value: v}}}, nil
+	}
+	return v, nil
+}

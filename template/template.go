@@ -1,0 +1,186 @@
+package template
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/lambdagate/lambdagate/source"
+)
+
+// Template is a parsed CloudFormation or SAM template.
+type Template struct {
+	File       string
+	Root       *Value
+	Resources  []*Resource // in source order
+	Parameters map[string]*Parameter
+	Conditions map[string]*Value
+	Mappings   *Value
+	// Globals is the SAM `Globals.Function` map, or nil.
+	Globals *Value
+	// SAM is true when the template declares the AWS::Serverless transform.
+	SAM bool
+	// Problems are errors that do not stop the scan: duplicate keys, unknown
+	// tags, malformed sections.
+	Problems []*Error
+
+	byID         map[string]*Resource
+	globalValues map[*Value]bool
+}
+
+// Resource is one entry of the Resources section.
+type Resource struct {
+	ID         string
+	Pos        source.Pos // the logical id
+	Type       string
+	Properties *Value // nil when absent
+	Metadata   *Value
+	Condition  string
+	// IgnoreGlobals is SAM's resource attribute: "*" or a list of property names.
+	IgnoreGlobals *Value
+	Node          *Value
+}
+
+// Parameter is one entry of the Parameters section.
+type Parameter struct {
+	Name    string
+	Pos     source.Pos
+	Type    string
+	Default *Value // nil when there is none
+	// Constrained reports a constraint that forbids the empty value
+	// (AllowedPattern, MinLength >= 1, AllowedValues without "").
+	Constrained bool
+	// Allowed are the AllowedValues, when given.
+	Allowed []string
+}
+
+// Resource returns the resource with the given logical id, or nil.
+func (t *Template) Resource(id string) *Resource { return t.byID[id] }
+
+// ResourcesOfType lists the resources of one of the given types.
+func (t *Template) ResourcesOfType(types ...string) []*Resource {
+	var out []*Resource
+	for _, r := range t.Resources {
+		if slices.Contains(types, r.Type) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func newTemplate(file string, root *Value) (*Template, error) {
+	t := &Template{
+		File:       file,
+		Root:       root,
+		Parameters: map[string]*Parameter{},
+		Conditions: map[string]*Value{},
+		byID:       map[string]*Resource{},
+		Mappings:   root.Get("Mappings"),
+	}
+	t.SAM = hasSAMTransform(root.Get("Transform"))
+	if f, ok := root.Field("Resources"); ok && f.Value.Kind != Map {
+		return nil, &Error{Pos: f.Value.Pos, Msg: fmt.Sprintf("Resources must be a map of logical ids to resources, not a %s", f.Value.Kind)}
+	}
+	for _, f := range fieldsOf(root.Get("Resources")) {
+		r := &Resource{ID: f.Key, Pos: f.KeyPos, Node: f.Value}
+		if f.Value.Kind != Map {
+			t.Problems = append(t.Problems, &Error{Pos: f.Value.Pos, Msg: fmt.Sprintf("resource %s must be a map with Type and Properties, not a %s", f.Key, f.Value.Kind)})
+			continue
+		}
+		if ty := f.Value.Get("Type"); ty != nil && ty.Kind == String {
+			r.Type = ty.Text
+		}
+		if p, ok := f.Value.Field("Properties"); ok {
+			if p.Value.Kind != Map && !isIntrinsicIf(p.Value) {
+				t.Problems = append(t.Problems, &Error{Pos: p.Value.Pos, Msg: fmt.Sprintf("Properties of %s must be a map, not a %s", f.Key, p.Value.Kind)})
+			} else {
+				r.Properties = p.Value
+			}
+		}
+		r.Metadata = f.Value.Get("Metadata")
+		if c := f.Value.Get("Condition"); c != nil && c.Kind == String {
+			r.Condition = c.Text
+		}
+		r.IgnoreGlobals = f.Value.Get("IgnoreGlobals")
+		if prev, dup := t.byID[r.ID]; dup {
+			t.Problems = append(t.Problems, &Error{Pos: r.Pos, Msg: fmt.Sprintf("duplicate logical id %s (first at line %d); CloudFormation keeps only one", r.ID, prev.Pos.Line)})
+			// The parser keeps the last value of a duplicate key; so do we.
+			t.Resources = slices.DeleteFunc(t.Resources, func(x *Resource) bool { return x == prev })
+		}
+		t.byID[r.ID] = r
+		t.Resources = append(t.Resources, r)
+	}
+	for _, f := range fieldsOf(root.Get("Parameters")) {
+		t.Parameters[f.Key] = newParameter(f)
+	}
+	for _, f := range fieldsOf(root.Get("Conditions")) {
+		t.Conditions[f.Key] = f.Value
+	}
+	if g := root.Get("Globals"); g != nil {
+		if fn := g.Get("Function"); fn != nil {
+			if fn.Kind == Map {
+				t.Globals = fn
+			} else {
+				t.Problems = append(t.Problems, &Error{Pos: fn.Pos, Msg: "Globals.Function must be a map of properties"})
+			}
+			t.globalsProblems()
+		}
+	}
+	return t, nil
+}
+
+func fieldsOf(v *Value) []Field {
+	if v == nil || v.Kind != Map {
+		return nil
+	}
+	return v.Fields
+}
+
+func isIntrinsicIf(v *Value) bool {
+	name, _, ok := v.Intrinsic()
+	return ok && name == "Fn::If"
+}
+
+func hasSAMTransform(v *Value) bool {
+	if v == nil {
+		return false
+	}
+	switch v.Kind {
+	case String:
+		return v.Text == "AWS::Serverless-2016-10-31"
+	case List:
+		for _, it := range v.Items {
+			if hasSAMTransform(it) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func newParameter(f Field) *Parameter {
+	p := &Parameter{Name: f.Key, Pos: f.KeyPos}
+	v := f.Value
+	if t := v.Get("Type"); t != nil {
+		p.Type = t.Text
+	}
+	p.Default = v.Get("Default")
+	if ap := v.Get("AllowedPattern"); ap != nil && ap.IsScalar() && ap.Text != "" {
+		p.Constrained = !matchesEmpty(ap.Text)
+	}
+	if ml := v.Get("MinLength"); ml != nil && ml.IsScalar() && ml.Text != "0" && ml.Text != "" {
+		p.Constrained = true
+	}
+	if av := v.Get("AllowedValues"); av != nil && av.Kind == List && len(av.Items) > 0 {
+		allowsEmpty := false
+		for _, it := range av.Items {
+			p.Allowed = append(p.Allowed, it.Text)
+			if it.IsScalar() && it.Text == "" {
+				allowsEmpty = true
+			}
+		}
+		if !allowsEmpty {
+			p.Constrained = true
+		}
+	}
+	return p
+}
