@@ -5,6 +5,7 @@ go 1.26
 require (
 	github.com/awslabs/goformation/v7 v7.14.9 // indirect
 	github.com/bmatcuk/doublestar/v4 v4.10.4 // indirect
+	github.com/goccy/go-yaml v1.19.2 // indirect
 	github.com/google/go-cmp v0.7.0 // indirect
 	github.com/owenrumney/go-sarif/v2 v2.3.3 // indirect
 	github.com/rogpeppe/go-internal v1.16.0 // indirect

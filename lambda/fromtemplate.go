@@ -151,6 +151,9 @@ func (b *builder) securityGroups(fn *Function, props *template.Value) []Setting 
 			c.Count = len(la.Items)
 			if c.Count == 0 {
 				c.State = Empty
+				if f.Key.KeyPos.Known() && !c.isGlobal() {
+					c.Pos = f.Key.KeyPos // the list's first line may be an item's
+				}
 			} else {
 				c.State = Literal
 				for _, it := range la.Items {
@@ -164,6 +167,8 @@ func (b *builder) securityGroups(fn *Function, props *template.Value) []Setting 
 	}
 	return expanded
 }
+
+func (s Setting) isGlobal() bool { return s.Globals != "" }
 
 func joinWhen(a, b template.Path) (string, bool) {
 	p := append(template.Path{}, a...)
@@ -298,8 +303,9 @@ func (b *builder) templateRole(id string) *Role {
 	for _, item := range unionItems(props.Get("ManagedPolicyArns")) {
 		b.addManaged(role, item)
 	}
-	if doc := props.Get("AssumeRolePolicyDocument"); doc != nil {
-		p, probs := policyOf("trust policy of role "+id, doc)
+	if f, ok := props.Field("AssumeRolePolicyDocument"); ok {
+		p, probs := policyOf("trust policy of role "+id, f.Value)
+		p.Pos = f.KeyPos
 		role.Trust = &p
 		role.Problems = append(role.Problems, probs...)
 	}
@@ -407,8 +413,9 @@ func (b *builder) samRoles(fn *Function, props *template.Value, when template.Pa
 		for _, it := range items {
 			b.samPolicy(role, fn, it)
 		}
-		if doc := props.Get("AssumeRolePolicyDocument"); doc != nil {
-			p, probs := policyOf("trust policy (AssumeRolePolicyDocument) of "+fn.Resource, doc)
+		if f, ok := props.Field("AssumeRolePolicyDocument"); ok {
+			p, probs := policyOf("trust policy (AssumeRolePolicyDocument) of "+fn.Resource, f.Value)
+			p.Pos = f.KeyPos
 			role.Trust = &p
 			role.Problems = append(role.Problems, probs...)
 		}

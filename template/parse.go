@@ -2,12 +2,15 @@ package template
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 
+	goccy "github.com/goccy/go-yaml"
+	goccyparser "github.com/goccy/go-yaml/parser"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/lambdagate/lambdagate/source"
@@ -105,15 +108,16 @@ var yamlLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
 
 // parseValue turns the bytes into Values.
 func parseValue(file string, data []byte, lim Limits) (*Value, []*Error, error) {
+	if isJSON(file, data) {
+		// YAML accepts what JSON does not (trailing commas, comments in flow
+		// style); a .json template must be JSON.
+		if err := jsonError(file, data); err != nil {
+			return nil, nil, err
+		}
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		pos := source.Pos{File: file}
-		msg := err.Error()
-		if m := yamlLine.FindStringSubmatch(msg); m != nil {
-			pos.Line, _ = strconv.Atoi(m[1])
-			msg = m[2]
-		}
-		return nil, nil, &Error{Pos: pos, Msg: "cannot parse: " + msg}
+		return nil, nil, yamlError(file, data, err)
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, nil, nil
@@ -252,4 +256,52 @@ func (c *converter) convert(n *yaml.Node, depth int) (*Value, error) {
 		return &Value{Kind: Map, Pos: v.Pos, Fields: []Field{{Key: long, KeyPos: v.Pos, Value: v}}}, nil
 	}
 	return v, nil
+}
+
+func isJSON(file string, data []byte) bool {
+	if strings.HasSuffix(strings.ToLower(file), ".json") {
+		return true
+	}
+	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
+	return len(trimmed) > 0 && trimmed[0] == '{' && strings.HasSuffix(strings.ToLower(file), ".template")
+}
+
+// jsonError checks JSON syntax and names the line and column of a mistake.
+func jsonError(file string, data []byte) error {
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	var v any
+	err := json.Unmarshal(data, &v)
+	var se *json.SyntaxError
+	if !errors.As(err, &se) {
+		return nil // valid, or a type error that cannot happen with any
+	}
+	line, col := lineCol(data, int(se.Offset))
+	return &Error{Pos: source.Pos{File: file, Line: line, Column: col}, Msg: "invalid JSON: " + se.Error()}
+}
+
+func lineCol(data []byte, offset int) (int, int) {
+	offset = min(max(offset, 0), len(data))
+	before := data[:offset]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := offset - bytes.LastIndexByte(before, '\n')
+	return line, col
+}
+
+// yamlError turns the YAML parser's error into one with a position. yaml.v3
+// reports the line where the enclosing construct started, off by one and
+// without a column; goccy/go-yaml's parser names the token at fault, so it is
+// asked for the position when it also rejects the file.
+func yamlError(file string, data []byte, err error) error {
+	pos := source.Pos{File: file}
+	msg := err.Error()
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		pos.Line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+	}
+	var se *goccy.SyntaxError
+	if _, gerr := goccyparser.ParseBytes(data, 0); errors.As(gerr, &se) && se.Token != nil && se.Token.Position != nil {
+		pos.Line, pos.Column = se.Token.Position.Line, se.Token.Position.Column
+		msg = se.Message
+	}
+	return &Error{Pos: pos, Msg: "cannot parse YAML: " + msg}
 }

@@ -102,8 +102,7 @@ func newTemplate(file string, root *Value) (*Template, error) {
 		}
 		r.IgnoreGlobals = f.Value.Get("IgnoreGlobals")
 		if prev, dup := t.byID[r.ID]; dup {
-			t.Problems = append(t.Problems, &Error{Pos: r.Pos, Msg: fmt.Sprintf("duplicate logical id %s (first at line %d); CloudFormation keeps only one", r.ID, prev.Pos.Line)})
-			// The parser keeps the last value of a duplicate key; so do we.
+			// The parser reported the duplicate key; like it, keep the last.
 			t.Resources = slices.DeleteFunc(t.Resources, func(x *Resource) bool { return x == prev })
 		}
 		t.byID[r.ID] = r

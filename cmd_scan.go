@@ -1,0 +1,93 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/lambdagate/lambdagate/checks"
+	"github.com/lambdagate/lambdagate/report"
+	"github.com/lambdagate/lambdagate/scan"
+)
+
+// multiFlag collects a repeated flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+// parseInterleaved parses flags that may come after positional arguments, as
+// people type them: `lambdagate scan infra --format json`.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+func runScan(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	format := fs.String("format", "text", "output format: text or json")
+	failOn := fs.String("fail-on", "error", "exit 1 when a finding reaches this severity: error, warning, notice or never")
+	maxSize := fs.Int64("max-file-size", scan.DefaultMaxFileSize, "skip files larger than this many bytes, with an error")
+	var exclude multiFlag
+	fs.Var(&exclude, "exclude", "skip paths matching this glob (doublestar syntax, e.g. '**/test/**'); repeatable")
+	paths, err := parseInterleaved(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	threshold, err := parseThreshold(*failOn)
+	if err != nil {
+		fmt.Fprintln(stderr, "lambdagate:", err)
+		return exitUsage
+	}
+	if *format != "text" && *format != "json" {
+		fmt.Fprintf(stderr, "lambdagate: unknown --format %q; use text or json\n", *format)
+		return exitUsage
+	}
+	res, err := scan.Scan(paths, scan.Options{Exclude: exclude, MaxFileSize: *maxSize})
+	if err != nil {
+		fmt.Fprintln(stderr, "lambdagate:", err)
+		return exitUsage
+	}
+	switch *format {
+	case "json":
+		err = report.WriteJSON(stdout, res)
+	default:
+		err = report.Text(stdout, res)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "lambdagate:", err)
+		return exitUsage
+	}
+	if report.Failing(res, threshold) {
+		return exitFindings
+	}
+	return exitOK
+}
+
+// parseThreshold reads --fail-on; "never" is the zero severity.
+func parseThreshold(s string) (checks.Severity, error) {
+	if s == "never" {
+		return 0, nil
+	}
+	sev, err := checks.ParseSeverity(s)
+	if err != nil {
+		return 0, fmt.Errorf("--fail-on %q: use error, warning, notice or never", s)
+	}
+	return sev, nil
+}
+
