@@ -90,4 +90,3 @@ func parseThreshold(s string) (checks.Severity, error) {
 	}
 	return sev, nil
 }
-

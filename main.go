@@ -63,4 +63,3 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "lambdagate: unknown command %q\n%s", args[0], usage)
 	return exitUsage
 }
-
