@@ -58,7 +58,10 @@ func (b *builder) settings(fn *Function, props *template.Value, path ...string) 
 			s.State = Absent
 			s.Missing = f.Missing
 			s.Pos = fn.Pos
-			if f.Missing != path[0] && f.ParentKey.Known() {
+			switch {
+			case f.Key.KeyPos.Known():
+				s.Pos = f.Key.KeyPos // written, but AWS::NoValue on this branch
+			case f.Missing != path[0] && f.ParentKey.Known():
 				s.Pos = f.ParentKey // e.g. the VpcConfig key that lacks SecurityGroupIds
 			}
 			if f.Parent != nil && b.t.FromGlobals(f.Parent) {
