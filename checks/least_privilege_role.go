@@ -105,7 +105,13 @@ func (p *Pass) roleProblems(r *lambda.Role) []iam.Problem {
 	}
 	probs := append([]iam.Problem(nil), r.Problems...)
 	for _, pol := range r.Policies {
-		probs = append(probs, iam.Permissions(pol)...)
+		for _, prob := range iam.Permissions(pol) {
+			if !prob.Pos.Known() {
+				// A policy read from AWS has no line to point at: name it.
+				prob.Message = pol.Name + ": " + prob.Message
+			}
+			probs = append(probs, prob)
+		}
 	}
 	for _, m := range r.Managed {
 		v := iam.ManagedPolicy(m.ARN)

@@ -1,0 +1,60 @@
+package iam
+
+import (
+	"regexp"
+	"strings"
+)
+
+// resourceType matches the resource type that starts most ARNs' resource part:
+// "table/" in table/Orders, "log-group:" in log-group:/aws/lambda/x.
+var resourceType = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*[/:]`)
+
+// everyResource reports whether a Resource selects every resource of its type: "*", or an
+// ARN whose resource part is nothing but wildcards and separators once its resource type
+// is taken off. An intrinsic counts only when it is a Sub template whose resource part is
+// such a literal wildcard (arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/*):
+// any ${...} there is the name the template scopes it to.
+func everyResource(r Str) bool {
+	v := r.Value
+	if !r.Intrinsic && onlyWildcards(v) {
+		return true
+	}
+	if !strings.HasPrefix(v, "arn:") {
+		return false
+	}
+	parts := splitARN(v)
+	last := parts[len(parts)-1]
+	if len(parts) < 6 {
+		// arn:aws:s3* and the like: IAM's wildcard crosses colons, so a short ARN that
+		// ends in wildcards covers every resource after it.
+		return !strings.Contains(last, "${") && strings.HasSuffix(last, "*")
+	}
+	if strings.Contains(last, "${") {
+		return false
+	}
+	// S3 ARNs have no resource type: arn:aws:s3:::bucket/* names a bucket.
+	if parts[2] != "s3" {
+		last = resourceType.ReplaceAllString(last, "")
+	}
+	return last != "" && strings.Trim(last, "*?/:") == ""
+}
+
+// splitARN splits an ARN into at most six fields at colons, keeping ${...} whole so that
+// ${AWS::Region} and ${aws:userid} stay inside their field.
+func splitARN(arn string) []string {
+	var parts []string
+	depth, start := 0, 0
+	for i := 0; i < len(arn) && len(parts) < 5; i++ {
+		switch {
+		case strings.HasPrefix(arn[i:], "${"):
+			depth++
+			i++
+		case arn[i] == '}' && depth > 0:
+			depth--
+		case arn[i] == ':' && depth == 0:
+			parts = append(parts, arn[start:i])
+			start = i + 1
+		}
+	}
+	return append(parts, arn[start:])
+}

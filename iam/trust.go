@@ -1,0 +1,61 @@
+package iam
+
+import (
+	"fmt"
+	"strings"
+)
+
+// lambdaServices are the service principals a Lambda execution role is meant to trust:
+// Lambda itself, and Lambda@Edge, which runs replicas of the function.
+var lambdaServices = map[string]bool{
+	"lambda.amazonaws.com":     true,
+	"edgelambda.amazonaws.com": true,
+}
+
+// Trust analyses a role's trust (assume-role) policy.
+func Trust(p Policy) []Problem {
+	var out []Problem
+	trustsLambda := false
+	for _, st := range p.Statements {
+		if !allows(st) {
+			continue
+		}
+		for _, pr := range st.Principal {
+			pos := or(pr.Value.Pos, st.Pos)
+			switch {
+			case pr.Kind == "*" || (pr.Kind == "AWS" && !pr.Value.Intrinsic && pr.Value.Value == "*"):
+				if st.HasCondition {
+					out = append(out, Problem{pos, Warning,
+						`the trust policy lets Principal "*" assume this role, limited only by a Condition lambdagate cannot evaluate; trust "lambda.amazonaws.com" as a Service principal instead`})
+				} else {
+					out = append(out, Problem{pos, Error,
+						`anyone can assume this role: the trust policy allows Principal "*" without a Condition; trust only the Service principal "lambda.amazonaws.com"`})
+				}
+			case pr.Value.Intrinsic:
+				// Known only at deploy time; the deployed source sees the real value.
+			case pr.Kind == "Service" && lambdaServices[strings.ToLower(pr.Value.Value)]:
+				trustsLambda = true
+			default:
+				out = append(out, Problem{pos, Warning, fmt.Sprintf(
+					"the role also trusts %s principal %q, which can then act with the function's permissions; trust only lambda.amazonaws.com, or give that principal a role of its own",
+					pr.Kind, pr.Value.Value)})
+			}
+		}
+	}
+	if !trustsLambda && !hasIntrinsicPrincipal(p) {
+		out = append(out, Problem{p.Pos, Warning,
+			`the trust policy does not trust the Service principal "lambda.amazonaws.com", so Lambda cannot run a function with this role; allow sts:AssumeRole for it`})
+	}
+	return out
+}
+
+func hasIntrinsicPrincipal(p Policy) bool {
+	for _, st := range p.Statements {
+		for _, pr := range st.Principal {
+			if pr.Value.Intrinsic {
+				return true
+			}
+		}
+	}
+	return false
+}
