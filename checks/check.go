@@ -58,7 +58,40 @@ type Finding struct {
 	// Deployed findings name the live function.
 	FunctionName string
 	FunctionARN  string
+	// Suppression is set when a justified exception covers the finding: it
+	// is still reported, but does not fail the gate.
+	Suppression *Suppression
 }
+
+// Suppression is a vetted exception, and where it was written.
+type Suppression struct {
+	Source string // "lambdagate", "cfn_nag", "checkov", "guard" or "baseline"
+	ID     string // the rule id as the source wrote it (W89, CKV_AWS_117...)
+	Reason string
+	Pos    source.Pos
+}
+
+// Options tune the checks; the zero value is the default policy.
+type Options struct {
+	// Unresolved says what to do with a control whose value is known only at
+	// deploy time (a parameter without a default, an import).
+	Unresolved Unresolved
+	// AllowedRoleARNs are glob patterns of external roles already vetted.
+	AllowedRoleARNs []string
+	// AllowedManagedPolicies and DeniedManagedPolicies extend the built-in
+	// lists; names or ARNs, glob patterns allowed.
+	AllowedManagedPolicies []string
+	DeniedManagedPolicies  []string
+}
+
+// Unresolved is the verdict for values known only at deploy time.
+type Unresolved int
+
+const (
+	UnresolvedPass Unresolved = iota
+	UnresolvedWarn
+	UnresolvedFail
+)
 
 // Check is one rule.
 type Check struct {
@@ -74,6 +107,7 @@ type Check struct {
 // and collects their findings. It analyses each role once, however many
 // functions share it.
 type Pass struct {
+	opts     Options
 	findings []Finding
 	check    *Check
 	fn       *lambda.Function
@@ -81,7 +115,12 @@ type Pass struct {
 }
 
 // NewPass starts a pass.
-func NewPass() *Pass { return &Pass{roles: map[*lambda.Role][]iam.Problem{}} }
+func NewPass(opts Options) *Pass {
+	return &Pass{opts: opts, roles: map[*lambda.Role][]iam.Problem{}}
+}
+
+// Options are the pass's options.
+func (p *Pass) Options() Options { return p.opts }
 
 // Run applies the checks to the functions.
 func (p *Pass) Run(cs []*Check, fns []*lambda.Function) {

@@ -33,7 +33,9 @@ type Options struct {
 	Limits      template.Limits
 	MaxFileSize int64 // bytes; 0 means DefaultMaxFileSize
 	Checks      []*checks.Check
-	Workers     int // 0 means GOMAXPROCS
+	// CheckOptions tune the checks (configuration file, flags).
+	CheckOptions checks.Options
+	Workers      int // 0 means GOMAXPROCS
 }
 
 // DefaultMaxFileSize bounds the files read; the largest real templates are a
@@ -157,7 +159,7 @@ func scanFile(path string, opts Options) (r fileResult) {
 	}
 	fns := lambda.FromTemplate(t)
 	r.functions = len(fns)
-	pass := checks.NewPass()
+	pass := checks.NewPass(opts.CheckOptions)
 	pass.Run(opts.Checks, fns)
 	r.findings = SortFindings(pass.Findings())
 	return r
