@@ -38,7 +38,10 @@ func runScan(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	format := fs.String("format", "text", "output format: text or json")
-	failOn := fs.String("fail-on", "error", "exit 1 when a finding reaches this severity: error, warning, notice or never")
+	failOn := fs.String("fail-on", "", "exit 1 when a finding reaches this severity: error (default), warning, notice or never")
+	configPath := fs.String("config", "", "configuration file (default: .lambdagate.yml at the repository root, if any)")
+	unresolved := fs.String("unresolved", "", "values known only at deploy time (parameters without a default, imports): pass (default), warn or fail")
+	baselinePath := fs.String("baseline", "", "a baseline file (lambdagate baseline write): only findings not in it fail")
 	maxSize := fs.Int64("max-file-size", scan.DefaultMaxFileSize, "skip files larger than this many bytes, with an error")
 	var exclude multiFlag
 	fs.Var(&exclude, "exclude", "skip paths matching this glob (doublestar syntax, e.g. '**/test/**'); repeatable")
@@ -49,17 +52,23 @@ func runScan(args []string, stdout, stderr io.Writer) int {
 		}
 		return exitUsage
 	}
-	threshold, err := parseThreshold(*failOn)
+	st, err := loadSettings(overrides{configPath: *configPath, failOn: *failOn, exclude: exclude,
+		unresolved: *unresolved, baseline: *baselinePath, maxFileSize: *maxSize})
 	if err != nil {
 		fmt.Fprintln(stderr, "lambdagate:", err)
 		return exitUsage
 	}
+	threshold := st.threshold
 	if *format != "text" && *format != "json" {
 		fmt.Fprintf(stderr, "lambdagate: unknown --format %q; use text or json\n", *format)
 		return exitUsage
 	}
-	res, err := scan.Scan(paths, scan.Options{Exclude: exclude, MaxFileSize: *maxSize})
+	res, err := scan.Scan(paths, st.opts)
 	if err != nil {
+		fmt.Fprintln(stderr, "lambdagate:", err)
+		return exitUsage
+	}
+	if err := applyBaseline(st.baseline, res); err != nil {
 		fmt.Fprintln(stderr, "lambdagate:", err)
 		return exitUsage
 	}

@@ -32,6 +32,7 @@ const usage = `usage:
   lambdagate scan [flags] [PATH...]   check the templates under PATH (default .)
   lambdagate verify [flags]           check the deployed functions of stacks through the AWS APIs
   lambdagate rules [ID]               list the rules, or print the documentation of one
+  lambdagate baseline write FILE [PATH...]  record today's findings; scan --baseline FILE fails only on new ones
   lambdagate --version
 
 Run 'lambdagate scan -h' for the scan flags.
@@ -51,6 +52,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runScan(args[1:], stdout, stderr)
 	case "rules":
 		return runRules(args[1:], stdout, stderr)
+	case "baseline":
+		return runBaseline(args[1:], stdout, stderr)
 	case "verify":
 		return runVerify(args[1:], stdout, stderr)
 	case "--version", "-version", "version":

@@ -65,11 +65,15 @@ Globals:
 					continue
 				}
 				msg := fmt.Sprintf("%s is %s, not Active; set it to Active", prop, s.Text)
+				if s.Param != nil && s.Param.Given {
+					msg = fmt.Sprintf("%s comes from parameter %s, which the configuration gives as %q, not Active; deploy it with Active", prop, s.Param.Name, s.Text)
+				}
 				if strings.EqualFold(s.Text, "Active") {
 					msg = fmt.Sprintf("%s is %q: the value is case-sensitive and Lambda rejects it; write Active", prop, s.Text)
 				}
 				p.Report(Error, s.Pos, where(s, msg))
 			case lambda.Deferred:
+				p.deferred(s, prop)
 				par := s.Param
 				switch {
 				case par == nil:

@@ -158,3 +158,17 @@ func where(s lambda.Setting, msg string) string {
 	}
 	return msg
 }
+
+// deferred reports, as the options say, a value known only at deploy time.
+func (p *Pass) deferred(s lambda.Setting, prop string) {
+	if s.Unresolved == "" {
+		return
+	}
+	msg := where(s, fmt.Sprintf("%s is known only at deploy time (%s), so it cannot be checked here; give the value under parameters in .lambdagate.yml, or verify after deployment with `lambdagate verify`", prop, s.Unresolved))
+	switch p.opts.Unresolved {
+	case UnresolvedWarn:
+		p.Report(Warning, s.Pos, msg)
+	case UnresolvedFail:
+		p.Report(Error, s.Pos, msg)
+	}
+}

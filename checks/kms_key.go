@@ -48,6 +48,7 @@ Fn:
 			case lambda.Empty:
 				p.Report(Error, s.Pos, where(s, "KmsKeyArn is empty; set it to a key ARN, e.g. !GetAtt FunctionKey.Arn"))
 			default:
+				p.deferred(s, "KmsKeyArn")
 				if s.Param != nil && s.Param.CanBeEmpty {
 					p.Report(Warning, s.Pos, where(s, fmt.Sprintf("KmsKeyArn comes from parameter %s, which %s; give it a default or an AllowedPattern that requires a key ARN", s.Param.Name, emptyDefault(s.Param))))
 				}

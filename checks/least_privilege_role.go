@@ -69,6 +69,10 @@ templates, which are scoped by construction.`,
 				continue
 			case r.Kind == lambda.RoleSAMDefault:
 				continue
+			case r.Kind == lambda.RoleUnresolved && matchAny(p.opts.AllowedRoleARNs, r.ID):
+				continue // vetted in the configuration
+			case r.Kind == lambda.RoleDeployed && matchAny(p.opts.AllowedRoleARNs, r.ID):
+				continue
 			case r.Kind == lambda.RoleUnresolved:
 				p.Report(Warning, use.Pos, whenMsg(use.When, fmt.Sprintf("the role %s is not defined in this template, so its permissions cannot be verified here; run `lambdagate verify` after deployment, or allow it in the configuration once vetted", use.Expr)))
 				continue
@@ -114,6 +118,14 @@ func (p *Pass) roleProblems(r *lambda.Role) []iam.Problem {
 		}
 	}
 	for _, m := range r.Managed {
+		if matchAny(p.opts.DeniedManagedPolicies, m.ARN) {
+			probs = append(probs, iam.Problem{Pos: m.Pos, Severity: iam.Error, Message: fmt.Sprintf(
+				"managed policy %s is denied by the configuration (denied-managed-policies); replace it with a policy scoped to what the function needs", m.ARN)})
+			continue
+		}
+		if matchAny(p.opts.AllowedManagedPolicies, m.ARN) {
+			continue
+		}
 		v := iam.ManagedPolicy(m.ARN)
 		switch v.Kind {
 		case iam.Broad:

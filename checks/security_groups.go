@@ -54,6 +54,7 @@ Fn:
 			case lambda.Empty:
 				p.Report(Error, s.Pos, where(s, "SecurityGroupIds is empty; list at least one security group"))
 			default:
+				p.deferred(s, "SecurityGroupIds")
 				if s.Param != nil && s.Param.CanBeEmpty {
 					p.Report(Warning, s.Pos, where(s, fmt.Sprintf("SecurityGroupIds comes from parameter %s, which %s; give it a default or an AllowedPattern/MinLength that forbids the empty value", s.Param.Name, emptyDefault(s.Param))))
 				}

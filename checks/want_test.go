@@ -17,8 +17,9 @@ import (
 )
 
 // wantComment is `# want: rule-a rule-b` at the end of a YAML line. The
-// pseudo-rule "error" stands for a template error (parse error, duplicate key).
-var wantComment = regexp.MustCompile(`#\s*want:\s*([a-z0-9 -]+)\s*$`)
+// pseudo-rule "error" stands for a template error (parse error, duplicate key);
+// `rule/suppressed` is a finding a justified exception covers.
+var wantComment = regexp.MustCompile(`#\s*want:\s*([a-z0-9 /-]+)\s*$`)
 
 // TestWant runs every template under testdata against every check and
 // compares the findings with the `# want:` comments written on the lines
@@ -57,6 +58,9 @@ func TestWant(t *testing.T) {
 			messages := map[string][]string{}
 			for _, f := range res.Findings {
 				k := fmt.Sprintf("%d %s", f.Pos.Line, f.Rule)
+				if f.Suppression != nil {
+					k += "/suppressed"
+				}
 				got = append(got, k)
 				messages[k] = append(messages[k], f.Severity.String()+": "+f.Resource+": "+f.Message)
 			}

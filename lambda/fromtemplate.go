@@ -16,10 +16,17 @@ const (
 	TypeServerless = "AWS::Serverless::Function"
 )
 
+// Options tune how a template is read.
+type Options struct {
+	// Parameters are the values the template will be deployed with; a Ref
+	// to one of them reads as its value rather than the parameter's default.
+	Parameters map[string]string
+}
+
 // FromTemplate reads every Lambda function of a template. Roles are read once
 // and shared between the functions that use them.
-func FromTemplate(t *template.Template) []*Function {
-	b := builder{t: t, roles: map[string]*Role{}}
+func FromTemplate(t *template.Template, opts Options) []*Function {
+	b := builder{t: t, opts: opts, roles: map[string]*Role{}}
 	var out []*Function
 	for _, r := range t.ResourcesOfType(TypeLambda, TypeServerless) {
 		out = append(out, b.function(r))
@@ -29,6 +36,7 @@ func FromTemplate(t *template.Template) []*Function {
 
 type builder struct {
 	t        *template.Template
+	opts     Options
 	roles    map[string]*Role // by logical id, or by the text of an unresolved role
 	attached map[string][]*template.Resource
 }
@@ -97,13 +105,76 @@ func (b *builder) classify(s *Setting, v *template.Value) {
 		s.State = Literal
 		s.Text = v.Text
 	default:
-		if _, _, ok := v.Intrinsic(); ok {
-			s.State = Deferred
-			s.Param = b.param(v)
-		} else {
+		if _, _, ok := v.Intrinsic(); !ok {
 			s.State = Literal
+			return
+		}
+		s.State = Deferred
+		s.Param = b.param(v)
+		if p := s.Param; p != nil && p.Given {
+			// The configuration says what will be deployed: judge that.
+			s.Text = p.Value
+			s.State = Literal
+			s.Count = len(splitList(p.Value))
+			if p.Value == "" {
+				s.State = Empty
+			}
+			return
+		}
+		s.Unresolved = b.unresolved(v)
+	}
+}
+
+// splitList splits a list parameter's value (CommaDelimitedList, List<...>).
+func splitList(s string) []string {
+	var out []string
+	for _, x := range strings.Split(s, ",") {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
 		}
 	}
+	return out
+}
+
+// unresolved says why a value is known only at deploy time: it depends on a
+// parameter with neither a default nor a given value, or on an import.
+func (b *builder) unresolved(v *template.Value) string {
+	if v == nil {
+		return ""
+	}
+	if name, arg, ok := v.Intrinsic(); ok {
+		switch name {
+		case "Fn::ImportValue":
+			return "it is imported (" + template.Describe(v) + ")"
+		case "Ref":
+			if p := b.t.Parameters[arg.Text]; p != nil && p.Default == nil {
+				if _, given := b.opts.Parameters[p.Name]; !given {
+					return "parameter " + p.Name + " has no default"
+				}
+			}
+			return ""
+		case "Fn::Sub":
+			tmpl := subText(arg)
+			for _, m := range subVar.FindAllStringSubmatch(tmpl, -1) {
+				if p := b.t.Parameters[m[1]]; p != nil && p.Default == nil {
+					if _, given := b.opts.Parameters[p.Name]; !given {
+						return "parameter " + p.Name + " has no default"
+					}
+				}
+			}
+		}
+	}
+	for _, it := range v.Items {
+		if r := b.unresolved(it); r != "" {
+			return r
+		}
+	}
+	for _, f := range v.Fields {
+		if r := b.unresolved(f.Value); r != "" {
+			return r
+		}
+	}
+	return ""
 }
 
 // param returns the parameter v refers to with Ref, if any.
@@ -117,6 +188,9 @@ func (b *builder) param(v *template.Value) *Param {
 		return nil
 	}
 	out := &Param{Name: p.Name, Pos: p.Pos, Allowed: p.Allowed}
+	if val, ok := b.opts.Parameters[p.Name]; ok {
+		out.Given, out.Value = true, val
+	}
 	if p.Default != nil {
 		out.HasDefault = true
 		out.Default = p.Default.Text
@@ -151,6 +225,17 @@ func (b *builder) securityGroups(fn *Function, props *template.Value) []Setting 
 			c := s
 			w, _ := joinWhen(f.When, la.When)
 			c.When = w
+			items := la.Items[:0:0]
+			for _, it := range la.Items {
+				if p := b.param(it); p != nil && p.Given && p.Value == "" {
+					continue // given the empty value: nothing is deployed here
+				}
+				items = append(items, it)
+				if c.Unresolved == "" {
+					c.Unresolved = b.unresolved(it)
+				}
+			}
+			la.Items = items
 			c.Count = len(la.Items)
 			if c.Count == 0 {
 				c.State = Empty
@@ -218,6 +303,8 @@ func (b *builder) roleFor(v *template.Value) *Role {
 	key := template.Describe(v)
 	if v.IsScalar() {
 		key = v.Text
+	} else if p := b.param(v); p != nil && p.Given {
+		key = p.Value // the ARN the configuration says will be deployed
 	}
 	if r, ok := b.roles["\x00"+key]; ok {
 		return r

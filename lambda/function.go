@@ -62,6 +62,10 @@ type Setting struct {
 	Globals string
 	// Param is set when the value is a Ref to a template parameter.
 	Param *Param
+	// Unresolved says why a deferred value is known only at deploy time (a
+	// parameter without a default or a given value, an import); empty when
+	// the template determines it.
+	Unresolved string
 }
 
 // Param is a template parameter a control refers to.
@@ -74,6 +78,10 @@ type Param struct {
 	// (AllowedPattern, MinLength, AllowedValues) forbids the empty value.
 	CanBeEmpty bool
 	Allowed    []string
+	// Given is set when the configuration gives the value the parameter will
+	// be deployed with; Value holds it.
+	Given bool
+	Value string
 }
 
 // RoleUse is how a function reaches a role, on one Fn::If branch.

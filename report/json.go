@@ -13,6 +13,16 @@ type JSON struct {
 	Findings []JSONFinding `json:"findings"`
 	Errors   []JSONError   `json:"errors"`
 	Summary  JSONSummary   `json:"summary"`
+	// Fixed lists baseline findings that no longer occur (with --baseline).
+	Fixed []JSONFixed `json:"fixed,omitempty"`
+}
+
+// JSONFixed is a baseline finding that is gone.
+type JSONFixed struct {
+	Rule     string `json:"rule"`
+	File     string `json:"file"`
+	Resource string `json:"resource"`
+	Message  string `json:"message"`
 }
 
 // JSONFinding is one finding.
@@ -27,6 +37,17 @@ type JSONFinding struct {
 	// Deployed findings also name the live function.
 	FunctionName string `json:"function_name,omitempty"`
 	FunctionARN  string `json:"function_arn,omitempty"`
+	// Suppressed findings carry the exception that covers them.
+	Suppression *JSONSuppression `json:"suppression,omitempty"`
+}
+
+// JSONSuppression is the exception a suppressed finding is covered by.
+type JSONSuppression struct {
+	Source string `json:"source"`
+	ID     string `json:"id"`
+	Reason string `json:"reason"`
+	File   string `json:"file,omitempty"`
+	Line   int    `json:"line,omitempty"`
 }
 
 // JSONError is a file or template that could not be read.
@@ -49,13 +70,20 @@ type JSONSummary struct {
 func ToJSON(r *scan.Result) JSON {
 	out := JSON{Findings: []JSONFinding{}, Errors: []JSONError{}}
 	for _, f := range r.Findings {
-		out.Findings = append(out.Findings, JSONFinding{
+		jf := JSONFinding{
 			Rule: f.Rule, Severity: f.Severity.String(), File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Column,
 			Resource: f.Resource, Message: f.Message, FunctionName: f.FunctionName, FunctionARN: f.FunctionARN,
-		})
+		}
+		if s := f.Suppression; s != nil {
+			jf.Suppression = &JSONSuppression{Source: s.Source, ID: s.ID, Reason: s.Reason, File: s.Pos.File, Line: s.Pos.Line}
+		}
+		out.Findings = append(out.Findings, jf)
 	}
 	for _, e := range r.Errors {
 		out.Errors = append(out.Errors, JSONError{File: e.Pos.File, Line: e.Pos.Line, Column: e.Pos.Column, Message: e.Message})
+	}
+	for _, f := range r.Fixed {
+		out.Fixed = append(out.Fixed, JSONFixed{Rule: f.Rule, File: f.File, Resource: f.Resource, Message: f.Message})
 	}
 	out.Summary = JSONSummary{Templates: r.Templates, Functions: r.Functions, Findings: len(r.Findings), Errors: len(r.Errors)}
 	return out

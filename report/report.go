@@ -9,15 +9,20 @@ import (
 	"github.com/lambdagate/lambdagate/scan"
 )
 
-// Counts tallies findings by severity.
+// Counts tallies findings by severity; suppressed findings are counted
+// apart.
 type Counts struct {
-	Errors, Warnings, Notices int
+	Errors, Warnings, Notices, Suppressed int
 }
 
 // Count tallies the findings.
 func Count(fs []checks.Finding) Counts {
 	var c Counts
 	for _, f := range fs {
+		if f.Suppression != nil {
+			c.Suppressed++
+			continue
+		}
 		switch f.Severity {
 		case checks.Error:
 			c.Errors++
@@ -41,7 +46,7 @@ func Failing(r *scan.Result, threshold checks.Severity) bool {
 		return true
 	}
 	for _, f := range r.Findings {
-		if f.Severity >= threshold {
+		if f.Suppression == nil && f.Severity >= threshold {
 			return true
 		}
 	}

@@ -25,12 +25,22 @@ func Text(w io.Writer, r *scan.Result) error {
 		if f.FunctionName != "" && f.FunctionName != f.Resource {
 			name += " (" + f.FunctionName + ")"
 		}
-		fmt.Fprintf(bw, "%s: %s: %s: %s: %s\n", f.Pos, f.Severity, f.Rule, Sanitize(name), Sanitize(f.Message))
+		sev := f.Severity.String()
+		if f.Suppression != nil {
+			sev = "suppressed " + sev
+		}
+		fmt.Fprintf(bw, "%s: %s: %s: %s: %s\n", f.Pos, sev, f.Rule, Sanitize(name), Sanitize(f.Message))
+		if s := f.Suppression; s != nil {
+			fmt.Fprintf(bw, "    suppressed by %s %s at %s: %s\n", s.Source, s.ID, s.Pos, Sanitize(s.Reason))
+		}
 		lines.show(bw, f.Pos.File, f.Pos.Line, f.Pos.Column)
 	}
+	for _, f := range r.Fixed {
+		fmt.Fprintf(bw, "%s: fixed: %s: %s: %s\n", f.File, f.Rule, Sanitize(f.Resource), Sanitize(f.Message))
+	}
 	c := Count(r.Findings)
-	fmt.Fprintf(bw, "%d findings (%d errors, %d warnings, %d notices) in %d functions of %d templates",
-		len(r.Findings), c.Errors, c.Warnings, c.Notices, r.Functions, r.Templates)
+	fmt.Fprintf(bw, "%d findings (%d errors, %d warnings, %d notices, %d suppressed) in %d functions of %d templates",
+		len(r.Findings), c.Errors, c.Warnings, c.Notices, c.Suppressed, r.Functions, r.Templates)
 	if len(r.Errors) > 0 {
 		fmt.Fprintf(bw, "; %d files could not be read", len(r.Errors))
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/lambdagate/lambdagate/checks"
 	"github.com/lambdagate/lambdagate/lambda"
 	"github.com/lambdagate/lambdagate/source"
+	"github.com/lambdagate/lambdagate/suppress"
 	"github.com/lambdagate/lambdagate/template"
 )
 
@@ -33,6 +34,11 @@ type Options struct {
 	Limits      template.Limits
 	MaxFileSize int64 // bytes; 0 means DefaultMaxFileSize
 	Checks      []*checks.Check
+	// Parameters gives the values a template's parameters will be deployed
+	// with (from the configuration), by the template's path; nil for none.
+	Parameters func(file string) map[string]string
+	// Severity overrides the severity of every finding of a rule.
+	Severity map[string]checks.Severity
 	// CheckOptions tune the checks (configuration file, flags).
 	CheckOptions checks.Options
 	Workers      int // 0 means GOMAXPROCS
@@ -64,6 +70,13 @@ type Result struct {
 	Templates int // files read as templates
 	Functions int
 	Files     []string // the templates read, in order
+	// Fixed are baseline findings that no longer occur.
+	Fixed []Fixed
+}
+
+// Fixed is a finding of the baseline that is gone.
+type Fixed struct {
+	Rule, File, Resource, Message string
 }
 
 // Scan walks the paths and checks every template found.
@@ -157,11 +170,26 @@ func scanFile(path string, opts Options) (r fileResult) {
 	for _, p := range t.Problems {
 		r.errors = append(r.errors, FileError{Pos: p.Pos, Message: p.Msg})
 	}
-	fns := lambda.FromTemplate(t)
+	var lopts lambda.Options
+	if opts.Parameters != nil {
+		lopts.Parameters = opts.Parameters(path)
+	}
+	fns := lambda.FromTemplate(t, lopts)
 	r.functions = len(fns)
 	pass := checks.NewPass(opts.CheckOptions)
 	pass.Run(opts.Checks, fns)
-	r.findings = SortFindings(pass.Findings())
+	findings := pass.Findings()
+	for i := range findings {
+		if sev, ok := opts.Severity[findings[i].Rule]; ok {
+			findings[i].Severity = sev
+		}
+	}
+	ix, errs := suppress.Read(t)
+	for _, e := range errs {
+		r.errors = append(r.errors, FileError{Pos: e.Pos, Message: e.Msg})
+	}
+	ix.Apply(findings)
+	r.findings = SortFindings(findings)
 	return r
 }
 
