@@ -19,6 +19,6 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "lambdagate: no rule %q; 'lambdagate rules' lists them\n", args[0])
 		return exitUsage
 	}
-	fmt.Fprintf(stdout, "# %s: %s\n\n%s\n", c.ID, c.Title, c.Doc)
+	fmt.Fprint(stdout, checks.Markdown(c))
 	return exitOK
 }

@@ -34,6 +34,10 @@ A role that is not in the template (a literal ARN, a parameter, an import) is a 
 verified here; ` + "`lambdagate verify`" + ` checks the deployed role. A role shared by several functions is
 analysed once and reported on each.
 
+**Why.** A function runs code that parses untrusted input. Whatever its role allows, an attacker who
+finds a bug in that code can do, with the function's credentials, from inside your VPC. A scoped role
+turns a compromised function into a small incident instead of an account takeover.
+
 **Fails**
 
 ` + "```yaml" + `

@@ -17,6 +17,10 @@ problem, a typo, would stay hidden behind a misleading finding. Property names c
 CloudFormation resource specification (through goformation), plus the properties added since.
 Keys that are nowhere near a known property are left to cfn-lint.
 
+**Why.** CloudFormation rejects unknown properties only at deploy time, and SAM passes some through;
+until then a typo reads as a missing control, and the fix people reach for (adding the property
+again) leaves the typo behind.
+
 **Fails**
 
 ` + "```yaml" + `

@@ -1,5 +1,7 @@
 package checks
 
+//go:generate go run ../internal/docgen -out ../docs/rules
+
 // All returns every rule, in the order they are documented.
 func All() []*Check {
 	return []*Check{SecurityGroups, KmsKey, ActiveTracing, LeastPrivilegeRole, MisspelledProperty}
