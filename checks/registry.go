@@ -4,7 +4,10 @@ package checks
 
 // All returns every rule, in the order they are documented.
 func All() []*Check {
-	return []*Check{SecurityGroups, KmsKey, ActiveTracing, LeastPrivilegeRole, MisspelledProperty}
+	return []*Check{
+		SecurityGroups, KmsKey, ActiveTracing, LeastPrivilegeRole, MisspelledProperty,
+		PublicInvoke, KmsKeyRotation, OpenSecurityGroup, PlaintextSecret, LogRetention,
+	}
 }
 
 // ByID returns the rule with the given id, or nil.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/lambdagate/lambdagate/checks"
 	"github.com/lambdagate/lambdagate/scan"
 )
 
@@ -49,7 +50,7 @@ func TestWant(t *testing.T) {
 	for _, file := range files {
 		t.Run(filepath.ToSlash(strings.TrimPrefix(file, "../testdata/")), func(t *testing.T) {
 			want := readWants(t, file)
-			res, err := scan.Scan([]string{file}, scan.Options{})
+			res, err := scan.Scan([]string{file}, scan.Options{Checks: checksFor(t, file)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -85,6 +86,33 @@ func TestWant(t *testing.T) {
 	}
 }
 
+var checksHeader = regexp.MustCompile(`(?m)^#\s*checks:\s*([a-z0-9 -]+?)\s*$`)
+
+// checksFor reads a `# checks: id id...` line: the file is a specification
+// for those rules only (JSON files put it in their .want file). Without one,
+// every rule runs.
+func checksFor(t *testing.T, file string) []*checks.Check {
+	t.Helper()
+	src := file
+	if strings.HasSuffix(file, ".json") || strings.HasSuffix(file, ".template") {
+		src = file + ".want"
+	}
+	data, _ := os.ReadFile(src)
+	m := checksHeader.FindSubmatch(data)
+	if m == nil {
+		return checks.All()
+	}
+	var out []*checks.Check
+	for _, id := range strings.Fields(string(m[1])) {
+		c := checks.ByID(id)
+		if c == nil {
+			t.Fatalf("%s: # checks: names unknown rule %q", src, id)
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
 func byLine(a, b string) int {
 	la, _, _ := strings.Cut(a, " ")
 	lb, _, _ := strings.Cut(b, " ")
@@ -108,7 +136,7 @@ func readWants(t *testing.T, file string) []string {
 			t.Fatal(err)
 		}
 		for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-			if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") && !strings.HasPrefix(line, "checks:") {
 				want = append(want, strings.Join(strings.Fields(line), " "))
 			}
 		}

@@ -53,6 +53,7 @@ func (b *builder) function(r *template.Resource) *Function {
 	}
 	fn.SecurityGroups = b.securityGroups(fn, props)
 	fn.Roles = b.roleUses(fn, r, props)
+	fn.Around = b.surroundings(r, props)
 	return fn
 }
 

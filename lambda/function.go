@@ -24,6 +24,9 @@ type Function struct {
 	Tracing        []Setting // TracingConfig.Mode, or SAM Tracing
 	Roles          []RoleUse // one per Fn::If branch of Role (or of SAM Policies)
 
+	// Around is nil for a deployed function.
+	Around *Surroundings
+
 	// Misspelled lists property names that are close to, but not, a property
 	// of the resource type (TracingConfg), which would otherwise read as absent.
 	Misspelled []Misspelling
@@ -140,4 +143,75 @@ type SAMTemplateRef struct {
 type Misspelling struct {
 	Name, Want string
 	Pos        source.Pos
+}
+
+// Surroundings are what the template says around a function, for the checks
+// beyond the four: who may invoke it, the key and security groups it names,
+// its environment and its log group. Nil for a deployed function.
+type Surroundings struct {
+	Permissions  []Permission
+	URLs         []URL
+	Keys         []Key
+	Groups       []Group
+	Environment  []EnvVar
+	LogGroup     *LogGroup // nil when the template defines none for the function
+	LogGroupNote string    // how the log group was looked for, for messages
+}
+
+// Permission is an AWS::Lambda::Permission that targets the function.
+type Permission struct {
+	ID        string
+	Pos       source.Pos // the logical id
+	Principal string
+	PrincPos  source.Pos
+	Action    string
+	// Scoped is true when SourceArn, SourceAccount or PrincipalOrgID limits it.
+	Scoped bool
+}
+
+// URL is a function URL (AWS::Lambda::Url or SAM FunctionUrlConfig).
+type URL struct {
+	Where    string // "AWS::Lambda::Url FnUrl" or "FunctionUrlConfig"
+	AuthType string
+	Pos      source.Pos // the AuthType value
+}
+
+// Key is an AWS::KMS::Key of the template that KmsKeyArn names.
+type Key struct {
+	ID          string
+	Pos         source.Pos
+	Rotation    string // the EnableKeyRotation value as written; "" when absent
+	RotationPos source.Pos
+	Symmetric   bool // only symmetric keys can rotate
+	Policy      *iam.Policy
+}
+
+// Group is an AWS::EC2::SecurityGroup of the template the function runs behind.
+type Group struct {
+	ID      string
+	Pos     source.Pos
+	Ingress []Ingress
+}
+
+// Ingress is one inbound rule of a security group.
+type Ingress struct {
+	CIDR string
+	Pos  source.Pos
+	Port string // "22", "0-65535", "all"
+}
+
+// EnvVar is one environment variable.
+type EnvVar struct {
+	Name      string
+	Value     string // the literal; empty for an intrinsic
+	Intrinsic bool
+	Pos       source.Pos // the value
+}
+
+// LogGroup is the function's log group.
+type LogGroup struct {
+	ID           string
+	Pos          source.Pos
+	Retention    string // RetentionInDays as written; "" when absent
+	RetentionPos source.Pos
 }

@@ -93,5 +93,6 @@ func ToJSON(r *scan.Result) JSON {
 func WriteJSON(w io.Writer, r *scan.Result) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // the JSON is read by programs and people, not pasted into HTML
 	return enc.Encode(ToJSON(r))
 }

@@ -1,0 +1,63 @@
+package checks
+
+import (
+	"fmt"
+
+	"github.com/lambdagate/lambdagate/lambda"
+)
+
+// PublicInvoke reports functions anyone can invoke.
+var PublicInvoke = &Check{
+	ID:    "public-invoke",
+	Title: "Lambda functions cannot be invoked by anyone on the internet",
+	Doc: `An ` + "`AWS::Lambda::Permission`" + ` that targets the function (directly, or through an alias or version)
+with ` + "`Principal: \"*\"`" + ` and no ` + "`SourceArn`" + `, ` + "`SourceAccount`" + ` or ` + "`PrincipalOrgID`" + ` is a warning, and so is a
+function URL (` + "`AWS::Lambda::Url`" + ` or SAM ` + "`FunctionUrlConfig`" + `) with ` + "`AuthType: NONE`" + `. The permissions SAM
+creates for its event sources name a service principal and a source ARN, so they are not reported.
+Default severity: warning.
+
+**Why.** Anyone who can invoke the function can run it with its role, fill its logs, and run up its
+bill; a public function URL is a public API with no authentication.
+
+**Fails**
+
+` + "```yaml" + `
+Public:
+  Type: AWS::Lambda::Permission
+  Properties:
+    FunctionName: !Ref Fn
+    Action: lambda:InvokeFunction
+    Principal: "*"
+` + "```" + `
+
+**Passes**
+
+` + "```yaml" + `
+FromBucket:
+  Type: AWS::Lambda::Permission
+  Properties:
+    FunctionName: !Ref Fn
+    Action: lambda:InvokeFunction
+    Principal: s3.amazonaws.com
+    SourceArn: !GetAtt Bucket.Arn
+    SourceAccount: !Ref AWS::AccountId
+` + "```" + `
+
+**Fix.** Name the service or account that invokes the function and scope it with ` + "`SourceArn`" + ` /
+` + "`SourceAccount`" + `; give function URLs ` + "`AuthType: AWS_IAM`" + `.`,
+	Run: func(p *Pass, fn *lambda.Function) {
+		if fn.Around == nil {
+			return
+		}
+		for _, perm := range fn.Around.Permissions {
+			if (perm.Principal == "*") && !perm.Scoped {
+				p.Report(Warning, perm.PrincPos, fmt.Sprintf("permission %s lets any principal invoke the function (Principal \"*\" with no SourceArn, SourceAccount or PrincipalOrgID); name the caller and scope it", perm.ID))
+			}
+		}
+		for _, u := range fn.Around.URLs {
+			if u.AuthType == "NONE" {
+				p.Report(Warning, u.Pos, fmt.Sprintf("%s has AuthType NONE: anyone on the internet can invoke the function; use AuthType: AWS_IAM", u.Where))
+			}
+		}
+	},
+}
