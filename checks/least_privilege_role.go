@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/lambdagate/lambdagate/iam"
 	"github.com/lambdagate/lambdagate/lambda"
@@ -135,7 +136,11 @@ func (p *Pass) roleProblems(r *lambda.Role) []iam.Problem {
 		case iam.Broad:
 			probs = append(probs, iam.Problem{Pos: m.Pos, Severity: iam.Error, Message: v.Reason})
 		case iam.Unknown:
-			if r.Kind != lambda.RoleDeployed {
+			switch {
+			case awsManaged(m.ARN):
+				probs = append(probs, iam.Problem{Pos: m.Pos, Severity: iam.Warning, Message: fmt.Sprintf(
+					"AWS managed policy %s is not one of the Lambda execution policies, and AWS managed policies grant their actions on every resource; attach a policy scoped to the function's resources, or list it under allowed-managed-policies once vetted", v.Name)})
+			case r.Kind != lambda.RoleDeployed:
 				probs = append(probs, iam.Problem{Pos: m.Pos, Severity: iam.Warning, Message: fmt.Sprintf(
 					"managed policy %s is not defined in this template, so what it grants cannot be verified here; define it as an AWS::IAM::ManagedPolicy or run `lambdagate verify` after deployment", m.ARN)})
 			}
@@ -153,4 +158,10 @@ func (p *Pass) roleProblems(r *lambda.Role) []iam.Problem {
 	}
 	p.roles[r] = probs
 	return probs
+}
+
+// awsManaged: an AWS managed policy ARN, or a bare name (which SAM reads as
+// one).
+func awsManaged(arn string) bool {
+	return strings.Contains(arn, ":iam::aws:policy/") || (!strings.HasPrefix(arn, "arn:") && !strings.Contains(arn, "${") && !strings.HasPrefix(arn, "!"))
 }

@@ -466,11 +466,23 @@ func (b *builder) addManaged(role *Role, v *template.Value) {
 	case v.IsScalar():
 		ref.ARN = v.Text
 	case ok && name == "Fn::Sub":
-		ref.ARN, ref.Intrinsic = subText(arg), true
+		ref.ARN, ref.Intrinsic = withPartition(subText(arg))
+	case ok && name == "Fn::Join":
+		ref.ARN, ref.Intrinsic = withPartition(joinText(arg))
 	default:
 		ref.ARN, ref.Intrinsic = template.Describe(v), true
 	}
 	role.Managed = append(role.Managed, ref)
+}
+
+// withPartition reads an ARN built with the partition pseudo-parameter (as
+// CDK writes every managed policy ARN) as the literal ARN it names: which
+// policy it is does not depend on the partition.
+func withPartition(text string) (string, bool) {
+	for _, p := range []string{"${AWS::Partition}", "${!Ref AWS::Partition}"} {
+		text = strings.ReplaceAll(text, p, "aws")
+	}
+	return text, strings.Contains(text, "${")
 }
 
 func (r *Role) addDocument(name string, doc *template.Value, at source.Pos) {

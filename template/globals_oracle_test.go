@@ -85,6 +85,9 @@ func TestGlobalsMatchSAMTranslator(t *testing.T) {
 		tpl := ours[f]
 		for _, r := range tpl.ResourcesOfType("AWS::Serverless::Function") {
 			want, ok := sam.Functions[r.ID]
+			if !ok && strings.Contains(r.ID, "${") {
+				continue // inside Fn::ForEach, which the Globals plugin runs after
+			}
 			if !ok {
 				t.Errorf("%s: %s: the oracle did not see this function", f, r.ID)
 				continue

@@ -50,6 +50,9 @@ var shortTags = map[string]string{
 	"!Transform": "Fn::Transform", "!And": "Fn::And", "!Equals": "Fn::Equals",
 	"!If": "Fn::If", "!Not": "Fn::Not", "!Or": "Fn::Or", "!Length": "Fn::Length",
 	"!ToJsonString": "Fn::ToJsonString", "!ForEach": "Fn::ForEach",
+	// Rules-section functions.
+	"!Contains": "Fn::Contains", "!EachMemberEquals": "Fn::EachMemberEquals", "!EachMemberIn": "Fn::EachMemberIn",
+	"!RefAll": "Fn::RefAll", "!ValueOf": "Fn::ValueOf", "!ValueOfAll": "Fn::ValueOfAll",
 }
 
 // Parse reads a YAML or JSON template. JSON is read by the YAML parser, which
@@ -245,6 +248,11 @@ func (c *converter) convert(n *yaml.Node, depth int) (*Value, error) {
 	}
 	if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {
 		long, ok := shortTags[n.Tag]
+		if !ok && strings.Contains(n.Tag, "::") {
+			// A pre-processor's namespaced tag (Rain's !Rain::Embed...): a
+			// value known only once that tool has run, like an intrinsic.
+			long, ok = "Fn::"+strings.TrimPrefix(n.Tag, "!"), true
+		}
 		if !ok {
 			c.problems = append(c.problems, &Error{Pos: c.pos(n),
 				Msg: fmt.Sprintf("unknown tag %s; CloudFormation knows only the short forms of its intrinsic functions such as !Ref and !Sub", n.Tag)})

@@ -3,6 +3,7 @@ package template
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/lambdagate/lambdagate/source"
 )
@@ -81,32 +82,7 @@ func newTemplate(file string, root *Value) (*Template, error) {
 		return nil, &Error{Pos: f.Value.Pos, Msg: fmt.Sprintf("Resources must be a map of logical ids to resources, not a %s", f.Value.Kind)}
 	}
 	for _, f := range fieldsOf(root.Get("Resources")) {
-		r := &Resource{ID: f.Key, Pos: f.KeyPos, Node: f.Value}
-		if f.Value.Kind != Map {
-			t.Problems = append(t.Problems, &Error{Pos: f.Value.Pos, Msg: fmt.Sprintf("resource %s must be a map with Type and Properties, not a %s", f.Key, f.Value.Kind)})
-			continue
-		}
-		if ty := f.Value.Get("Type"); ty != nil && ty.Kind == String {
-			r.Type = ty.Text
-		}
-		if p, ok := f.Value.Field("Properties"); ok {
-			if p.Value.Kind != Map && !isIntrinsicIf(p.Value) {
-				t.Problems = append(t.Problems, &Error{Pos: p.Value.Pos, Msg: fmt.Sprintf("Properties of %s must be a map, not a %s", f.Key, p.Value.Kind)})
-			} else {
-				r.Properties = p.Value
-			}
-		}
-		r.Metadata = f.Value.Get("Metadata")
-		if c := f.Value.Get("Condition"); c != nil && c.Kind == String {
-			r.Condition = c.Text
-		}
-		r.IgnoreGlobals = f.Value.Get("IgnoreGlobals")
-		if prev, dup := t.byID[r.ID]; dup {
-			// The parser reported the duplicate key; like it, keep the last.
-			t.Resources = slices.DeleteFunc(t.Resources, func(x *Resource) bool { return x == prev })
-		}
-		t.byID[r.ID] = r
-		t.Resources = append(t.Resources, r)
+		t.addResource(f)
 	}
 	for _, f := range fieldsOf(root.Get("Parameters")) {
 		t.Parameters[f.Key] = newParameter(f)
@@ -125,6 +101,49 @@ func newTemplate(file string, root *Value) (*Template, error) {
 		}
 	}
 	return t, nil
+}
+
+// addResource reads one entry of Resources. An Fn::ForEach of the
+// AWS::LanguageExtensions transform is read through: each resource of its
+// fragment is checked once, under its logical id as written (with its
+// ${placeholders}), which stands for every copy the loop makes.
+func (t *Template) addResource(f Field) {
+	if strings.HasPrefix(f.Key, "Fn::ForEach::") {
+		if f.Value.Kind == List && len(f.Value.Items) == 3 && f.Value.Items[2].Kind == Map {
+			for _, inner := range f.Value.Items[2].Fields {
+				t.addResource(inner)
+			}
+			return
+		}
+		t.Problems = append(t.Problems, &Error{Pos: f.Value.Pos, Msg: fmt.Sprintf("%s must be a list of an identifier, a collection and a map of resources", f.Key)})
+		return
+	}
+	r := &Resource{ID: f.Key, Pos: f.KeyPos, Node: f.Value}
+	if f.Value.Kind != Map {
+		t.Problems = append(t.Problems, &Error{Pos: f.Value.Pos, Msg: fmt.Sprintf("resource %s must be a map with Type and Properties, not a %s", f.Key, f.Value.Kind)})
+		return
+	}
+	if ty := f.Value.Get("Type"); ty != nil && ty.Kind == String {
+		r.Type = ty.Text
+	}
+	if p, ok := f.Value.Field("Properties"); ok {
+		if p.Value.Kind != Map && !isIntrinsicIf(p.Value) {
+			t.Problems = append(t.Problems, &Error{Pos: p.Value.Pos, Msg: fmt.Sprintf("Properties of %s must be a map, not a %s", f.Key, p.Value.Kind)})
+		} else {
+			r.Properties = p.Value
+		}
+	}
+	r.Metadata = f.Value.Get("Metadata")
+	if c := f.Value.Get("Condition"); c != nil && c.Kind == String {
+		r.Condition = c.Text
+	}
+	r.IgnoreGlobals = f.Value.Get("IgnoreGlobals")
+	if prev, dup := t.byID[r.ID]; dup {
+		// The parser reported the duplicate key; like it, keep the last.
+		t.Resources = slices.DeleteFunc(t.Resources, func(x *Resource) bool { return x == prev })
+	}
+	t.byID[r.ID] = r
+	t.Resources = append(t.Resources, r)
 }
 
 func fieldsOf(v *Value) []Field {
