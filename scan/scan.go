@@ -79,11 +79,7 @@ type Fixed struct {
 	Rule, File, Resource, Message string
 }
 
-// Scan walks the paths and checks every template found.
-func Scan(paths []string, opts Options) (*Result, error) {
-	if len(paths) == 0 {
-		paths = []string{"."}
-	}
+func (opts Options) withDefaults() Options {
 	if opts.Limits == (template.Limits{}) {
 		opts.Limits = template.DefaultLimits
 	}
@@ -93,6 +89,15 @@ func Scan(paths []string, opts Options) (*Result, error) {
 	if opts.Checks == nil {
 		opts.Checks = checks.All()
 	}
+	return opts
+}
+
+// Scan walks the paths and checks every template found.
+func Scan(paths []string, opts Options) (*Result, error) {
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	opts = opts.withDefaults()
 	for _, g := range opts.Exclude {
 		if !doublestar.ValidatePattern(g) {
 			return nil, fmt.Errorf("--exclude %q is not a valid glob pattern", g)
@@ -144,17 +149,40 @@ type fileResult struct {
 	skip      string
 }
 
-// ScanFile checks one file; it never panics, whatever the file holds.
-func scanFile(path string, opts Options) (r fileResult) {
-	defer func() {
-		if p := recover(); p != nil {
-			r = fileResult{errors: []FileError{{Pos: source.Pos{File: path}, Message: fmt.Sprintf("internal error while scanning (please report it): %v", p)}}}
-		}
-	}()
+// ScanBytes checks one file's contents as if it had been found at name: the
+// scan of a single file, without the file system. It never panics.
+func ScanBytes(name string, data []byte, opts Options) *Result {
+	opts = opts.withDefaults()
+	r := scanData(name, data, opts)
+	res := &Result{Findings: r.findings, Errors: r.errors, Functions: r.functions}
+	if r.template {
+		res.Templates = 1
+		res.Files = []string{name}
+	} else if r.skip != "" {
+		res.Skipped = []Skipped{{name, r.skip}}
+	}
+	return res
+}
+
+// scanFile reads and checks one file.
+func scanFile(path string, opts Options) fileResult {
 	data, err := readFile(path, opts.MaxFileSize)
 	if err != nil {
 		return fileResult{errors: []FileError{{Pos: source.Pos{File: path}, Message: err.Error()}}}
 	}
+	return scanData(path, data, opts)
+}
+
+// internalError starts the message of a panic turned into an error.
+const internalError = "internal error while scanning (please report it): "
+
+// scanData checks one file's contents; it never panics, whatever they hold.
+func scanData(path string, data []byte, opts Options) (r fileResult) {
+	defer func() {
+		if p := recover(); p != nil {
+			r = fileResult{errors: []FileError{{Pos: source.Pos{File: path}, Message: fmt.Sprintf(internalError+"%v", p)}}}
+		}
+	}()
 	t, err := template.Parse(path, data, opts.Limits)
 	if errors.Is(err, template.ErrNotTemplate) {
 		return fileResult{skip: "not a CloudFormation template"}
