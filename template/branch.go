@@ -107,7 +107,8 @@ func Lookup(v *Value, keys ...string) []Found {
 		var next []Found
 		for _, f := range cur {
 			if f.Value == nil {
-				next = append(next, f) // absent higher up: Missing names that key
+				f.Missing = f.missingOr(k) // absent higher up: Missing names the first key
+				next = append(next, f)
 				continue
 			}
 			for _, a := range Alternatives(f.Value) {
