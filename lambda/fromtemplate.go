@@ -100,7 +100,7 @@ func (b *builder) classify(s *Setting, v *template.Value) {
 	switch {
 	case v.Kind == template.Null:
 		s.State = Absent
-	case v.Kind == template.String && v.Text == "", v.Kind == template.List && len(v.Items) == 0:
+	case v.Kind == template.String && strings.TrimSpace(v.Text) == "", v.Kind == template.List && len(v.Items) == 0:
 		s.State = Empty
 	case v.IsScalar():
 		s.State = Literal
@@ -230,6 +230,9 @@ func (b *builder) securityGroups(fn *Function, props *template.Value) []Setting 
 			for _, it := range la.Items {
 				if p := b.param(it); p != nil && p.Given && p.Value == "" {
 					continue // given the empty value: nothing is deployed here
+				}
+				if it.Kind == template.String && strings.TrimSpace(it.Text) == "" {
+					continue // an empty id names no security group
 				}
 				items = append(items, it)
 				if c.Unresolved == "" {
