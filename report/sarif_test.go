@@ -1,0 +1,127 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/lambdagate/lambdagate/checks"
+	"github.com/lambdagate/lambdagate/scan"
+	"github.com/lambdagate/lambdagate/source"
+)
+
+// sarifSchema is the OASIS schema in ../shared beside the repository (CI has
+// it; a lone checkout skips).
+func sarifSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
+	_, here, _, _ := runtime.Caller(0)
+	path := filepath.Join(filepath.Dir(here), "..", "..", "shared", "schemas", "sarif-schema-2.1.0.json")
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("no SARIF schema at %s", path)
+	}
+	c := jsonschema.NewCompiler()
+	s, err := c.Compile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func sampleResult() *scan.Result {
+	sup := checks.Finding{Rule: "security-groups", Severity: checks.Error, Pos: source.Pos{File: "infra/app.yaml", Line: 30, Column: 3},
+		Resource: "Webhook", Message: "no security groups",
+		Suppression: &checks.Suppression{Source: "cfn_nag", ID: "W89", Reason: "public webhook", Pos: source.Pos{File: "infra/app.yaml", Line: 33}}}
+	return &scan.Result{
+		Templates: 2, Functions: 3,
+		Findings: []checks.Finding{
+			{Rule: "kms-key", Severity: checks.Error, Pos: source.Pos{File: "infra/app.yaml", Line: 12, Column: 7}, Resource: "Orders", Message: "the function has no KmsKeyArn"},
+			{Rule: "log-retention", Severity: checks.Warning, Pos: source.Pos{File: "infra/my app.yaml", Line: 3}, Resource: "Export", Message: "no log group"},
+			{Rule: "active-tracing", Severity: checks.Error, Resource: "live-fn", FunctionName: "live-fn", FunctionARN: "arn:aws:lambda:eu-west-1:1:function:live-fn", Message: "tracing is PassThrough"},
+			sup,
+		},
+		Errors: []scan.FileError{{Pos: source.Pos{File: "infra/broken.yaml", Line: 6, Column: 18}, Message: "cannot parse YAML"}},
+	}
+}
+
+func TestSARIFValidatesAgainstTheSchema(t *testing.T) {
+	schema := sarifSchema(t)
+	var b bytes.Buffer
+	if err := SARIF(&b, sampleResult(), SARIFOptions{Category: "lambdagate", RunID: "42", Version: "1.2.3"}); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := schema.Validate(doc); err != nil {
+		t.Fatalf("SARIF does not validate: %v\n%s", err, b.String())
+	}
+}
+
+func TestSARIFCarriesWhatCodeScanningNeeds(t *testing.T) {
+	var b bytes.Buffer
+	if err := SARIF(&b, sampleResult(), SARIFOptions{Category: "lambdagate", RunID: "42"}); err != nil {
+		t.Fatal(err)
+	}
+	var log sarifLog
+	if err := json.Unmarshal(b.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	run := log.Runs[0]
+	if run.AutomationDetails == nil || run.AutomationDetails.ID != "lambdagate/42" {
+		t.Errorf("automationDetails = %+v", run.AutomationDetails)
+	}
+	if len(run.Tool.Driver.Rules) != len(checks.All()) {
+		t.Errorf("%d rules, want every check", len(run.Tool.Driver.Rules))
+	}
+	for _, r := range run.Tool.Driver.Rules {
+		if r.Help.Text == "" || r.ShortDescription.Text == "" || r.FullDescription.Text == "" {
+			t.Errorf("rule %s lacks help or descriptions", r.ID)
+		}
+	}
+	r0 := run.Results[0]
+	if got := r0.Locations[0].PhysicalLocation; got.ArtifactLocation.URI != "infra/app.yaml" || got.Region.StartLine != 12 || got.Region.StartColumn != 7 {
+		t.Errorf("location = %+v", got)
+	}
+	if run.Tool.Driver.Rules[r0.RuleIndex].ID != r0.RuleID {
+		t.Errorf("ruleIndex %d does not point at %s", r0.RuleIndex, r0.RuleID)
+	}
+	if u := run.Results[1].Locations[0].PhysicalLocation.ArtifactLocation.URI; u != "infra/my%20app.yaml" {
+		t.Errorf("uri = %q, want it percent-encoded", u)
+	}
+	if len(run.Results[2].Locations) != 0 || run.Results[2].Properties["functionArn"] == "" {
+		t.Errorf("a deployed finding: %+v", run.Results[2])
+	}
+	if s := run.Results[3].Suppressions; len(s) != 1 || s[0].Kind != "inSource" || !strings.Contains(s[0].Justification, "public webhook") {
+		t.Errorf("suppressions = %+v", s)
+	}
+	if n := run.Invocations[0].ToolExecutionNotifications; len(n) != 1 || n[0].Level != "error" {
+		t.Errorf("notifications = %+v", n)
+	}
+}
+
+// The fingerprint ignores the line, so code scanning keeps an alert open
+// (not closed and reopened) when lines above it move.
+func TestSARIFFingerprintSurvivesMovedLines(t *testing.T) {
+	fp := func(line int) string {
+		res := &scan.Result{Findings: []checks.Finding{{Rule: "kms-key", Severity: checks.Error, Pos: source.Pos{File: "a.yaml", Line: line}, Resource: "Fn", Message: "no key"}}}
+		var b bytes.Buffer
+		if err := SARIF(&b, res, SARIFOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		var log sarifLog
+		if err := json.Unmarshal(b.Bytes(), &log); err != nil {
+			t.Fatal(err)
+		}
+		return log.Runs[0].Results[0].PartialFingerprints["lambdagate/v1"]
+	}
+	if a, b := fp(10), fp(25); a == "" || a != b {
+		t.Errorf("fingerprints %q and %q differ", a, b)
+	}
+}

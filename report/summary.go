@@ -1,0 +1,342 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/lambdagate/lambdagate/checks"
+	"github.com/lambdagate/lambdagate/scan"
+)
+
+// tableRules are the summary table's columns: the four controls a function
+// must have; every other rule shares the last column.
+var tableRules = []string{"security-groups", "least-privilege-role", "kms-key", "active-tracing"}
+
+// marks are how a cell of the table reads, worst first.
+var marks = []struct {
+	mark, legend string
+}{
+	{"❌", "error"}, {"⚠️", "warning"}, {"ℹ️", "notice"}, {"🔕", "suppressed"}, {"✅", "pass"},
+}
+
+// Summary is the job summary's Markdown: a verdict, a table of the
+// functions by the four controls, then the findings by template, within
+// opts.SummaryBudget bytes whatever the number of findings.
+func Summary(res *scan.Result, st GitHubStats, opts GitHubOptions) string {
+	limit := opts.SummaryBudget
+	if limit <= 0 {
+		limit = SummaryBudget
+	}
+	s := &summary{limit: limit, paths: newRepoPaths(opts.Root), opts: opts}
+	s.head(res, st)
+	// The table may use about a third of the budget; the findings the rest,
+	// with room kept for the closing lines.
+	s.table(res, s.b.Len()+limit/3)
+	s.findings(res, limit-2048)
+	s.fileErrors(res, limit-1024)
+	if s.dropped > 0 {
+		fmt.Fprintf(&s.b, "\n**Truncated:** %d more entries are not shown: the job summary is limited to %d KiB. The SARIF file and the step's log list everything.\n", s.dropped, limit>>10)
+	}
+	return s.b.String()
+}
+
+type summary struct {
+	b       strings.Builder
+	limit   int
+	paths   *repoPaths
+	opts    GitHubOptions
+	dropped int
+}
+
+// add writes text if it keeps the summary within max bytes.
+func (s *summary) add(max int, text string) bool {
+	if s.b.Len()+len(text) > max {
+		return false
+	}
+	s.b.WriteString(text)
+	return true
+}
+
+func (s *summary) head(res *scan.Result, st GitHubStats) {
+	title := s.opts.Title
+	if title == "" {
+		title = "lambdagate"
+	}
+	where := ""
+	if s.opts.Filter != "" && s.opts.Filter != "nofilter" {
+		where = fmt.Sprintf(" (filter-mode `%s`)", s.opts.Filter)
+	}
+	threshold := "never"
+	if s.opts.Threshold != 0 {
+		threshold = s.opts.Threshold.String()
+	}
+	if st.Failing {
+		fmt.Fprintf(&s.b, "## ❌ %s: failed\n\nFindings at or above `%s`%s fail this check.\n\n", title, threshold, where)
+	} else {
+		fmt.Fprintf(&s.b, "## ✅ %s: passed\n\nNo finding%s reaches `fail-on: %s`.\n\n", title, where, threshold)
+	}
+	fmt.Fprintf(&s.b, "%s in %s · %s: %d errors, %d warnings, %d notices, %d suppressed",
+		plural(res.Functions, "function"), plural(res.Templates, "template"), plural(st.Findings, "finding"),
+		st.Errors, st.Warnings, st.Notices, st.Suppressed)
+	if s.opts.New != nil {
+		fmt.Fprintf(&s.b, " · %d on changed lines", st.New)
+	}
+	if len(res.Errors) > 0 {
+		fmt.Fprintf(&s.b, " · %s could not be read", plural(len(res.Errors), "file"))
+	}
+	s.b.WriteString("\n\n")
+	for _, n := range s.opts.Notices {
+		fmt.Fprintf(&s.b, "> [!NOTE]\n> %s\n\n", esc(n))
+	}
+}
+
+type rowKey struct{ file, resource string }
+
+type row struct {
+	FunctionRow
+	cells []checks.Severity // per tableRules, then "other"; -1 suppressed only
+	worst checks.Severity
+}
+
+func (s *summary) table(res *scan.Result, limit int) {
+	rows := map[rowKey]*row{}
+	var order []*row
+	get := func(fr FunctionRow) *row {
+		k := rowKey{fr.File, fr.Resource}
+		r := rows[k]
+		if r == nil {
+			r = &row{FunctionRow: fr, cells: make([]checks.Severity, len(tableRules)+1)}
+			rows[k] = r
+			order = append(order, r)
+		}
+		return r
+	}
+	for _, fr := range s.opts.Functions {
+		get(fr)
+	}
+	for _, f := range res.Findings {
+		r := get(FunctionRow{File: f.Pos.File, Resource: f.Resource, Name: f.FunctionName})
+		col := slices.Index(tableRules, f.Rule)
+		if col < 0 {
+			col = len(tableRules)
+		}
+		switch {
+		case f.Suppression != nil:
+			if r.cells[col] == 0 {
+				r.cells[col] = -1
+			}
+		default:
+			r.cells[col] = max(r.cells[col], f.Severity)
+			r.worst = max(r.worst, f.Severity)
+		}
+	}
+	if len(order) == 0 {
+		return
+	}
+	// Functions with problems first, worst first; then in template order.
+	slices.SortStableFunc(order, func(a, b *row) int {
+		return cmp.Or(-cmp.Compare(a.worst, b.worst), cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Resource, b.Resource))
+	})
+	fold := len(order) > 30
+	if fold {
+		failing := 0
+		for _, r := range order {
+			if r.worst != 0 {
+				failing++
+			}
+		}
+		fmt.Fprintf(&s.b, "<details open><summary>%s, %d with findings</summary>\n\n", plural(len(order), "function"), failing)
+	}
+	s.b.WriteString("| Function | Template |")
+	for _, id := range tableRules {
+		fmt.Fprintf(&s.b, " `%s` |", id)
+	}
+	s.b.WriteString(" other rules |\n|---|---|")
+	for range len(tableRules) + 1 {
+		s.b.WriteString(":-:|")
+	}
+	s.b.WriteString("\n")
+	for i, r := range order {
+		name := "<code>" + esc(r.Resource) + "</code>"
+		if r.Name != "" && r.Name != r.Resource {
+			name += " (" + esc(r.Name) + ")"
+		}
+		var line strings.Builder
+		fmt.Fprintf(&line, "| %s | %s |", name, s.link(r.File, r.Line, esc(s.paths.rel(r.File))))
+		for _, c := range r.cells {
+			line.WriteString(" " + mark(c) + " |")
+		}
+		line.WriteString("\n")
+		if !s.add(limit, line.String()) {
+			fmt.Fprintf(&s.b, "\n… and %d more functions, listed in the SARIF file and the log.\n", len(order)-i)
+			break
+		}
+	}
+	s.b.WriteString("\n")
+	legend := make([]string, len(marks))
+	for i, m := range marks {
+		legend[i] = m.mark + " " + m.legend
+	}
+	s.b.WriteString(strings.Join(legend, " · ") + "\n\n")
+	if fold {
+		s.b.WriteString("</details>\n\n")
+	}
+}
+
+func mark(sev checks.Severity) string {
+	switch sev {
+	case checks.Error:
+		return marks[0].mark
+	case checks.Warning:
+		return marks[1].mark
+	case checks.Notice:
+		return marks[2].mark
+	case -1:
+		return marks[3].mark
+	}
+	return marks[4].mark
+}
+
+func (s *summary) findings(res *scan.Result, max int) {
+	if len(res.Findings) == 0 {
+		return
+	}
+	byFile := map[string][]checks.Finding{}
+	var files []string
+	for _, f := range res.Findings {
+		p := s.paths.rel(f.Pos.File)
+		if _, ok := byFile[p]; !ok {
+			files = append(files, p)
+		}
+		byFile[p] = append(byFile[p], f)
+	}
+	slices.Sort(files)
+	s.b.WriteString("### Findings\n\n")
+	for i, file := range files {
+		fs := byFile[file]
+		open := " open"
+		if len(fs) > 10 {
+			open = ""
+		}
+		name := file
+		if name == "" {
+			name = "deployed functions"
+		}
+		head := fmt.Sprintf("<details%s><summary><code>%s</code>: %s</summary>\n\n", open, esc(name), plural(len(fs), "finding"))
+		if !s.add(max, head) {
+			s.dropRest(byFile, files[i:])
+			return
+		}
+		for j, f := range fs {
+			if !s.add(max, s.findingLine(f)) {
+				s.b.WriteString("\n</details>\n")
+				s.dropped += len(fs) - j
+				s.dropRest(byFile, files[i+1:])
+				return
+			}
+		}
+		s.b.WriteString("\n</details>\n\n")
+	}
+}
+
+func (s *summary) dropRest(byFile map[string][]checks.Finding, files []string) {
+	for _, f := range files {
+		s.dropped += len(byFile[f])
+	}
+}
+
+func (s *summary) findingLine(f checks.Finding) string {
+	var b strings.Builder
+	sev := mark(f.Severity) + " " + f.Severity.String()
+	if f.Suppression != nil {
+		sev = mark(-1) + " suppressed " + f.Severity.String()
+	}
+	where := "—"
+	if f.Pos.Line > 0 {
+		where = s.link(f.Pos.File, f.Pos.Line, fmt.Sprintf("L%d", f.Pos.Line))
+	}
+	name := esc(f.Resource)
+	if f.FunctionName != "" && f.FunctionName != f.Resource {
+		name += " (" + esc(f.FunctionName) + ")"
+	}
+	fmt.Fprintf(&b, "- %s %s [`%s`](%s%s.md) **%s**: %s", sev, where, f.Rule, checks.DocsURL, f.Rule, name, esc(f.Message))
+	if f.Suppression == nil && s.opts.New != nil && s.opts.New(f) {
+		b.WriteString(" 🆕")
+	}
+	if f.Suppression == nil && s.opts.Counts != nil && !s.opts.Counts(f) {
+		b.WriteString(" _(outside the change: does not fail the check)_")
+	}
+	if sp := f.Suppression; sp != nil {
+		fmt.Fprintf(&b, " _(suppressed by %s %s: %s)_", esc(sp.Source), esc(sp.ID), esc(sp.Reason))
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+func (s *summary) fileErrors(res *scan.Result, max int) {
+	if len(res.Errors) == 0 {
+		return
+	}
+	if !s.add(max, "### Files that could not be checked\n\n") {
+		s.dropped += len(res.Errors)
+		return
+	}
+	for i, e := range res.Errors {
+		where := esc(s.paths.rel(e.Pos.File))
+		if e.Pos.Line > 0 {
+			where = s.link(e.Pos.File, e.Pos.Line, fmt.Sprintf("%s:%d", where, e.Pos.Line))
+		}
+		if !s.add(max, fmt.Sprintf("- ❌ %s: %s\n", where, esc(e.Message))) {
+			s.dropped += len(res.Errors) - i
+			return
+		}
+	}
+	s.b.WriteString("\n")
+}
+
+// link is a Markdown link to a line of a file at the commit, or the text
+// alone when there is nothing to link to.
+func (s *summary) link(file string, line int, text string) string {
+	l := s.opts.Links
+	p := s.paths.rel(file)
+	if l.ServerURL == "" || l.Repository == "" || l.SHA == "" || p == "" || strings.HasPrefix(p, "../") || strings.HasPrefix(p, "/") {
+		return text
+	}
+	segs := strings.Split(p, "/")
+	for i, seg := range segs {
+		segs[i] = url.PathEscape(seg)
+	}
+	u := fmt.Sprintf("%s/%s/blob/%s/%s", strings.TrimSuffix(l.ServerURL, "/"), l.Repository, url.PathEscape(l.SHA), strings.Join(segs, "/"))
+	if line > 0 {
+		u += fmt.Sprintf("#L%d", line)
+	}
+	return "[" + text + "](" + u + ")"
+}
+
+// esc makes text from a template inert in Markdown, in HTML and in a
+// table cell: ASCII punctuation that means something becomes a numeric
+// character reference, control characters and line breaks a space.
+func esc(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
+		switch {
+		case isControl(r) || r == '\t':
+			b.WriteByte(' ')
+		case strings.ContainsRune("\\`*_{}[]()<>#+!|~&@\"'$", r):
+			fmt.Fprintf(&b, "&#%d;", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", what)
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
