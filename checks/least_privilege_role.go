@@ -35,6 +35,11 @@ A role that is not in the template (a literal ARN, a parameter, an import) is a 
 verified here; ` + "`lambdagate verify`" + ` checks the deployed role. A role shared by several functions is
 analysed once and reported on each.
 
+On a deployed role (` + "`lambdagate verify`" + `), the inline and customer managed policies are read from IAM
+and analysed the same way, AWS managed ones are judged by name, and a permissions boundary that itself
+grants nothing the rules above call an error turns the errors of the role's policies into warnings: the
+boundary caps what they grant.
+
 **Why.** A function runs code that parses untrusted input. Whatever its role allows, an attacker who
 finds a bug in that code can do, with the function's credentials, from inside your VPC. A scoped role
 turns a compromised function into a small incident instead of an account takeover.
@@ -87,7 +92,11 @@ templates, which are scoped by construction.`,
 				if use.Expr != "" && r.Kind == lambda.RoleTemplate {
 					msg = "role " + r.ID + ": " + msg
 				}
-				p.Report(severityOf(prob.Severity), prob.Pos, whenMsg(use.When, msg))
+				pos := prob.Pos
+				if !pos.Known() {
+					pos = use.Pos // a policy read from IAM: the line that names the role
+				}
+				p.Report(severityOf(prob.Severity), pos, whenMsg(use.When, msg))
 			}
 		}
 	},
@@ -146,6 +155,15 @@ func (p *Pass) roleProblems(r *lambda.Role) []iam.Problem {
 			}
 		}
 	}
+	if r.Boundary != nil && boundedBy(*r.Boundary) {
+		// Effective permissions are the intersection with the boundary: a
+		// scoped boundary makes a broad grant ineffective, though still worth
+		// removing.
+		for i := len(r.Problems); i < len(probs); i++ {
+			probs[i].Severity = iam.Warning
+			probs[i].Message += "; the permissions boundary (" + r.Boundary.Name + ") allows only scoped permissions, so this is not effective, but remove it"
+		}
+	}
 	for _, t := range r.SAMTemplates {
 		_, tp, err := iam.ExpandSAMTemplate(t.Name, t.Params, t.Pos)
 		if err != nil {
@@ -164,4 +182,15 @@ func (p *Pass) roleProblems(r *lambda.Role) []iam.Problem {
 // one).
 func awsManaged(arn string) bool {
 	return strings.Contains(arn, ":iam::aws:policy/") || (!strings.HasPrefix(arn, "arn:") && !strings.Contains(arn, "${") && !strings.HasPrefix(arn, "!"))
+}
+
+// boundedBy reports whether a permissions boundary grants nothing the
+// least-privilege analysis would call an error.
+func boundedBy(b iam.Policy) bool {
+	for _, prob := range iam.Permissions(b) {
+		if prob.Severity == iam.Error {
+			return false
+		}
+	}
+	return true
 }

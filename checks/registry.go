@@ -7,6 +7,7 @@ func All() []*Check {
 	return []*Check{
 		SecurityGroups, KmsKey, ActiveTracing, LeastPrivilegeRole, MisspelledProperty,
 		PublicInvoke, KmsKeyRotation, OpenSecurityGroup, PlaintextSecret, LogRetention,
+		Drift,
 	}
 }
 

@@ -30,6 +30,11 @@ type Function struct {
 	// Misspelled lists property names that are close to, but not, a property
 	// of the resource type (TracingConfg), which would otherwise read as absent.
 	Misspelled []Misspelling
+
+	// Template is, for a deployed function matched to its template, the
+	// function as the template declares it, with the values the stack
+	// resolves written as literals: the drift check compares the two.
+	Template *Function
 }
 
 // State says how a control is declared.
@@ -123,6 +128,9 @@ type Role struct {
 	Trust        *iam.Policy
 	// Problems are things that could not be read (a malformed policy).
 	Problems []iam.Problem
+	// Boundary is a deployed role's permissions boundary, when it has one
+	// and its document was read.
+	Boundary *iam.Policy
 }
 
 // ManagedRef names a managed policy.

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lambdagate/lambdagate/deployed"
+	"github.com/lambdagate/lambdagate/deployed/fakeaws"
+)
+
+const verifyTrust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+
+const verifyTemplate = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Tracing: Active
+      KmsKeyArn: arn:aws:kms:eu-west-1:123456789012:key/k1
+      VpcConfig:
+        SubnetIds: [subnet-1]
+        SecurityGroupIds: [sg-1]
+      Policies:
+        - AWSLambdaBasicExecutionRole
+`
+
+// verifyAccount is a stack "shop" with one function, Api, deployed as the
+// template says; tracing says how it is deployed.
+func verifyAccount(tracing string) *fakeaws.Account {
+	a := fakeaws.New()
+	a.Roles["shop-ApiRole-1"] = &fakeaws.Role{Name: "shop-ApiRole-1", Trust: verifyTrust,
+		Attached: []string{"arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"}}
+	a.Functions["shop-Api-1"] = &fakeaws.Function{Name: "shop-Api-1", Role: "shop-ApiRole-1", Tracing: tracing,
+		KMSKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k1", SecurityGroups: []string{"sg-1"}, VpcID: "vpc-1"}
+	a.Stacks["shop"] = []*fakeaws.Resource{
+		{Logical: "Api", Physical: "shop-Api-1", Type: "AWS::Lambda::Function"},
+		{Logical: "ApiRole", Physical: "shop-ApiRole-1", Type: "AWS::IAM::Role"},
+	}
+	return a
+}
+
+// runVerifyOn runs `lambdagate verify args...` in dir against the fake.
+func runVerifyOn(t *testing.T, a *fakeaws.Account, dir string, environ []string, args ...string) (string, string, int) {
+	t.Helper()
+	srv := a.Start()
+	t.Cleanup(srv.Close)
+	for k, v := range map[string]string{"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_REGION": "eu-west-1",
+		"AWS_PROFILE": "", "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent", "AWS_EC2_METADATA_DISABLED": "true"} {
+		t.Setenv(k, v)
+	}
+	t.Chdir(dir)
+	var stdout, stderr bytes.Buffer
+	code := verify(args, &stdout, &stderr, verifyEnv{
+		clients:    deployed.ClientOptions{BaseEndpoint: srv.URL, MaxAttempts: 3, MaxBackoff: time.Millisecond},
+		newClients: deployed.NewClients,
+		environ:    environ,
+	})
+	return stdout.String(), stderr.String(), code
+}
+
+func writeTemplate(t *testing.T) string {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "template.yaml"), []byte(verifyTemplate), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestVerifyPassesWhenTheDeploymentMatchesTheGate(t *testing.T) {
+	out, errOut, code := runVerifyOn(t, verifyAccount("Active"), writeTemplate(t), nil, "--stack", "shop")
+	if code != exitOK {
+		t.Fatalf("exit %d, want 0\n%s%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "0 findings") || !strings.Contains(out, "in 1 functions of 1 templates") {
+		t.Errorf("output:\n%s", out)
+	}
+}
+
+func TestVerifyReportsDriftOnTheTemplateLine(t *testing.T) {
+	out, _, code := runVerifyOn(t, verifyAccount("PassThrough"), writeTemplate(t), nil, "--stack", "shop", "--template", "template.yaml")
+	if code != exitFindings {
+		t.Fatalf("exit %d, want 1\n%s", code, out)
+	}
+	for _, want := range []string{
+		"template.yaml:7:16: error: active-tracing: Api (shop-Api-1): Tracing is PassThrough, not Active",
+		"template.yaml:7:16: error: drift: Api (shop-Api-1): the template gives tracing Active, but the deployed function has PassThrough",
+		"      Tracing: Active",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in:\n%s", want, out)
+		}
+	}
+}
+
+func TestVerifyExitsTwoWhenSomethingCouldNotBeVerified(t *testing.T) {
+	a := verifyAccount("Active")
+	a.Fault = func(c fakeaws.Call) *fakeaws.Fault {
+		if c.Action == "iam:ListAttachedRolePolicies" {
+			return &fakeaws.Fault{Error: &fakeaws.Error{Status: 403, Code: "AccessDenied", Message: "denied"}}
+		}
+		return nil
+	}
+	out, errOut, code := runVerifyOn(t, a, t.TempDir(), nil, "--stack", "shop", "--format", "json")
+	if code != exitUnverified {
+		t.Fatalf("exit %d, want 2\n%s%s", code, out, errOut)
+	}
+	var doc struct {
+		Findings []any `json:"findings"`
+		Errors   []struct {
+			Message string `json:"message"`
+		} `json:"errors"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err, out)
+	}
+	if len(doc.Findings) != 0 || len(doc.Errors) != 1 ||
+		doc.Errors[0].Message != "cannot verify role arn:aws:iam::123456789012:role/shop-ApiRole-1 (of shop-Api-1): missing permission iam:ListAttachedRolePolicies on arn:aws:iam::123456789012:role/shop-ApiRole-1" {
+		t.Errorf("json: %s", out)
+	}
+	if !strings.Contains(errOut, "the verdict is incomplete") {
+		t.Errorf("stderr: %s", errOut)
+	}
+}
+
+func TestVerifyGitHubAnnotatesTheTemplateAndWritesOutputs(t *testing.T) {
+	dir := writeTemplate(t)
+	outputs := filepath.Join(t.TempDir(), "out")
+	sarif := filepath.Join(t.TempDir(), "v.sarif")
+	out, errOut, code := runVerifyOn(t, verifyAccount("PassThrough"), dir, []string{"GITHUB_OUTPUT=" + outputs},
+		"--stack", "shop", "--format", "github", "--sarif", sarif)
+	if code != exitFindings {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "file=template.yaml,line=7,title=lambdagate drift::") {
+		t.Errorf("no annotation on the template line:\n%s", out)
+	}
+	got, _ := os.ReadFile(outputs)
+	if !strings.Contains(string(got), "result<<") || !strings.Contains(string(got), "fail") {
+		t.Errorf("outputs: %s", got)
+	}
+	if st, err := os.Stat(sarif); err != nil || st.Size() == 0 {
+		t.Errorf("no SARIF: %v", err)
+	}
+}
+
+func TestVerifyUsageErrors(t *testing.T) {
+	for _, tc := range []struct{ args, want string }{
+		{"verify", "name what to verify: --stack NAME"},
+		{"verify --stack s --format xml", `unknown --format "xml"`},
+		{"verify --stack s --concurrency 0", "--concurrency 0: use 1 or more"},
+		{"verify --stack s extra", `unexpected argument "extra"`},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := verify(strings.Fields(tc.args)[1:], &stdout, &stderr, verifyEnv{newClients: func(context.Context, deployed.ClientOptions) (deployed.Clients, error) {
+			t.Fatal("no AWS call on a usage error")
+			return deployed.Clients{}, nil
+		}})
+		if code != exitUsage || !strings.Contains(stderr.String(), tc.want) {
+			t.Errorf("%s: exit %d, stderr %q; want 2 and %q", tc.args, code, stderr.String(), tc.want)
+		}
+	}
+}

@@ -1,0 +1,120 @@
+// Package deployed reads deployed Lambda functions through the AWS APIs and
+// fills lambda.Function with what runs in the account: security groups, KMS
+// key, tracing mode and the execution role with every policy that grants it
+// permissions. The checks then run on them exactly as on a template; this
+// package decides nothing about what is allowed. It leaves discovering the
+// templates on disk and rendering the findings to its callers.
+package deployed
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	awslambda "github.com/aws/aws-sdk-go-v2/service/lambda"
+)
+
+// CloudFormationAPI is the part of the CloudFormation client verify calls.
+type CloudFormationAPI interface {
+	ListStackResources(context.Context, *cloudformation.ListStackResourcesInput, ...func(*cloudformation.Options)) (*cloudformation.ListStackResourcesOutput, error)
+}
+
+// LambdaAPI is the part of the Lambda client verify calls.
+type LambdaAPI interface {
+	GetFunctionConfiguration(context.Context, *awslambda.GetFunctionConfigurationInput, ...func(*awslambda.Options)) (*awslambda.GetFunctionConfigurationOutput, error)
+}
+
+// IAMAPI is the part of the IAM client verify calls.
+type IAMAPI interface {
+	GetRole(context.Context, *iam.GetRoleInput, ...func(*iam.Options)) (*iam.GetRoleOutput, error)
+	ListRolePolicies(context.Context, *iam.ListRolePoliciesInput, ...func(*iam.Options)) (*iam.ListRolePoliciesOutput, error)
+	GetRolePolicy(context.Context, *iam.GetRolePolicyInput, ...func(*iam.Options)) (*iam.GetRolePolicyOutput, error)
+	ListAttachedRolePolicies(context.Context, *iam.ListAttachedRolePoliciesInput, ...func(*iam.Options)) (*iam.ListAttachedRolePoliciesOutput, error)
+	GetPolicy(context.Context, *iam.GetPolicyInput, ...func(*iam.Options)) (*iam.GetPolicyOutput, error)
+	GetPolicyVersion(context.Context, *iam.GetPolicyVersionInput, ...func(*iam.Options)) (*iam.GetPolicyVersionOutput, error)
+}
+
+// Clients are the three services verify reads.
+type Clients struct {
+	CloudFormation CloudFormationAPI
+	Lambda         LambdaAPI
+	IAM            IAMAPI
+	// Region the clients talk to, for messages and the ARNs built from names.
+	Region string
+}
+
+// ClientOptions tune the SDK clients. The zero value is the default: the
+// SDK's configuration chain decides everything else (AWS_REGION,
+// AWS_PROFILE, AWS_ENDPOINT_URL, credentials), as for every AWS tool.
+type ClientOptions struct {
+	// Region overrides the configured region (--region).
+	Region string
+	// MaxAttempts bounds the attempts of one call, retries included: the
+	// SDK's standard retryer backs off on throttling and 5xx. 0 means 8.
+	MaxAttempts int
+	// MaxBackoff caps the delay between two attempts. 0 means 20s.
+	MaxBackoff time.Duration
+	// BaseEndpoint sends every call to this URL (tests, local emulators);
+	// "" leaves it to the configuration (AWS_ENDPOINT_URL and friends).
+	BaseEndpoint string
+	// SkipCredentialCheck skips resolving the credentials up front.
+	SkipCredentialCheck bool
+}
+
+// Default retry settings: verification is not latency-sensitive, and a
+// throttled account should slow it down rather than fail it.
+const (
+	DefaultMaxAttempts = 8
+	DefaultMaxBackoff  = 20 * time.Second
+)
+
+// NewClients loads the SDK's default configuration and builds the clients.
+// A missing region or missing credentials are reported here, once, rather
+// than as one failure per call.
+func NewClients(ctx context.Context, o ClientOptions) (Clients, error) {
+	attempts, backoff := o.MaxAttempts, o.MaxBackoff
+	if attempts <= 0 {
+		attempts = DefaultMaxAttempts
+	}
+	if backoff <= 0 {
+		backoff = DefaultMaxBackoff
+	}
+	loads := []func(*config.LoadOptions) error{
+		config.WithRetryer(func() aws.Retryer {
+			return retry.NewStandard(func(s *retry.StandardOptions) {
+				s.MaxAttempts = attempts
+				s.MaxBackoff = backoff
+			})
+		}),
+	}
+	if o.Region != "" {
+		loads = append(loads, config.WithRegion(o.Region))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, loads...)
+	if err != nil {
+		return Clients{}, fmt.Errorf("reading the AWS configuration: %w", err)
+	}
+	if cfg.Region == "" {
+		return Clients{}, errors.New("no AWS region: pass --region, or set AWS_REGION (aws-actions/configure-aws-credentials sets it from aws-region)")
+	}
+	if o.BaseEndpoint != "" {
+		cfg.BaseEndpoint = aws.String(o.BaseEndpoint)
+	}
+	if !o.SkipCredentialCheck {
+		if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+			return Clients{}, fmt.Errorf("no usable AWS credentials: %w; configure them as for the AWS CLI (AWS_PROFILE, AWS_ACCESS_KEY_ID, or aws-actions/configure-aws-credentials in a workflow)", err)
+		}
+	}
+	return Clients{
+		CloudFormation: cloudformation.NewFromConfig(cfg),
+		Lambda:         awslambda.NewFromConfig(cfg),
+		IAM:            iam.NewFromConfig(cfg),
+		Region:         cfg.Region,
+	}, nil
+}

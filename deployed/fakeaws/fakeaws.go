@@ -1,0 +1,394 @@
+// Package fakeaws is an in-process fake of the AWS calls lambdagate verify
+// makes, speaking the real wire protocols (Lambda REST-JSON; IAM and
+// CloudFormation query with XML answers) on an httptest server, so the real
+// SDK clients can be driven against it through their base endpoint. It
+// answers from an Account filled by the test, and a Fault hook injects
+// throttling, server errors, slow answers and denied calls. It exists for
+// tests and benchmarks; it validates nothing a test does not need.
+package fakeaws
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Function is a deployed function.
+type Function struct {
+	Name, Role, KMSKeyArn, Tracing string // Tracing: "Active", "PassThrough", or "" for no TracingConfig
+	SecurityGroups                 []string
+	VpcID                          string
+}
+
+// Role is an IAM role.
+type Role struct {
+	Name, Path string
+	Trust      string            // JSON
+	Inline     map[string]string // policy name to JSON document
+	Attached   []string          // policy ARNs
+	Boundary   string            // policy ARN
+}
+
+// Resource is a stack resource.
+type Resource struct {
+	Logical, Physical, Type string
+	Status                  string // default CREATE_COMPLETE
+}
+
+// Error is an answer other than success.
+type Error struct {
+	Status        int
+	Code, Message string
+}
+
+// Call is one request, as the Fault hook sees it.
+type Call struct {
+	Action   string // lambda:GetFunctionConfiguration, iam:GetRole...
+	Resource string // function, role or policy name or ARN, stack name
+	N        int    // 1 for the first call of this action on this resource, 2 for its retry...
+}
+
+// Account is the fake's state. Set it up before Start; the Fault hook and
+// Latency may be read concurrently and must not change once it runs.
+type Account struct {
+	ID, Region string
+	Functions  map[string]*Function   // by name
+	Roles      map[string]*Role       // by name
+	Policies   map[string]string      // customer or AWS managed policy ARN to its default document
+	Stacks     map[string][]*Resource // by name
+	// PageSize bounds list answers; 0 means 100.
+	PageSize int
+	// Latency delays every answer.
+	Latency time.Duration
+	// Fault, when it returns non-nil, answers the call with that error; a
+	// Delay-only fault (Status 0) delays the answer by Sleep instead.
+	Fault func(Call) *Fault
+
+	mu    sync.Mutex
+	seen  map[string]int
+	calls map[string]int
+}
+
+// Fault is what the hook injects.
+type Fault struct {
+	Error *Error
+	Sleep time.Duration // delay the answer (past the caller's timeout, say)
+}
+
+// New returns an empty account.
+func New() *Account {
+	return &Account{ID: "123456789012", Region: "eu-west-1", Functions: map[string]*Function{}, Roles: map[string]*Role{},
+		Policies: map[string]string{}, Stacks: map[string][]*Resource{}}
+}
+
+// Start serves the account; Close the server when done.
+func (a *Account) Start() *httptest.Server {
+	a.seen, a.calls = map[string]int{}, map[string]int{}
+	return httptest.NewServer(http.HandlerFunc(a.serve))
+}
+
+// Calls counts the requests by action, retries included.
+func (a *Account) Calls() map[string]int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := map[string]int{}
+	for k, v := range a.calls {
+		out[k] = v
+	}
+	return out
+}
+
+func (a *Account) pageSize() int {
+	if a.PageSize > 0 {
+		return a.PageSize
+	}
+	return 100
+}
+
+func (a *Account) serve(w http.ResponseWriter, r *http.Request) {
+	const fnPrefix = "/2015-03-31/functions/"
+	if strings.HasPrefix(r.URL.Path, fnPrefix) && strings.HasSuffix(r.URL.Path, "/configuration") && r.Method == http.MethodGet {
+		name, _ := url.PathUnescape(strings.TrimSuffix(strings.TrimPrefix(r.URL.EscapedPath(), fnPrefix), "/configuration"))
+		a.lambdaConfig(w, r, name)
+		return
+	}
+	if err := r.ParseForm(); err != nil || r.Method != http.MethodPost {
+		http.Error(w, "unsupported", http.StatusBadRequest)
+		return
+	}
+	action := r.PostForm.Get("Action")
+	if action == "ListStackResources" {
+		a.listStackResources(w, r)
+		return
+	}
+	a.iam(w, r, action)
+}
+
+// begin counts the call, applies latency and faults; false when it answered.
+func (a *Account) begin(w http.ResponseWriter, r *http.Request, action, resource string, xmlErr bool) bool {
+	a.mu.Lock()
+	key := action + " " + resource
+	a.seen[key]++
+	a.calls[action]++
+	n := a.seen[key]
+	a.mu.Unlock()
+	if a.Latency > 0 {
+		time.Sleep(a.Latency)
+	}
+	if a.Fault == nil {
+		return true
+	}
+	f := a.Fault(Call{Action: action, Resource: resource, N: n})
+	if f == nil {
+		return true
+	}
+	if f.Sleep > 0 {
+		select {
+		case <-time.After(f.Sleep):
+		case <-r.Context().Done():
+			return false
+		}
+	}
+	if f.Error == nil {
+		return true
+	}
+	if xmlErr {
+		writeXMLError(w, *f.Error)
+	} else {
+		writeJSONError(w, *f.Error)
+	}
+	return false
+}
+
+func writeJSONError(w http.ResponseWriter, e Error) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Amzn-ErrorType", e.Code)
+	w.WriteHeader(e.Status)
+	json.NewEncoder(w).Encode(map[string]string{"Type": "User", "message": e.Message})
+}
+
+func writeXMLError(w http.ResponseWriter, e Error) {
+	w.Header().Set("Content-Type", "text/xml")
+	w.WriteHeader(e.Status)
+	fmt.Fprintf(w, `<ErrorResponse><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>fake</RequestId></ErrorResponse>`, esc(e.Code), esc(e.Message))
+}
+
+func esc(s string) string {
+	var b strings.Builder
+	xml.EscapeText(&b, []byte(s))
+	return b.String()
+}
+
+func (a *Account) lambdaConfig(w http.ResponseWriter, r *http.Request, name string) {
+	if !a.begin(w, r, "lambda:GetFunctionConfiguration", name, false) {
+		return
+	}
+	if i := strings.LastIndex(name, ":function:"); i >= 0 {
+		name = name[i+len(":function:"):]
+	}
+	fn, ok := a.Functions[name]
+	if !ok {
+		writeJSONError(w, Error{404, "ResourceNotFoundException", "Function not found: arn:aws:lambda:" + a.Region + ":" + a.ID + ":function:" + name})
+		return
+	}
+	out := map[string]any{
+		"FunctionName": fn.Name,
+		"FunctionArn":  fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", a.Region, a.ID, fn.Name),
+		"Role":         a.roleARN(fn.Role),
+		"Runtime":      "python3.12",
+	}
+	if fn.KMSKeyArn != "" {
+		out["KMSKeyArn"] = fn.KMSKeyArn
+	}
+	if fn.Tracing != "" {
+		out["TracingConfig"] = map[string]string{"Mode": fn.Tracing}
+	}
+	vpc := map[string]any{"SubnetIds": []string{}, "SecurityGroupIds": []string{}, "VpcId": ""}
+	if len(fn.SecurityGroups) > 0 || fn.VpcID != "" {
+		vpc = map[string]any{"SubnetIds": []string{"subnet-1"}, "SecurityGroupIds": fn.SecurityGroups, "VpcId": fn.VpcID}
+	}
+	out["VpcConfig"] = vpc
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(out)
+}
+
+func (a *Account) roleARN(name string) string {
+	if strings.HasPrefix(name, "arn:") {
+		return name
+	}
+	path := "/"
+	if r, ok := a.Roles[name]; ok && r.Path != "" {
+		path = r.Path
+	}
+	return fmt.Sprintf("arn:aws:iam::%s:role%s%s", a.ID, path, name)
+}
+
+// page cuts a sorted list at the marker.
+func (a *Account) page(items []string, marker string) (out []string, next string) {
+	start := 0
+	if marker != "" {
+		start, _ = strconv.Atoi(marker)
+	}
+	end := min(start+a.pageSize(), len(items))
+	if start > len(items) {
+		start = len(items)
+	}
+	if end < len(items) {
+		next = strconv.Itoa(end)
+	}
+	return items[start:end], next
+}
+
+func (a *Account) listStackResources(w http.ResponseWriter, r *http.Request) {
+	name := r.PostForm.Get("StackName")
+	if i := strings.Index(name, ":stack/"); i >= 0 {
+		name = strings.SplitN(name[i+len(":stack/"):], "/", 2)[0]
+	}
+	if !a.begin(w, r, "cloudformation:ListStackResources", name, true) {
+		return
+	}
+	res, ok := a.Stacks[name]
+	if !ok {
+		writeXMLError(w, Error{400, "ValidationError", "Stack with id " + name + " does not exist"})
+		return
+	}
+	idx := make([]string, len(res))
+	for i := range res {
+		idx[i] = strconv.Itoa(i)
+	}
+	items, next := a.page(idx, r.PostForm.Get("NextToken"))
+	var b strings.Builder
+	b.WriteString(`<ListStackResourcesResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><ListStackResourcesResult><StackResourceSummaries>`)
+	for _, s := range items {
+		i, _ := strconv.Atoi(s)
+		rr := res[i]
+		status := rr.Status
+		if status == "" {
+			status = "CREATE_COMPLETE"
+		}
+		fmt.Fprintf(&b, `<member><LogicalResourceId>%s</LogicalResourceId><PhysicalResourceId>%s</PhysicalResourceId><ResourceType>%s</ResourceType><ResourceStatus>%s</ResourceStatus><LastUpdatedTimestamp>2025-01-01T00:00:00Z</LastUpdatedTimestamp></member>`,
+			esc(rr.Logical), esc(rr.Physical), esc(rr.Type), esc(status))
+	}
+	b.WriteString(`</StackResourceSummaries>`)
+	if next != "" {
+		fmt.Fprintf(&b, `<NextToken>%s</NextToken>`, next)
+	}
+	b.WriteString(`</ListStackResourcesResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></ListStackResourcesResponse>`)
+	writeXML(w, b.String())
+}
+
+func writeXML(w http.ResponseWriter, body string) {
+	w.Header().Set("Content-Type", "text/xml")
+	fmt.Fprint(w, body)
+}
+
+// enc URL-encodes a policy document as IAM does (a space is %20).
+func enc(doc string) string { return esc(url.PathEscape(doc)) }
+
+func (a *Account) iam(w http.ResponseWriter, r *http.Request, action string) {
+	f := r.PostForm
+	resource := f.Get("RoleName")
+	if resource == "" {
+		resource = f.Get("PolicyArn")
+	}
+	if !a.begin(w, r, "iam:"+action, resource, true) {
+		return
+	}
+	wrap := func(inner string) {
+		writeXML(w, fmt.Sprintf(`<%sResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><%sResult>%s</%sResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></%sResponse>`,
+			action, action, inner, action, action))
+	}
+	noRole := func() {
+		writeXMLError(w, Error{404, "NoSuchEntity", "The role with name " + resource + " cannot be found."})
+	}
+	switch action {
+	case "GetRole":
+		role, ok := a.Roles[f.Get("RoleName")]
+		if !ok {
+			noRole()
+			return
+		}
+		inner := fmt.Sprintf(`<Role><Path>/</Path><RoleName>%s</RoleName><RoleId>AROAFAKE</RoleId><Arn>%s</Arn><AssumeRolePolicyDocument>%s</AssumeRolePolicyDocument>`,
+			esc(role.Name), esc(a.roleARN(role.Name)), enc(role.Trust))
+		if role.Boundary != "" {
+			inner += fmt.Sprintf(`<PermissionsBoundary><PermissionsBoundaryType>Policy</PermissionsBoundaryType><PermissionsBoundaryArn>%s</PermissionsBoundaryArn></PermissionsBoundary>`, esc(role.Boundary))
+		}
+		wrap(inner + `</Role>`)
+	case "ListRolePolicies":
+		role, ok := a.Roles[f.Get("RoleName")]
+		if !ok {
+			noRole()
+			return
+		}
+		var names []string
+		for n := range role.Inline {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		items, next := a.page(names, f.Get("Marker"))
+		var b strings.Builder
+		b.WriteString(`<PolicyNames>`)
+		for _, n := range items {
+			fmt.Fprintf(&b, `<member>%s</member>`, esc(n))
+		}
+		fmt.Fprintf(&b, `</PolicyNames><IsTruncated>%t</IsTruncated>`, next != "")
+		if next != "" {
+			fmt.Fprintf(&b, `<Marker>%s</Marker>`, next)
+		}
+		wrap(b.String())
+	case "GetRolePolicy":
+		role, ok := a.Roles[f.Get("RoleName")]
+		if !ok {
+			noRole()
+			return
+		}
+		doc, ok := role.Inline[f.Get("PolicyName")]
+		if !ok {
+			writeXMLError(w, Error{404, "NoSuchEntity", "The role policy with name " + f.Get("PolicyName") + " cannot be found."})
+			return
+		}
+		wrap(fmt.Sprintf(`<RoleName>%s</RoleName><PolicyName>%s</PolicyName><PolicyDocument>%s</PolicyDocument>`, esc(role.Name), esc(f.Get("PolicyName")), enc(doc)))
+	case "ListAttachedRolePolicies":
+		role, ok := a.Roles[f.Get("RoleName")]
+		if !ok {
+			noRole()
+			return
+		}
+		items, next := a.page(role.Attached, f.Get("Marker"))
+		var b strings.Builder
+		b.WriteString(`<AttachedPolicies>`)
+		for _, arn := range items {
+			fmt.Fprintf(&b, `<member><PolicyName>%s</PolicyName><PolicyArn>%s</PolicyArn></member>`, esc(arn[strings.LastIndex(arn, "/")+1:]), esc(arn))
+		}
+		fmt.Fprintf(&b, `</AttachedPolicies><IsTruncated>%t</IsTruncated>`, next != "")
+		if next != "" {
+			fmt.Fprintf(&b, `<Marker>%s</Marker>`, next)
+		}
+		wrap(b.String())
+	case "GetPolicy":
+		arn := f.Get("PolicyArn")
+		if _, ok := a.Policies[arn]; !ok {
+			writeXMLError(w, Error{404, "NoSuchEntity", "Policy " + arn + " does not exist or is not attachable."})
+			return
+		}
+		wrap(fmt.Sprintf(`<Policy><PolicyName>%s</PolicyName><Arn>%s</Arn><DefaultVersionId>v3</DefaultVersionId><IsAttachable>true</IsAttachable></Policy>`, esc(arn[strings.LastIndex(arn, "/")+1:]), esc(arn)))
+	case "GetPolicyVersion":
+		arn := f.Get("PolicyArn")
+		doc, ok := a.Policies[arn]
+		if !ok || f.Get("VersionId") != "v3" {
+			writeXMLError(w, Error{404, "NoSuchEntity", "Policy " + arn + " version " + f.Get("VersionId") + " does not exist."})
+			return
+		}
+		wrap(fmt.Sprintf(`<PolicyVersion><Document>%s</Document><VersionId>v3</VersionId><IsDefaultVersion>true</IsDefaultVersion></PolicyVersion>`, enc(doc)))
+	default:
+		writeXMLError(w, Error{400, "InvalidAction", "the fake does not answer " + action})
+	}
+}

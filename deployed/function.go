@@ -1,0 +1,99 @@
+package deployed
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	awslambda "github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
+
+	"github.com/lambdagate/lambdagate/lambda"
+)
+
+// verifyFunction reads one function's configuration and its role.
+func (r *run) verifyFunction(e *entry) {
+	var cfg *awslambda.GetFunctionConfigurationOutput
+	err := r.call("lambda:GetFunctionConfiguration", r.functionARN(e), func(ctx context.Context) error {
+		var err error
+		cfg, err = r.c.Lambda.GetFunctionConfiguration(ctx, &awslambda.GetFunctionConfigurationInput{FunctionName: &e.name})
+		return err
+	})
+	if err != nil {
+		if err.(*callError).notFound() {
+			msg := "it does not exist in " + r.c.Region
+			if e.stack != nil {
+				msg = "the stack lists it, but Lambda says it no longer exists: it was deleted after the stack was read, or outside CloudFormation; verify again once the deployment has settled, or redeploy the stack"
+			}
+			r.problem(pendingProblem{e: e, subject: e.label(), msg: msg})
+			return
+		}
+		r.problem(pendingProblem{e: e, subject: e.label(), err: err})
+		return
+	}
+	if cfg.FunctionArn != nil {
+		e.arn = *cfg.FunctionArn
+		r.learnAccount(e.arn)
+	}
+	name := deref(cfg.FunctionName)
+	if name == "" {
+		name = e.name
+	}
+	if e.stack == nil {
+		e.name = name // named by ARN: the findings name it as people do
+	}
+	fn := &lambda.Function{
+		Resource: e.resource(), Type: lambda.TypeLambda,
+		Name: name, ARN: e.arn, Deployed: true,
+		SecurityGroups: []lambda.Setting{securityGroups(cfg.VpcConfig)},
+		KmsKey:         []lambda.Setting{kmsKey(deref(cfg.KMSKeyArn))},
+		Tracing:        []lambda.Setting{tracing(cfg.TracingConfig)},
+	}
+	if roleARN := deref(cfg.Role); roleARN != "" {
+		fn.Roles = []lambda.RoleUse{{Role: r.role(e, roleARN), Expr: roleARN}}
+	} else {
+		fn.Roles = []lambda.RoleUse{{}} // reported as a function without a role
+	}
+	e.fn = fn
+}
+
+func securityGroups(v *types.VpcConfigResponse) lambda.Setting {
+	if v == nil || (deref(v.VpcId) == "" && len(v.SecurityGroupIds) == 0) {
+		return lambda.Setting{State: lambda.Absent, Missing: "VpcConfig"}
+	}
+	if len(v.SecurityGroupIds) == 0 {
+		return lambda.Setting{State: lambda.Empty, Text: "[]"}
+	}
+	return lambda.Setting{State: lambda.Literal, Count: len(v.SecurityGroupIds), Text: strings.Join(v.SecurityGroupIds, ", ")}
+}
+
+func kmsKey(arn string) lambda.Setting {
+	if arn == "" {
+		return lambda.Setting{State: lambda.Absent, Missing: "KmsKeyArn"}
+	}
+	return lambda.Setting{State: lambda.Literal, Text: arn}
+}
+
+func tracing(t *types.TracingConfigResponse) lambda.Setting {
+	if t == nil || t.Mode == "" {
+		return lambda.Setting{State: lambda.Absent, Missing: "TracingConfig"}
+	}
+	return lambda.Setting{State: lambda.Literal, Text: string(t.Mode)}
+}
+
+// roleName is the last part of a role ARN (arn:aws:iam::1:role/path/name).
+func roleName(arn string) string {
+	return arn[strings.LastIndexByte(arn, '/')+1:]
+}
+
+func describeFunctions(es []*entry) string {
+	var names []string
+	for i, e := range es {
+		if i == 3 {
+			names = append(names, fmt.Sprintf("%d more", len(es)-3))
+			break
+		}
+		names = append(names, e.name)
+	}
+	return strings.Join(names, ", ")
+}

@@ -1,0 +1,159 @@
+package deployed
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+)
+
+// stack is a CloudFormation stack and what it holds.
+type stack struct {
+	path      string // as named, with nested stacks' logical ids: app/Api
+	id        string // the name or ARN ListStackResources is called with
+	resources map[string]stackResource
+	functions []*entry
+	nested    []*stack
+}
+
+type stackResource struct {
+	typ, physical string
+}
+
+// Resource types the stack walk follows.
+const (
+	typeFunction = "AWS::Lambda::Function"
+	typeStack    = "AWS::CloudFormation::Stack"
+	typeRole     = "AWS::IAM::Role"
+	typeKey      = "AWS::KMS::Key"
+)
+
+// maxNesting guards against a cycle; CloudFormation nests far less deep.
+const maxNesting = 16
+
+func (s *stack) arn(r *run) string {
+	if strings.HasPrefix(s.id, "arn:") {
+		return s.id
+	}
+	return fmt.Sprintf("arn:%s:cloudformation:%s:%s:stack/%s/*", r.part, r.c.Region, accountMark, s.id)
+}
+
+// listStacks reads the stacks and, in parallel, their nested stacks,
+// handing each function to found as its page arrives.
+func (r *run) listStacks(names []string, found func(*entry)) []*stack {
+	var (
+		mu   sync.Mutex
+		out  []*stack
+		wg   sync.WaitGroup
+		seen = map[string]bool{}
+	)
+	var walk func(s *stack, depth int)
+	walk = func(s *stack, depth int) {
+		defer wg.Done()
+		mu.Lock()
+		dup := seen[s.id]
+		seen[s.id] = true
+		mu.Unlock()
+		if dup || depth > maxNesting {
+			return
+		}
+		if !r.listStack(s, found) {
+			return
+		}
+		mu.Lock()
+		out = append(out, s)
+		mu.Unlock()
+		for _, n := range s.nested {
+			wg.Add(1)
+			go walk(n, depth+1)
+		}
+	}
+	for _, n := range names {
+		if strings.HasPrefix(n, "arn:") {
+			r.learnAccount(n)
+		}
+		wg.Add(1)
+		go walk(&stack{path: stackName(n), id: n}, 0)
+	}
+	wg.Wait()
+	slices.SortFunc(out, func(a, b *stack) int { return cmp.Compare(a.path, b.path) })
+	return out
+}
+
+// stackName is the name in a stack ARN (arn:...:stack/NAME/uuid), or the name.
+func stackName(id string) string {
+	if i := strings.Index(id, ":stack/"); i >= 0 {
+		rest := id[i+len(":stack/"):]
+		if j := strings.IndexByte(rest, '/'); j >= 0 {
+			return rest[:j]
+		}
+		return rest
+	}
+	return id
+}
+
+// listStack pages through a stack's resources; false when nothing could be
+// read.
+func (r *run) listStack(s *stack, found func(*entry)) bool {
+	s.resources = map[string]stackResource{}
+	pages := cloudformation.NewListStackResourcesPaginator(r.c.CloudFormation, &cloudformation.ListStackResourcesInput{StackName: &s.id})
+	read := false
+	for pages.HasMorePages() {
+		var out *cloudformation.ListStackResourcesOutput
+		err := r.call("cloudformation:ListStackResources", s.arn(r), func(ctx context.Context) error {
+			var err error
+			out, err = pages.NextPage(ctx)
+			return err
+		})
+		if err != nil {
+			ce := err.(*callError)
+			if ce.notFound() {
+				r.problem(pendingProblem{stack: s, subject: "stack " + s.path, msg: fmt.Sprintf("it does not exist in %s (or these credentials cannot see it)", r.c.Region)})
+			} else {
+				r.problem(pendingProblem{stack: s, subject: "stack " + s.path, err: err})
+			}
+			return read
+		}
+		read = true
+		for _, sum := range out.StackResourceSummaries {
+			logical, physical, typ := deref(sum.LogicalResourceId), deref(sum.PhysicalResourceId), deref(sum.ResourceType)
+			status := string(sum.ResourceStatus)
+			if status == "DELETE_COMPLETE" {
+				continue // gone with an update; nothing runs
+			}
+			s.resources[logical] = stackResource{typ: typ, physical: physical}
+			switch typ {
+			case typeFunction:
+				e := &entry{stack: s, logical: logical, name: physical, status: status}
+				if physical == "" {
+					r.problem(pendingProblem{stack: s, subject: fmt.Sprintf("function %s in stack %s", logical, s.path),
+						msg: fmt.Sprintf("it has no physical id (status %s): it was never created", status)})
+					continue
+				}
+				if strings.HasPrefix(physical, "arn:") {
+					e.arn, e.name = physical, physical[strings.LastIndex(physical, ":")+1:]
+				}
+				s.functions = append(s.functions, e)
+				found(e)
+			case typeStack:
+				if physical == "" {
+					continue
+				}
+				r.learnAccount(physical)
+				s.nested = append(s.nested, &stack{path: s.path + "/" + logical, id: physical})
+			}
+		}
+	}
+	return read
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

@@ -1,0 +1,129 @@
+package deployed
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+
+	"github.com/lambdagate/lambdagate/lambda"
+)
+
+// matchTemplates pairs each stack with the template that defines the most
+// of its functions' logical ids (on a tie, the one with the fewest other
+// functions, then the first given): nested stacks find their own templates
+// the same way.
+func (r *run) matchTemplates(stacks []*stack) {
+	if len(r.o.Templates) == 0 {
+		return
+	}
+	byID := make([]map[string]*lambda.Function, len(r.o.Templates))
+	for i, t := range r.o.Templates {
+		var opts lambda.Options
+		if r.o.Parameters != nil {
+			opts.Parameters = r.o.Parameters(t.File)
+		}
+		byID[i] = map[string]*lambda.Function{}
+		for _, fn := range lambda.FromTemplate(t, opts) {
+			byID[i][fn.Resource] = fn
+		}
+	}
+	used := make([]bool, len(r.o.Templates))
+	for _, s := range stacks {
+		best, score, extra := -1, 0, 0
+		for i, fns := range byID {
+			n := 0
+			for _, e := range s.functions {
+				if fns[e.logical] != nil {
+					n++
+				}
+			}
+			if n == 0 {
+				continue
+			}
+			if x := len(fns) - n; n > score || (n == score && x < extra) {
+				best, score, extra = i, n, x
+			}
+		}
+		if best < 0 {
+			continue
+		}
+		used[best] = true
+		for _, e := range s.functions {
+			e.tf = byID[best][e.logical]
+		}
+	}
+	for i, t := range r.o.Templates {
+		if used[i] {
+			r.templates = append(r.templates, t)
+		}
+	}
+}
+
+// attach gives a deployed function its template's positions, so findings
+// land on the template's lines, and the template's view of it for drift.
+func attach(fn, tf *lambda.Function, s *stack, r *run) {
+	fn.Resource, fn.Type, fn.Pos = tf.Resource, tf.Type, tf.Pos
+	place := func(dep, tpl []lambda.Setting) {
+		if len(tpl) == 0 {
+			return
+		}
+		for i := range dep {
+			dep[i].Pos = tpl[0].Pos
+		}
+	}
+	place(fn.SecurityGroups, tf.SecurityGroups)
+	place(fn.KmsKey, tf.KmsKey)
+	place(fn.Tracing, tf.Tracing)
+	if len(tf.Roles) > 0 {
+		for i := range fn.Roles {
+			fn.Roles[i].Pos = tf.Roles[0].Pos
+		}
+	}
+	fn.Template = resolve(tf, s, r)
+}
+
+// refTo reads the logical id of `!GetAtt X.Arn` or `!Ref X`, as
+// template.Describe writes them.
+var refTo = regexp.MustCompile(`^!(?:GetAtt ([A-Za-z0-9]+)\.Arn|Ref ([A-Za-z0-9]+))$`)
+
+func referenced(text string) string {
+	m := refTo.FindStringSubmatch(text)
+	if m == nil {
+		return ""
+	}
+	return m[1] + m[2]
+}
+
+// resolve copies the template's function with the values the stack
+// determines written as literals: a key or role of the stack becomes its
+// ARN or name, so that drift compares values, not expressions.
+func resolve(tf *lambda.Function, s *stack, r *run) *lambda.Function {
+	out := *tf
+	if s == nil {
+		return &out
+	}
+	out.KmsKey = slices.Clone(tf.KmsKey)
+	for i, k := range out.KmsKey {
+		if k.State != lambda.Deferred {
+			continue
+		}
+		if res, ok := s.resources[referenced(k.Text)]; ok && res.typ == typeKey && res.physical != "" {
+			r.mu.Lock()
+			account := r.account
+			r.mu.Unlock()
+			out.KmsKey[i].State = lambda.Literal
+			out.KmsKey[i].Text = fmt.Sprintf("arn:%s:kms:%s:%s:key/%s", r.part, r.c.Region, account, res.physical)
+			out.KmsKey[i].Unresolved = ""
+		}
+	}
+	out.Roles = slices.Clone(tf.Roles)
+	for i, use := range out.Roles {
+		if use.Role == nil || (use.Role.Kind != lambda.RoleTemplate && use.Role.Kind != lambda.RoleSAMDefault) {
+			continue
+		}
+		if res, ok := s.resources[use.Role.ID]; ok && res.typ == typeRole && res.physical != "" {
+			out.Roles[i].Role = &lambda.Role{Kind: lambda.RoleUnresolved, ID: res.physical, Pos: use.Role.Pos}
+		}
+	}
+	return &out
+}

@@ -1,0 +1,348 @@
+package deployed
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/lambdagate/lambdagate/lambda"
+	"github.com/lambdagate/lambdagate/source"
+	"github.com/lambdagate/lambdagate/template"
+)
+
+// Defaults of Options.
+const (
+	DefaultConcurrency = 8
+	DefaultCallTimeout = 30 * time.Second
+)
+
+// Target says what to verify.
+type Target struct {
+	// Stacks are CloudFormation stack names or ids (ARNs); their nested
+	// stacks are followed.
+	Stacks []string
+	// Functions are function names or ARNs. With Stacks they narrow the
+	// stacks' functions (by name, ARN or logical id); without, they are
+	// read directly.
+	Functions []string
+}
+
+// Options tune a verification.
+type Options struct {
+	// Concurrency bounds the API calls in flight. 0 means DefaultConcurrency.
+	Concurrency int
+	// CallTimeout bounds one call, the SDK's retries included. 0 means
+	// DefaultCallTimeout. The overall deadline is the context's.
+	CallTimeout time.Duration
+	// Templates may define the stacks' functions: each stack is matched to
+	// the template that defines the most of its functions' logical ids, so
+	// findings point at the template's lines and drift can be found.
+	Templates []*template.Template
+	// Parameters gives the values a template's parameters are deployed
+	// with (from the configuration), by the template's path; nil for none.
+	Parameters func(file string) map[string]string
+}
+
+// Problem is something that could not be verified.
+type Problem struct {
+	Pos      source.Pos // the function in its template, when matched; else zero
+	Resource string     // logical id, or the function's or stack's name
+	Message  string     // "cannot verify ...: missing permission iam:GetRolePolicy on arn:..."
+}
+
+// Result is what was read from AWS.
+type Result struct {
+	// Functions are the functions read, in stack and logical-id order. A
+	// function whose role could only partly be read is here too, with a
+	// Problem saying what is missing.
+	Functions []*lambda.Function
+	Problems  []Problem
+	// Templates are those matched to a stack, in the order given.
+	Templates []*template.Template
+	// Calls counts the API calls made, by action (iam:GetRole); retries of
+	// one call are not counted again.
+	Calls map[string]int
+}
+
+// Verify reads the target's functions and everything their roles grant.
+// Calls that fail (a missing permission, a throttled API after the SDK's
+// retries, a timeout) become Problems and the rest goes on; the error is
+// for a target that cannot be read at all.
+func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error) {
+	if len(t.Stacks) == 0 && len(t.Functions) == 0 {
+		return nil, fmt.Errorf("nothing to verify: name a stack (--stack) or a function (--function)")
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = DefaultConcurrency
+	}
+	if o.CallTimeout <= 0 {
+		o.CallTimeout = DefaultCallTimeout
+	}
+	r := &run{
+		ctx: ctx, c: c, o: o,
+		sem:      make(chan struct{}, o.Concurrency),
+		calls:    map[string]int{},
+		roles:    map[string]*roleFetch{},
+		policies: map[string]*policyFetch{},
+		part:     partition(c.Region),
+	}
+	// Functions are read as the stack pages arrive; templates are matched
+	// once every stack is listed, and their positions attached at the end.
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		entries []*entry
+	)
+	start := func(e *entry) {
+		mu.Lock()
+		entries = append(entries, e)
+		mu.Unlock()
+		wg.Go(func() { r.verifyFunction(e) })
+	}
+	if len(t.Stacks) > 0 {
+		f := newFilter(t.Functions)
+		stacks := r.listStacks(t.Stacks, func(e *entry) {
+			if f.keep(e) {
+				start(e)
+			}
+		})
+		for _, n := range f.unmatched() {
+			r.problem(pendingProblem{subject: "function " + n, msg: "no function of the stacks has this name, ARN or logical id"})
+		}
+		wg.Wait()
+		r.matchTemplates(stacks)
+		for _, e := range entries {
+			if e.fn != nil && e.tf != nil {
+				attach(e.fn, e.tf, e.stack, r)
+			}
+		}
+	} else {
+		for _, f := range t.Functions {
+			e := &entry{name: f}
+			if strings.HasPrefix(f, "arn:") {
+				e.arn = f
+				r.learnAccount(f)
+			}
+			start(e)
+		}
+		wg.Wait()
+	}
+	return r.result(entries), nil
+}
+
+// run is one verification: the clients, the bound on calls in flight, and
+// what was read so far. Roles and managed policies are fetched once however
+// many functions share them.
+type run struct {
+	ctx  context.Context
+	c    Clients
+	o    Options
+	sem  chan struct{}
+	part string
+
+	mu        sync.Mutex
+	calls     map[string]int
+	account   string
+	roles     map[string]*roleFetch
+	policies  map[string]*policyFetch
+	pending   []pendingProblem
+	templates []*template.Template
+}
+
+// entry is one function to verify.
+type entry struct {
+	stack   *stack // nil for a function named directly
+	logical string
+	name    string // physical id, or the name or ARN given
+	arn     string // once known
+	status  string // the stack's resource status
+	fn      *lambda.Function
+	tf      *lambda.Function // the template's function, when matched
+	tfile   string
+}
+
+// label names a function in messages: `app-Fn-1X2Y (Fn in stack app)`.
+func (e *entry) label() string {
+	if e.stack == nil {
+		return "function " + e.name
+	}
+	return fmt.Sprintf("function %s (%s in stack %s)", e.name, e.logical, e.stack.path)
+}
+
+func (e *entry) resource() string {
+	if e.logical != "" {
+		return e.logical
+	}
+	return e.name
+}
+
+// pendingProblem is a problem whose message waits for the end of the run:
+// ARNs in it name the account, which is learnt from any ARN read, and its
+// position comes from the template match.
+type pendingProblem struct {
+	e       *entry // nil for a stack
+	stack   *stack
+	subject string
+	err     error  // a *callError, or nil with msg
+	msg     string // the whole reason, when not a call's
+}
+
+func (r *run) problem(p pendingProblem) {
+	r.mu.Lock()
+	r.pending = append(r.pending, p)
+	r.mu.Unlock()
+}
+
+// call makes one API call under the concurrency bound and the per-call
+// timeout. The SDK's retryer does the retrying inside f.
+func (r *run) call(action, resource string, f func(ctx context.Context) error) error {
+	select {
+	case r.sem <- struct{}{}:
+	case <-r.ctx.Done():
+		return &callError{action: action, resource: resource, err: r.ctx.Err(), overall: true}
+	}
+	defer func() { <-r.sem }()
+	r.mu.Lock()
+	r.calls[action]++
+	r.mu.Unlock()
+	ctx, cancel := context.WithTimeout(r.ctx, r.o.CallTimeout)
+	defer cancel()
+	err := f(ctx)
+	if err == nil {
+		return nil
+	}
+	return &callError{action: action, resource: resource, err: err, timeout: r.o.CallTimeout, overall: r.ctx.Err() != nil}
+}
+
+// accountMark stands for the account id in ARNs built before it is known.
+const accountMark = "\x00account\x00"
+
+// learnAccount takes the account id from an ARN read from AWS.
+func (r *run) learnAccount(arn string) {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 || parts[4] == "" || parts[4] == "aws" {
+		return
+	}
+	r.mu.Lock()
+	if r.account == "" {
+		r.account = parts[4]
+	}
+	r.mu.Unlock()
+}
+
+func partition(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	}
+	return "aws"
+}
+
+func (r *run) functionARN(e *entry) string {
+	if e.arn != "" {
+		return e.arn
+	}
+	return fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", r.part, r.c.Region, accountMark, e.name)
+}
+
+// filter narrows the stacks' functions to those named (by name, ARN or
+// logical id); a name that matches none is a problem, not silence: a typo
+// must not make the gate pass.
+type filter struct {
+	mu      sync.Mutex
+	names   []string
+	matched map[string]bool
+}
+
+func newFilter(names []string) *filter { return &filter{names: names, matched: map[string]bool{}} }
+
+func (f *filter) keep(e *entry) bool {
+	if len(f.names) == 0 {
+		return true
+	}
+	for _, n := range f.names {
+		if n == e.name || n == e.logical || (strings.HasPrefix(n, "arn:") && strings.HasSuffix(n, ":function:"+e.name)) {
+			f.mu.Lock()
+			f.matched[n] = true
+			f.mu.Unlock()
+			return true
+		}
+	}
+	return false
+}
+
+func (f *filter) unmatched() []string {
+	var out []string
+	for _, n := range f.names {
+		if !f.matched[n] {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// result assembles the functions and renders the problems.
+func (r *run) result(entries []*entry) *Result {
+	res := &Result{Calls: r.calls, Templates: r.templates}
+	slices.SortStableFunc(entries, func(a, b *entry) int {
+		return cmp.Or(cmp.Compare(stackPath(a), stackPath(b)), cmp.Compare(a.logical, b.logical), cmp.Compare(a.name, b.name))
+	})
+	for _, e := range entries {
+		if e.fn != nil {
+			res.Functions = append(res.Functions, e.fn)
+		}
+	}
+	account := r.account
+	if account == "" {
+		account = "*" // as a policy would write it
+	}
+	for arn, f := range r.roles {
+		if len(f.issues) == 0 {
+			continue
+		}
+		users := slices.Clone(f.users)
+		slices.SortFunc(users, func(a, b *entry) int {
+			return cmp.Or(cmp.Compare(stackPath(a), stackPath(b)), cmp.Compare(a.logical, b.logical), cmp.Compare(a.name, b.name))
+		})
+		for _, is := range f.issues {
+			r.pending = append(r.pending, pendingProblem{e: users[0], subject: fmt.Sprintf("role %s (of %s)", arn, describeFunctions(users)), err: is.err, msg: is.msg})
+		}
+	}
+	for _, p := range r.pending {
+		reason := p.msg
+		if ce, ok := p.err.(*callError); ok {
+			reason = ce.reason()
+		} else if p.err != nil {
+			reason = p.err.Error()
+		}
+		pr := Problem{Message: strings.ReplaceAll("cannot verify "+p.subject+": "+reason, accountMark, account)}
+		switch {
+		case p.e != nil:
+			pr.Resource = p.e.resource()
+			if p.e.tf != nil {
+				pr.Pos = p.e.tf.Pos
+			}
+		case p.stack != nil:
+			pr.Resource = p.stack.path
+		}
+		res.Problems = append(res.Problems, pr)
+	}
+	slices.SortStableFunc(res.Problems, func(a, b Problem) int {
+		return cmp.Or(cmp.Compare(a.Pos.File, b.Pos.File), cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Resource, b.Resource), cmp.Compare(a.Message, b.Message))
+	})
+	res.Problems = slices.Compact(res.Problems)
+	return res
+}
+
+func stackPath(e *entry) string {
+	if e.stack == nil {
+		return ""
+	}
+	return e.stack.path
+}

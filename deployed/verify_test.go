@@ -1,0 +1,403 @@
+package deployed_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lambdagate/lambdagate/checks"
+	"github.com/lambdagate/lambdagate/deployed"
+	"github.com/lambdagate/lambdagate/deployed/fakeaws"
+	"github.com/lambdagate/lambdagate/template"
+)
+
+// Policy documents the fixtures use.
+const (
+	lambdaTrust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+	scoped      = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["dynamodb:GetItem","dynamodb:PutItem"],"Resource":"arn:aws:dynamodb:eu-west-1:123456789012:table/orders"}]}`
+	wide        = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`
+	basicExec   = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+	keyARN      = "arn:aws:kms:eu-west-1:123456789012:key/1111-2222"
+)
+
+// awsEnv points the SDK's default chain at dummy credentials and nothing
+// else on the machine: no profile, no shared files, no instance metadata.
+func awsEnv(t testing.TB, region string) {
+	for k, v := range map[string]string{
+		"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_SESSION_TOKEN": "",
+		"AWS_REGION": region, "AWS_DEFAULT_REGION": region, "AWS_PROFILE": "", "AWS_DEFAULT_PROFILE": "",
+		"AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+		"AWS_EC2_METADATA_DISABLED": "true", "AWS_ENDPOINT_URL": "", "AWS_RETRY_MODE": "", "AWS_MAX_ATTEMPTS": "",
+	} {
+		t.Setenv(k, v)
+	}
+}
+
+// clients serves the account and returns the real SDK clients pointed at it.
+func clients(t testing.TB, a *fakeaws.Account) deployed.Clients {
+	t.Helper()
+	srv := a.Start()
+	t.Cleanup(srv.Close)
+	awsEnv(t, a.Region)
+	c, err := deployed.NewClients(context.Background(), deployed.ClientOptions{BaseEndpoint: srv.URL, MaxAttempts: 4, MaxBackoff: 2 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// app is a stack of two functions sharing a role: Good passes every check,
+// Bad fails the four.
+func app() *fakeaws.Account {
+	a := fakeaws.New()
+	a.Roles["app-FnRole-A1"] = &fakeaws.Role{Name: "app-FnRole-A1", Trust: lambdaTrust,
+		Inline: map[string]string{"orders": scoped}, Attached: []string{basicExec, "arn:aws:iam::123456789012:policy/app-logs"}}
+	a.Roles["app-BadRole-B2"] = &fakeaws.Role{Name: "app-BadRole-B2", Trust: lambdaTrust, Inline: map[string]string{"wide": wide}}
+	a.Policies["arn:aws:iam::123456789012:policy/app-logs"] = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"logs:PutLogEvents","Resource":"arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/app-*"}]}`
+	a.Functions["app-Good-X"] = &fakeaws.Function{Name: "app-Good-X", Role: "app-FnRole-A1", KMSKeyArn: keyARN, Tracing: "Active", SecurityGroups: []string{"sg-1"}, VpcID: "vpc-1"}
+	a.Functions["app-Also-Y"] = &fakeaws.Function{Name: "app-Also-Y", Role: "app-FnRole-A1", KMSKeyArn: keyARN, Tracing: "Active", SecurityGroups: []string{"sg-1"}, VpcID: "vpc-1"}
+	a.Functions["app-Bad-Z"] = &fakeaws.Function{Name: "app-Bad-Z", Role: "app-BadRole-B2", Tracing: "PassThrough"}
+	a.Stacks["app"] = []*fakeaws.Resource{
+		{Logical: "Good", Physical: "app-Good-X", Type: "AWS::Lambda::Function"},
+		{Logical: "Also", Physical: "app-Also-Y", Type: "AWS::Lambda::Function"},
+		{Logical: "Bad", Physical: "app-Bad-Z", Type: "AWS::Lambda::Function"},
+		{Logical: "FnRole", Physical: "app-FnRole-A1", Type: "AWS::IAM::Role"},
+		{Logical: "BadRole", Physical: "app-BadRole-B2", Type: "AWS::IAM::Role"},
+	}
+	return a
+}
+
+// seen is what a user reads: the findings as `severity rule resource: message`
+// and the problems as `unverified resource: message`.
+func seen(t *testing.T, out *deployed.Result) []string {
+	t.Helper()
+	pass := checks.NewPass(checks.Options{})
+	pass.Run(checks.All(), out.Functions)
+	var lines []string
+	for _, f := range pass.Findings() {
+		at := ""
+		if f.Pos.Known() {
+			at = fmt.Sprintf(" @%d", f.Pos.Line)
+		}
+		lines = append(lines, fmt.Sprintf("%s %s %s%s: %s", f.Severity, f.Rule, f.Resource, at, f.Message))
+	}
+	for _, p := range out.Problems {
+		lines = append(lines, fmt.Sprintf("unverified %s: %s", p.Resource, p.Message))
+	}
+	return lines
+}
+
+func verify(t *testing.T, a *fakeaws.Account, target deployed.Target, o deployed.Options) (*deployed.Result, []string) {
+	t.Helper()
+	c := clients(t, a)
+	out, err := deployed.Verify(context.Background(), c, target, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out, seen(t, out)
+}
+
+// has fails unless some line contains every part.
+func has(t *testing.T, lines []string, parts ...string) {
+	t.Helper()
+	for _, l := range lines {
+		if !slices.ContainsFunc(parts, func(p string) bool { return !strings.Contains(l, p) }) {
+			return
+		}
+	}
+	t.Errorf("no line contains %q; got:\n  %s", parts, strings.Join(lines, "\n  "))
+}
+
+func hasNo(t *testing.T, lines []string, part string) {
+	t.Helper()
+	for _, l := range lines {
+		if strings.Contains(l, part) {
+			t.Errorf("unexpected %q in:\n  %s", part, l)
+		}
+	}
+}
+
+func TestAStackIsReadAndCheckedByTheSameRules(t *testing.T) {
+	a := app()
+	out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
+	if len(out.Functions) != 3 || len(out.Problems) != 0 {
+		t.Fatalf("want 3 functions and no problems, got %d and %v", len(out.Functions), out.Problems)
+	}
+	for _, l := range lines {
+		if strings.Contains(l, " Good") || strings.Contains(l, " Also") {
+			t.Errorf("the compliant functions have a finding: %s", l)
+		}
+	}
+	has(t, lines, "error security-groups Bad: the function has no VpcConfig")
+	has(t, lines, "error kms-key Bad: the function has no KmsKeyArn")
+	has(t, lines, "error active-tracing Bad: TracingConfig.Mode is PassThrough, not Active")
+	has(t, lines, "error least-privilege-role Bad:", `inline policy "wide" of role app-BadRole-B2`, "s3:*")
+	fn := out.Functions[0]
+	if !fn.Deployed || fn.Name != "app-Also-Y" || fn.ARN != "arn:aws:lambda:eu-west-1:123456789012:function:app-Also-Y" || fn.Resource != "Also" {
+		t.Errorf("function facts: %+v", fn)
+	}
+	if fn.KmsKey[0].Text != keyARN {
+		t.Errorf("KMSKeyArn not read: %+v", fn.KmsKey)
+	}
+	role := fn.Roles[0].Role
+	if len(role.Policies) != 2 || len(role.Managed) != 1 || role.Managed[0].ARN != basicExec || role.Trust == nil {
+		t.Errorf("role: %d policies, managed %v, trust %v", len(role.Policies), role.Managed, role.Trust)
+	}
+	if out.Functions[2].Roles[0].Role != role {
+		t.Error("two functions of one role got two Role values; the role must be read and analysed once")
+	}
+	calls := a.Calls()
+	if calls["iam:GetRole"] != 2 || calls["iam:GetPolicy"] != 1 || calls["lambda:GetFunctionConfiguration"] != 3 {
+		t.Errorf("a shared role must be fetched once: %v", calls)
+	}
+	if out.Calls["iam:GetRole"] != 2 {
+		t.Errorf("calls counted: %v", out.Calls)
+	}
+}
+
+func TestPaginationAcrossPages(t *testing.T) {
+	a := app()
+	a.PageSize = 2 // 5 stack resources: 3 pages; 5 inline policies: 3 pages
+	r := a.Roles["app-BadRole-B2"]
+	for i := range 4 {
+		r.Inline[fmt.Sprintf("extra%d", i)] = scoped
+	}
+	r.Attached = []string{basicExec, "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess", "arn:aws:iam::aws:policy/AdministratorAccess"}
+	out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
+	if len(out.Functions) != 3 {
+		t.Fatalf("functions on later pages lost: %d", len(out.Functions))
+	}
+	bad := out.Functions[1].Roles[0].Role
+	if len(bad.Policies) != 5 || len(bad.Managed) != 3 {
+		t.Errorf("inline %d (want 5), managed %d (want 3)", len(bad.Policies), len(bad.Managed))
+	}
+	has(t, lines, "error least-privilege-role Bad:", "AdministratorAccess")
+	if c := a.Calls(); c["cloudformation:ListStackResources"] != 3 || c["iam:ListRolePolicies"] < 4 {
+		t.Errorf("pages: %v", c)
+	}
+}
+
+func TestThrottlingBurstsAreRetriedWithBackoff(t *testing.T) {
+	a := app()
+	a.Fault = func(c fakeaws.Call) *fakeaws.Fault {
+		if c.N > 2 {
+			return nil
+		}
+		if strings.HasPrefix(c.Action, "lambda:") {
+			return &fakeaws.Fault{Error: &fakeaws.Error{Status: 429, Code: "TooManyRequestsException", Message: "Rate exceeded"}}
+		}
+		return &fakeaws.Fault{Error: &fakeaws.Error{Status: 400, Code: "Throttling", Message: "Rate exceeded"}}
+	}
+	out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
+	if len(out.Problems) != 0 || len(out.Functions) != 3 {
+		t.Fatalf("throttling must be absorbed by the retryer; got problems %v", out.Problems)
+	}
+	has(t, lines, "error active-tracing Bad:")
+	if c := a.Calls(); c["lambda:GetFunctionConfiguration"] != 9 {
+		t.Errorf("each function read three times (two throttled), got %v", c)
+	}
+}
+
+func TestThrottlingThatNeverEndsIsReported(t *testing.T) {
+	a := app()
+	a.Fault = func(c fakeaws.Call) *fakeaws.Fault {
+		if c.Action == "iam:GetRole" && c.Resource == "app-BadRole-B2" {
+			return &fakeaws.Fault{Error: &fakeaws.Error{Status: 400, Code: "Throttling", Message: "Rate exceeded"}}
+		}
+		return nil
+	}
+	_, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
+	has(t, lines, "unverified Bad: cannot verify role arn:aws:iam::123456789012:role/app-BadRole-B2 (of app-Bad-Z): iam:GetRole on arn:aws:iam::123456789012:role/app-BadRole-B2 was still throttled after 4 attempts (Throttling)")
+}
+
+func TestServerErrorsAreRetried(t *testing.T) {
+	a := app()
+	a.Fault = func(c fakeaws.Call) *fakeaws.Fault {
+		switch {
+		case c.Resource == "app-Also-Y": // always failing
+			return &fakeaws.Fault{Error: &fakeaws.Error{Status: 500, Code: "ServiceException", Message: "internal"}}
+		case c.N == 1: // once each
+			return &fakeaws.Fault{Error: &fakeaws.Error{Status: 503, Code: "ServiceUnavailable", Message: "try again"}}
+		}
+		return nil
+	}
+	out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
+	if len(out.Functions) != 2 {
+		t.Errorf("want the two functions that answer, got %d", len(out.Functions))
+	}
+	has(t, lines, "unverified Also: cannot verify function app-Also-Y (Also in stack app): lambda:GetFunctionConfiguration on arn:aws:lambda:eu-west-1:123456789012:function:app-Also-Y failed: ServiceException: internal")
+	has(t, lines, "error active-tracing Bad:")
+}
+
+func TestSlowAnswersPastTheTimeout(t *testing.T) {
+	a := app()
+	a.Fault = func(c fakeaws.Call) *fakeaws.Fault {
+		if c.Resource == "app-Good-X" {
+			return &fakeaws.Fault{Sleep: 5 * time.Second}
+		}
+		return nil
+	}
+	start := time.Now()
+	out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{CallTimeout: 300 * time.Millisecond})
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("the per-call timeout did not bound the run: %s", d)
+	}
+	if len(out.Functions) != 2 {
+		t.Errorf("the other functions must still be verified; got %d", len(out.Functions))
+	}
+	has(t, lines, "unverified Good: cannot verify function app-Good-X (Good in stack app): lambda:GetFunctionConfiguration on arn:aws:lambda:eu-west-1:123456789012:function:app-Good-X did not answer within 300ms")
+}
+
+func TestTheOverallDeadline(t *testing.T) {
+	a := app()
+	a.Latency = 200 * time.Millisecond
+	c := clients(t, a)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	out, err := deployed.Verify(ctx, c, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	has(t, seen(t, out), "the overall deadline (--timeout) passed before")
+}
+
+func TestAccessDeniedOnOneCall(t *testing.T) {
+	a := app()
+	a.Fault = func(c fakeaws.Call) *fakeaws.Fault {
+		if c.Action == "iam:GetRolePolicy" && c.Resource == "app-FnRole-A1" {
+			return &fakeaws.Fault{Error: &fakeaws.Error{Status: 403, Code: "AccessDenied", Message: "User: arn:aws:sts::123456789012:assumed-role/verify/gh is not authorized to perform: iam:GetRolePolicy"}}
+		}
+		return nil
+	}
+	out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
+	if len(out.Problems) != 1 {
+		t.Errorf("one denied call on a shared role is one problem, got %d", len(out.Problems))
+	}
+	has(t, lines, "unverified Also: cannot verify role arn:aws:iam::123456789012:role/app-FnRole-A1 (of app-Also-Y, app-Good-X): missing permission iam:GetRolePolicy on arn:aws:iam::123456789012:role/app-FnRole-A1")
+	has(t, lines, "error kms-key Bad:") // the others are still verified
+}
+
+func TestAccessDeniedOnLambda(t *testing.T) {
+	a := app()
+	a.Fault = func(c fakeaws.Call) *fakeaws.Fault {
+		if c.Resource == "app-Bad-Z" {
+			return &fakeaws.Fault{Error: &fakeaws.Error{Status: 403, Code: "AccessDeniedException", Message: "not authorized"}}
+		}
+		return nil
+	}
+	_, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
+	has(t, lines, "unverified Bad: cannot verify function app-Bad-Z (Bad in stack app): missing permission lambda:GetFunctionConfiguration on arn:aws:lambda:eu-west-1:123456789012:function:app-Bad-Z")
+	hasNo(t, lines, "error kms-key Bad")
+}
+
+func TestAFunctionDeletedBetweenListAndGet(t *testing.T) {
+	a := app()
+	a.Stacks["app"] = append(a.Stacks["app"], &fakeaws.Resource{Logical: "Gone", Physical: "app-Gone-Q", Type: "AWS::Lambda::Function"})
+	out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
+	if len(out.Functions) != 3 {
+		t.Errorf("functions: %d", len(out.Functions))
+	}
+	has(t, lines, "unverified Gone: cannot verify function app-Gone-Q (Gone in stack app): the stack lists it, but Lambda says it no longer exists")
+}
+
+func TestAStackThatDoesNotExist(t *testing.T) {
+	_, lines := verify(t, app(), deployed.Target{Stacks: []string{"nope"}}, deployed.Options{})
+	has(t, lines, "unverified nope: cannot verify stack nope: it does not exist in eu-west-1")
+}
+
+func TestNestedStacksAreFollowed(t *testing.T) {
+	a := app()
+	nested := "arn:aws:cloudformation:eu-west-1:123456789012:stack/app-Api-N1/abc"
+	a.Stacks["app"] = append(a.Stacks["app"], &fakeaws.Resource{Logical: "Api", Physical: nested, Type: "AWS::CloudFormation::Stack"})
+	a.Stacks["app-Api-N1"] = []*fakeaws.Resource{{Logical: "Handler", Physical: "app-Api-N1-Handler-H", Type: "AWS::Lambda::Function"}}
+	a.Functions["app-Api-N1-Handler-H"] = &fakeaws.Function{Name: "app-Api-N1-Handler-H", Role: "app-FnRole-A1", Tracing: "Active", KMSKeyArn: keyARN, SecurityGroups: []string{"sg-9"}, VpcID: "vpc-1"}
+	out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
+	if len(out.Functions) != 4 {
+		t.Fatalf("want the nested stack's function too, got %d; %v", len(out.Functions), lines)
+	}
+	hasNo(t, lines, "Handler")
+}
+
+func TestFunctionsNamedDirectly(t *testing.T) {
+	_, lines := verify(t, app(), deployed.Target{Functions: []string{"arn:aws:lambda:eu-west-1:123456789012:function:app-Bad-Z", "missing-fn"}}, deployed.Options{})
+	has(t, lines, "error kms-key app-Bad-Z:")
+	has(t, lines, "unverified missing-fn: cannot verify function missing-fn: it does not exist in eu-west-1")
+}
+
+func TestAFunctionFilterThatMatchesNothingIsReported(t *testing.T) {
+	out, lines := verify(t, app(), deployed.Target{Stacks: []string{"app"}, Functions: []string{"Bad", "Typo"}}, deployed.Options{})
+	if len(out.Functions) != 1 {
+		t.Errorf("the filter keeps Bad only: %d", len(out.Functions))
+	}
+	has(t, lines, "cannot verify function Typo: no function of the stacks has this name, ARN or logical id")
+}
+
+func TestAScopedPermissionsBoundaryCapsTheRole(t *testing.T) {
+	a := app()
+	a.Roles["app-BadRole-B2"].Boundary = "arn:aws:iam::123456789012:policy/boundary"
+	a.Policies["arn:aws:iam::123456789012:policy/boundary"] = scoped
+	_, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
+	has(t, lines, "warning least-privilege-role Bad:", "s3:*", "permissions boundary")
+	hasNo(t, lines, "error least-privilege-role")
+}
+
+const appTemplate = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Key:
+    Type: AWS::KMS::Key
+    Properties:
+      EnableKeyRotation: true
+  FnRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {Service: lambda.amazonaws.com}
+            Action: sts:AssumeRole
+  Good:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Tracing: Active
+      KmsKeyArn: !GetAtt Key.Arn
+      VpcConfig:
+        SubnetIds: [subnet-1]
+        SecurityGroupIds: [sg-1]
+      Role: !GetAtt FnRole.Arn
+`
+
+func TestTemplatePositionsAndDrift(t *testing.T) {
+	tpl, err := template.Parse("infra/template.yaml", []byte(appTemplate), template.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := app()
+	a.Stacks["app"] = append(a.Stacks["app"], &fakeaws.Resource{Logical: "Key", Physical: "1111-2222", Type: "AWS::KMS::Key"})
+	// In sync: Good matches the template; no drift.
+	out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{Templates: []*template.Template{tpl}})
+	if len(out.Templates) != 1 {
+		t.Fatal("the template defining the stack's logical ids was not matched")
+	}
+	hasNo(t, lines, "drift")
+	if p := out.Functions[2].Pos; p.File != "infra/template.yaml" || p.Line != 16 {
+		t.Errorf("Good should point at its logical id, infra/template.yaml:16; got %v", p)
+	}
+
+	// Changed by hand: tracing off, key removed, a group added, role swapped.
+	a2 := app()
+	a2.Stacks["app"] = a.Stacks["app"]
+	g := a2.Functions["app-Good-X"]
+	g.Tracing, g.KMSKeyArn, g.SecurityGroups, g.Role = "PassThrough", "", []string{"sg-1", "sg-hand"}, "app-BadRole-B2"
+	_, lines = verify(t, a2, deployed.Target{Stacks: []string{"app"}}, deployed.Options{Templates: []*template.Template{tpl}})
+	has(t, lines, "error drift Good @20: the template gives tracing Active, but the deployed function has PassThrough")
+	has(t, lines, "error drift Good @21: the template sets KmsKeyArn to arn:aws:kms:eu-west-1:123456789012:key/1111-2222, but the deployed function has no KMS key")
+	has(t, lines, "error drift Good @24: the template gives the function 1 security groups, but the deployed function has 2 (sg-1, sg-hand)")
+	has(t, lines, "error drift Good @25: the template gives the function role app-FnRole-A1 (!GetAtt FnRole.Arn), but the deployed function runs with arn:aws:iam::123456789012:role/app-BadRole-B2")
+	has(t, lines, "error active-tracing Good @20: Tracing is PassThrough, not Active") // on the template's line
+	has(t, lines, "error least-privilege-role Good @25: inline policy \"wide\" of role app-BadRole-B2")
+}
