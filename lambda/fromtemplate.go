@@ -39,6 +39,7 @@ type builder struct {
 	opts     Options
 	roles    map[string]*Role // by logical id, or by the text of an unresolved role
 	attached map[string][]*template.Resource
+	indexes  map[string]resourceIndex // see index.go
 }
 
 func (b *builder) function(r *template.Resource) *Function {

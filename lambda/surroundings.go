@@ -2,6 +2,8 @@ package lambda
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/lambdagate/lambdagate/template"
@@ -24,7 +26,14 @@ func (b *builder) surroundings(r *template.Resource, props *template.Value) *Sur
 		return fnName != "" && v != nil && v.Kind == template.String &&
 			(v.Text == fnName || strings.HasSuffix(v.Text, ":function:"+fnName))
 	}
-	for _, pr := range b.t.ResourcesOfType("AWS::Lambda::Permission") {
+	candidates := func(prop, typ string) []*template.Resource {
+		keys := refKeys(slices.Collect(maps.Keys(targets)))
+		if fnName != "" {
+			keys = append(keys, textKey(fnName))
+		}
+		return b.index(prop, functionNameKeys, typ).find(keys...)
+	}
+	for _, pr := range candidates("FunctionName", "AWS::Lambda::Permission") {
 		pp := pr.Properties
 		if pp == nil || !names(pp.Get("FunctionName")) {
 			continue
@@ -43,7 +52,7 @@ func (b *builder) surroundings(r *template.Resource, props *template.Value) *Sur
 		}
 		s.Permissions = append(s.Permissions, perm)
 	}
-	for _, u := range b.t.ResourcesOfType("AWS::Lambda::Url") {
+	for _, u := range candidates("TargetFunctionArn", "AWS::Lambda::Url") {
 		if u.Properties == nil || !names(u.Properties.Get("TargetFunctionArn")) {
 			continue
 		}
@@ -98,7 +107,7 @@ func appendKey(keys []Key, k Key) []Key {
 // versions, through which a permission can name it.
 func (b *builder) aliasesOf(id string) map[string]bool {
 	out := map[string]bool{id: true}
-	for _, r := range b.t.ResourcesOfType("AWS::Lambda::Alias", "AWS::Lambda::Version") {
+	for _, r := range b.index("FunctionName", functionNameKeys, "AWS::Lambda::Alias", "AWS::Lambda::Version").find(refKey(id)) {
 		if r.Properties != nil && refersTo(r.Properties.Get("FunctionName"), id) {
 			out[r.ID] = true
 		}
@@ -193,7 +202,7 @@ func (b *builder) group(id string) Group {
 	for _, rule := range unionItems(r.Properties.Get("SecurityGroupIngress")) {
 		add(rule)
 	}
-	for _, ing := range b.t.ResourcesOfType("AWS::EC2::SecurityGroupIngress") {
+	for _, ing := range b.index("GroupId", functionNameKeys, "AWS::EC2::SecurityGroupIngress").find(refKey(id)) {
 		if ing.Properties != nil && refersTo(ing.Properties.Get("GroupId"), id) {
 			add(ing.Properties)
 		}
@@ -233,14 +242,18 @@ func (b *builder) logGroup(r *template.Resource, props *template.Value, fnName s
 		if id := b.resourceNamed(named, "AWS::Logs::LogGroup"); id != "" {
 			return of(id), ""
 		}
-		for _, lg := range b.t.ResourcesOfType("AWS::Logs::LogGroup") {
+		for _, lg := range b.index("LogGroupName", logGroupNameKeys, "AWS::Logs::LogGroup").find(textKey(named.Text)) {
 			if n := lg.Properties.Get("LogGroupName"); n != nil && n.IsScalar() && named.IsScalar() && n.Text == named.Text {
 				return of(lg.ID), ""
 			}
 		}
 		return nil, fmt.Sprintf("LoggingConfig.LogGroup %s is not an AWS::Logs::LogGroup of this template", template.Describe(named))
 	}
-	for _, lg := range b.t.ResourcesOfType("AWS::Logs::LogGroup") {
+	keys := []string{textKey("${" + r.ID + "}"), refKey(r.ID)}
+	if fnName != "" {
+		keys = append(keys, textKey(fnName))
+	}
+	for _, lg := range b.index("LogGroupName", logGroupNameKeys, "AWS::Logs::LogGroup").find(keys...) {
 		n := lg.Properties.Get("LogGroupName")
 		if n == nil {
 			continue

@@ -17,7 +17,7 @@ func Text(w io.Writer, r *scan.Result) error {
 	lines := newLineCache()
 	bw := bufio.NewWriter(w)
 	for _, e := range r.Errors {
-		fmt.Fprintf(bw, "%s: error: %s\n", e.Pos, Sanitize(e.Message))
+		fmt.Fprintf(bw, "%s: error: %s\n", Sanitize(e.Pos.String()), Sanitize(e.Message))
 		lines.show(bw, e.Pos.File, e.Pos.Line, e.Pos.Column)
 	}
 	for _, f := range r.Findings {
@@ -29,14 +29,16 @@ func Text(w io.Writer, r *scan.Result) error {
 		if f.Suppression != nil {
 			sev = "suppressed " + sev
 		}
-		fmt.Fprintf(bw, "%s: %s: %s: %s: %s\n", f.Pos, sev, f.Rule, Sanitize(name), Sanitize(f.Message))
+		// File names are chosen as freely as template text (a pull request
+		// can add "evil\x1b[2J.yaml"): both are shown, never obeyed.
+		fmt.Fprintf(bw, "%s: %s: %s: %s: %s\n", Sanitize(f.Pos.String()), sev, f.Rule, Sanitize(name), Sanitize(f.Message))
 		if s := f.Suppression; s != nil {
-			fmt.Fprintf(bw, "    suppressed by %s %s at %s: %s\n", s.Source, s.ID, s.Pos, Sanitize(s.Reason))
+			fmt.Fprintf(bw, "    suppressed by %s %s at %s: %s\n", s.Source, Sanitize(s.ID), Sanitize(s.Pos.String()), Sanitize(s.Reason))
 		}
 		lines.show(bw, f.Pos.File, f.Pos.Line, f.Pos.Column)
 	}
 	for _, f := range r.Fixed {
-		fmt.Fprintf(bw, "%s: fixed: %s: %s: %s\n", f.File, f.Rule, Sanitize(f.Resource), Sanitize(f.Message))
+		fmt.Fprintf(bw, "%s: fixed: %s: %s: %s\n", Sanitize(f.File), f.Rule, Sanitize(f.Resource), Sanitize(f.Message))
 	}
 	c := Count(r.Findings)
 	fmt.Fprintf(bw, "%d findings (%d errors, %d warnings, %d notices, %d suppressed) in %d functions of %d templates",

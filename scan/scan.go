@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/bmatcuk/doublestar/v4"
 
@@ -42,6 +43,11 @@ type Options struct {
 	// CheckOptions tune the checks (configuration file, flags).
 	CheckOptions checks.Options
 	Workers      int // 0 means GOMAXPROCS
+	// Shard, when set, scans only the files of one shard of the split.
+	Shard Shard
+	// Progress, when set, is called as each file is done, from the workers:
+	// it must be safe for concurrent use.
+	Progress func(done, total int)
 }
 
 // DefaultMaxFileSize bounds the files read; the largest real templates are a
@@ -104,9 +110,13 @@ func Scan(paths []string, opts Options) (*Result, error) {
 		}
 	}
 	res := &Result{}
-	files, err := discover(paths, opts, res)
+	found, err := discover(paths, opts, res)
 	if err != nil {
 		return nil, err
+	}
+	files := make([]string, len(found))
+	for i, c := range found {
+		files[i] = c.path
 	}
 	results := make([]fileResult, len(files))
 	workers := opts.Workers
@@ -114,11 +124,15 @@ func Scan(paths []string, opts Options) (*Result, error) {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	var wg sync.WaitGroup
+	var done atomic.Int64
 	next := make(chan int)
 	for range min(workers, max(len(files), 1)) {
 		wg.Go(func() {
 			for i := range next {
 				results[i] = scanFile(files[i], opts)
+				if opts.Progress != nil {
+					opts.Progress(int(done.Add(1)), len(files))
+				}
 			}
 		})
 	}
@@ -185,7 +199,7 @@ func scanData(path string, data []byte, opts Options) (r fileResult) {
 	}()
 	t, err := template.Parse(path, data, opts.Limits)
 	if errors.Is(err, template.ErrNotTemplate) {
-		return fileResult{skip: "not a CloudFormation template"}
+		return fileResult{skip: err.Error()}
 	}
 	if err != nil {
 		var te *template.Error
@@ -240,6 +254,10 @@ func SortFindings(fs []checks.Finding) []checks.Finding {
 }
 
 func readFile(path string, limit int64) ([]byte, error) {
+	// Look before opening: opening a FIFO blocks until someone writes to it.
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file")
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read: %w", unwrapPath(err))
@@ -291,14 +309,24 @@ func skippedDir(rel string, name string) bool {
 	return strings.HasPrefix(name, "asset.") && strings.Contains(filepath.ToSlash(rel), "cdk.out/")
 }
 
-// discover lists the candidate files in a stable order.
-func discover(paths []string, opts Options, res *Result) ([]string, error) {
-	var files []string
+// candidate is a file to read, with its path relative to the root it was
+// found under (the path as given for a file named on the command line).
+type candidate struct{ path, rel string }
+
+// discover lists the candidate files of the shard in a stable order. What it
+// reports about a file found in a folder (a link not followed, a special
+// file) is reported by that file's shard only, so that merged shards say it
+// once.
+func discover(paths []string, opts Options, res *Result) ([]candidate, error) {
+	var files []candidate
 	seen := map[string]bool{}
-	add := func(p string) {
+	add := func(p, rel string) {
+		if !opts.Shard.holds(rel) {
+			return
+		}
 		if !seen[p] {
 			seen[p] = true
-			files = append(files, p)
+			files = append(files, candidate{p, rel})
 		}
 	}
 	excluded := func(rel, p string) bool {
@@ -321,7 +349,12 @@ func discover(paths []string, opts Options, res *Result) ([]string, error) {
 		}
 		readable++
 		if !st.IsDir() {
-			add(root) // a file named on the command line is read whatever its ending
+			if !st.Mode().IsRegular() {
+				res.Skipped = append(res.Skipped, Skipped{root, "not a regular file"})
+				continue
+			}
+			// A file named on the command line is read whatever its ending.
+			add(root, filepath.ToSlash(filepath.Clean(root)))
 			continue
 		}
 		realRoot, err := filepath.EvalSymlinks(root)
@@ -329,7 +362,13 @@ func discover(paths []string, opts Options, res *Result) ([]string, error) {
 			realRoot = root
 		}
 		realRoot, _ = filepath.Abs(realRoot)
-		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		walkRoot := root
+		if lst, err := os.Lstat(root); err == nil && lst.Mode()&fs.ModeSymlink != 0 {
+			// WalkDir does not follow a root that is a link; the trailing
+			// separator makes it.
+			walkRoot = root + string(filepath.Separator)
+		}
+		err = filepath.WalkDir(walkRoot, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				res.Errors = append(res.Errors, FileError{Pos: source.Pos{File: p}, Message: fmt.Sprintf("cannot read: %v", unwrapPath(err))})
 				if d != nil && d.IsDir() {
@@ -340,35 +379,29 @@ func discover(paths []string, opts Options, res *Result) ([]string, error) {
 			rel, _ := filepath.Rel(root, p)
 			rel = filepath.ToSlash(rel)
 			if d.IsDir() {
-				if p != root && (skippedDir(rel, d.Name()) || excluded(rel, p)) {
+				if p != walkRoot && (skippedDir(rel, d.Name()) || excluded(rel, p)) {
 					return fs.SkipDir
 				}
 				return nil
 			}
-			if !slices.Contains(templateExt, strings.ToLower(filepath.Ext(p))) || excluded(rel, p) {
+			isTemplate := slices.Contains(templateExt, strings.ToLower(filepath.Ext(p)))
+			if !opts.Shard.holds(rel) {
 				return nil
 			}
-			switch {
-			case d.Type()&fs.ModeSymlink != 0:
-				target, err := filepath.EvalSymlinks(p)
-				if err != nil {
-					res.Skipped = append(res.Skipped, Skipped{p, "a broken or looping symbolic link"})
-					return nil
+			if d.Type()&fs.ModeSymlink != 0 {
+				if !skippedDir(rel, d.Name()) && !excluded(rel, p) && followLink(p, realRoot, isTemplate, res) {
+					add(p, rel)
 				}
-				abs, _ := filepath.Abs(target)
-				if !within(realRoot, abs) {
-					res.Skipped = append(res.Skipped, Skipped{p, "a symbolic link to " + target + ", outside the scanned folder; not followed"})
-					return nil
-				}
-				if st, err := os.Stat(abs); err != nil || !st.Mode().IsRegular() {
-					res.Skipped = append(res.Skipped, Skipped{p, "a symbolic link to something that is not a regular file"})
-					return nil
-				}
-			case !d.Type().IsRegular():
+				return nil
+			}
+			if !isTemplate || excluded(rel, p) {
+				return nil
+			}
+			if !d.Type().IsRegular() {
 				res.Skipped = append(res.Skipped, Skipped{p, "not a regular file"})
 				return nil
 			}
-			add(p)
+			add(p, rel)
 			return nil
 		})
 		if err != nil {
@@ -379,6 +412,47 @@ func discover(paths []string, opts Options, res *Result) ([]string, error) {
 		return nil, &NoInputError{Errors: res.Errors}
 	}
 	return files, nil
+}
+
+// followLink decides about a symbolic link met in a folder: a link to a
+// template inside the scanned folder is read; a link that leads out of it,
+// to a file or a folder, is never followed and is an error, because the gate
+// cannot vouch for what it did not read; a link to a folder inside is not
+// followed either, since its files are scanned where they lie. A loop is a
+// link that cannot be resolved.
+func followLink(p, realRoot string, isTemplate bool, res *Result) bool {
+	target, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		if isTemplate {
+			res.Skipped = append(res.Skipped, Skipped{p, "a broken or looping symbolic link"})
+		}
+		return false
+	}
+	abs, _ := filepath.Abs(target)
+	st, err := os.Stat(abs)
+	if err != nil {
+		if isTemplate {
+			res.Skipped = append(res.Skipped, Skipped{p, "a symbolic link that cannot be followed: " + unwrapPath(err).Error()})
+		}
+		return false
+	}
+	inside := within(realRoot, abs)
+	switch {
+	case st.IsDir() && !inside:
+		res.Errors = append(res.Errors, FileError{Pos: source.Pos{File: p}, Message: "a symbolic link to the folder " + target +
+			", outside the scanned folder; not followed (scan that folder itself, or --exclude this link)"})
+	case st.IsDir():
+		res.Skipped = append(res.Skipped, Skipped{p, "a symbolic link to a folder inside the scanned folder; not followed, its files are scanned where they lie"})
+	case !isTemplate:
+	case !inside:
+		res.Errors = append(res.Errors, FileError{Pos: source.Pos{File: p}, Message: "a symbolic link to " + target +
+			", outside the scanned folder; not followed (scan the file itself, or --exclude this link)"})
+	case !st.Mode().IsRegular():
+		res.Skipped = append(res.Skipped, Skipped{p, "a symbolic link to something that is not a regular file"})
+	default:
+		return true
+	}
+	return false
 }
 
 func within(root, p string) bool {

@@ -2,12 +2,15 @@ package template
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	goccy "github.com/goccy/go-yaml"
 	goccyparser "github.com/goccy/go-yaml/parser"
@@ -64,10 +67,20 @@ func Parse(file string, data []byte, lim Limits) (*Template, error) {
 		if looksLikeTemplate(data) {
 			return nil, err
 		}
-		return nil, ErrNotTemplate
+		var te *Error
+		if errors.As(err, &te) {
+			err = errors.New(te.Msg)
+			if te.Pos.Line > 0 {
+				err = fmt.Errorf("line %d: %s", te.Pos.Line, te.Msg)
+			}
+		}
+		return nil, fmt.Errorf("%w: it does not parse (%v) and mentions neither AWSTemplateFormatVersion nor Resources with AWS:: types", ErrNotTemplate, err)
+	}
+	if root != nil && root.Kind != Map && looksLikeTemplate(data) {
+		return nil, &Error{Pos: root.Pos, Msg: fmt.Sprintf("a template must be a map (AWSTemplateFormatVersion, Resources...), not a %s", root.Kind)}
 	}
 	if !isTemplate(root) {
-		return nil, ErrNotTemplate
+		return nil, fmt.Errorf("%w: no AWSTemplateFormatVersion, Transform, or Resources with typed resources at its top level", ErrNotTemplate)
 	}
 	t, err := newTemplate(file, root)
 	if err != nil {
@@ -111,6 +124,10 @@ var yamlLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
 
 // parseValue turns the bytes into Values.
 func parseValue(file string, data []byte, lim Limits) (*Value, []*Error, error) {
+	data, err := toUTF8(file, data)
+	if err != nil {
+		return nil, nil, err
+	}
 	if isJSON(file, data) {
 		// YAML accepts what JSON does not (trailing commas, comments in flow
 		// style); a .json template must be JSON.
@@ -277,13 +294,17 @@ func isJSON(file string, data []byte) bool {
 // jsonError checks JSON syntax and names the line and column of a mistake.
 func jsonError(file string, data []byte) error {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	if json.Valid(data) { // no allocation; decoding is only for the error
+		return nil
+	}
 	var v any
 	err := json.Unmarshal(data, &v)
 	var se *json.SyntaxError
 	if !errors.As(err, &se) {
 		return nil // valid, or a type error that cannot happen with any
 	}
-	line, col := lineCol(data, int(se.Offset))
+	// Offset counts the bytes read, the offending one included.
+	line, col := lineCol(data, int(se.Offset)-1)
 	return &Error{Pos: source.Pos{File: file, Line: line, Column: col}, Msg: "invalid JSON: " + se.Error()}
 }
 
@@ -291,8 +312,44 @@ func lineCol(data []byte, offset int) (int, int) {
 	offset = min(max(offset, 0), len(data))
 	before := data[:offset]
 	line := bytes.Count(before, []byte("\n")) + 1
-	col := offset - bytes.LastIndexByte(before, '\n')
+	col := utf8.RuneCount(before[bytes.LastIndexByte(before, '\n')+1:]) + 1 // characters, as YAML counts
 	return line, col
+}
+
+// toUTF8 decodes a file written in UTF-16 with a byte-order mark (some
+// Windows editors save so) and checks that anything else is UTF-8, naming
+// the line of the first byte that is not. Lines and columns count characters,
+// so they are the same in the decoded text.
+func toUTF8(file string, data []byte) ([]byte, error) {
+	var order binary.ByteOrder
+	switch {
+	case bytes.HasPrefix(data, []byte{0xff, 0xfe}):
+		order = binary.LittleEndian
+	case bytes.HasPrefix(data, []byte{0xfe, 0xff}):
+		order = binary.BigEndian
+	}
+	if order != nil {
+		units := make([]uint16, 0, len(data)/2)
+		for i := 2; i+1 < len(data); i += 2 {
+			units = append(units, order.Uint16(data[i:]))
+		}
+		return []byte(string(utf16.Decode(units))), nil
+	}
+	if utf8.Valid(data) {
+		return data, nil
+	}
+	off := 0
+	for off < len(data) {
+		r, size := utf8.DecodeRune(data[off:])
+		if r == utf8.RuneError && size == 1 {
+			break
+		}
+		off += size
+	}
+	line := bytes.Count(data[:off], []byte("\n")) + 1
+	col := utf8.RuneCount(data[bytes.LastIndexByte(data[:off], '\n')+1:off]) + 1
+	return nil, &Error{Pos: source.Pos{File: file, Line: line, Column: col},
+		Msg: fmt.Sprintf("the file is not valid UTF-8 (byte 0x%02x); save it as UTF-8", data[off])}
 }
 
 // yamlError turns the YAML parser's error into one with a position. yaml.v3
@@ -310,6 +367,9 @@ func yamlError(file string, data []byte, err error) error {
 	if _, gerr := goccyparser.ParseBytes(data, 0); errors.As(gerr, &se) && se.Token != nil && se.Token.Position != nil {
 		pos.Line, pos.Column = se.Token.Position.Line, se.Token.Position.Column
 		msg = se.Message
+	}
+	if strings.Contains(msg, "character '\t'") {
+		msg = strings.Replace(msg, "character '\t'", "a tab", 1) + "; YAML is indented with spaces, never tabs"
 	}
 	return &Error{Pos: pos, Msg: "cannot parse YAML: " + msg}
 }

@@ -25,6 +25,7 @@ type Template struct {
 	Problems []*Error
 
 	byID         map[string]*Resource
+	byType       map[string][]*Resource // in source order
 	globalValues map[*Value]bool
 }
 
@@ -39,6 +40,8 @@ type Resource struct {
 	// IgnoreGlobals is SAM's resource attribute: "*" or a list of property names.
 	IgnoreGlobals *Value
 	Node          *Value
+
+	order int // in Template.Resources
 }
 
 // Parameter is one entry of the Parameters section.
@@ -57,14 +60,29 @@ type Parameter struct {
 // Resource returns the resource with the given logical id, or nil.
 func (t *Template) Resource(id string) *Resource { return t.byID[id] }
 
-// ResourcesOfType lists the resources of one of the given types.
+// ResourcesOfType lists the resources of one of the given types, in source
+// order. It costs the number of resources found, not the number in the
+// template: the checks call it for every function.
 func (t *Template) ResourcesOfType(types ...string) []*Resource {
+	if t.byType == nil { // a Template built by hand
+		var out []*Resource
+		for _, r := range t.Resources {
+			if slices.Contains(types, r.Type) {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	if len(types) == 1 {
+		return slices.Clip(t.byType[types[0]])
+	}
 	var out []*Resource
-	for _, r := range t.Resources {
-		if slices.Contains(types, r.Type) {
-			out = append(out, r)
+	for i, ty := range types {
+		if !slices.Contains(types[:i], ty) {
+			out = append(out, t.byType[ty]...)
 		}
 	}
+	slices.SortFunc(out, func(a, b *Resource) int { return a.order - b.order })
 	return out
 }
 
@@ -83,6 +101,15 @@ func newTemplate(file string, root *Value) (*Template, error) {
 	}
 	for _, f := range fieldsOf(root.Get("Resources")) {
 		t.addResource(f)
+	}
+	if len(t.byID) != len(t.Resources) {
+		// Once, not at each duplicate: a hostile file can hold thousands.
+		t.Resources = slices.DeleteFunc(t.Resources, func(x *Resource) bool { return t.byID[x.ID] != x })
+	}
+	t.byType = map[string][]*Resource{}
+	for i, r := range t.Resources {
+		r.order = i
+		t.byType[r.Type] = append(t.byType[r.Type], r)
 	}
 	for _, f := range fieldsOf(root.Get("Parameters")) {
 		t.Parameters[f.Key] = newParameter(f)
@@ -138,10 +165,8 @@ func (t *Template) addResource(f Field) {
 		r.Condition = c.Text
 	}
 	r.IgnoreGlobals = f.Value.Get("IgnoreGlobals")
-	if prev, dup := t.byID[r.ID]; dup {
-		// The parser reported the duplicate key; like it, keep the last.
-		t.Resources = slices.DeleteFunc(t.Resources, func(x *Resource) bool { return x == prev })
-	}
+	// On a duplicate id (the parser reported it) the last one wins, as in
+	// the parser; newTemplate drops the earlier ones.
 	t.byID[r.ID] = r
 	t.Resources = append(t.Resources, r)
 }

@@ -1,0 +1,51 @@
+package scan
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+// TestOutputIndependentOfScheduling scans the same folders many times with
+// different numbers of workers (run it with -race): the results must be
+// identical, findings, errors, skipped files and counts in the same order.
+func TestOutputIndependentOfScheduling(t *testing.T) {
+	paths := []string{"../testdata"}
+	for _, sub := range []string{"peer-checkov", "peer-cfn_nag", "sessions-with-aws-sam"} {
+		if _, err := os.Stat(filepath.Join(corpusDir, sub)); err == nil {
+			paths = append(paths, filepath.Join(corpusDir, sub))
+		}
+	}
+	want, err := Scan(paths, Options{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want.Templates < 50 || len(want.Findings) < 100 {
+		t.Fatalf("too little to compare: %d templates, %d findings", want.Templates, len(want.Findings))
+	}
+	for run := range 3 {
+		for _, workers := range []int{2, 3, 4, 8, 32} {
+			t.Run(fmt.Sprintf("run %d, %d workers", run, workers), func(t *testing.T) {
+				got, err := Scan(paths, Options{Workers: workers})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("the result differs from the one-worker scan:\n%s", firstDifference(got, want))
+				}
+			})
+		}
+	}
+}
+
+func firstDifference(got, want *Result) string {
+	for i := range min(len(got.Findings), len(want.Findings)) {
+		if !reflect.DeepEqual(got.Findings[i], want.Findings[i]) {
+			return fmt.Sprintf("finding %d: got %+v, want %+v", i, got.Findings[i], want.Findings[i])
+		}
+	}
+	return fmt.Sprintf("findings %d/%d, errors %v/%v, skipped %v/%v, files %d/%d",
+		len(got.Findings), len(want.Findings), got.Errors, want.Errors, got.Skipped, want.Skipped, len(got.Files), len(want.Files))
+}
