@@ -44,7 +44,7 @@ func Text(w io.Writer, r *scan.Result) error {
 	fmt.Fprintf(bw, "%d findings (%d errors, %d warnings, %d notices, %d suppressed) in %d functions of %d templates",
 		len(r.Findings), c.Errors, c.Warnings, c.Notices, c.Suppressed, r.Functions, r.Templates)
 	if len(r.Errors) > 0 {
-		fmt.Fprintf(bw, "; %d files could not be read", len(r.Errors))
+		fmt.Fprintf(bw, "; %d input errors (files or templates that could not be read, or functions that could not be verified), listed above", len(r.Errors))
 	}
 	fmt.Fprintln(bw)
 	return bw.Flush()
