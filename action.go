@@ -488,14 +488,19 @@ func writeSARIF(path string, res *scan.Result, opts report.SARIFOptions) error {
 // prints what the Action prints; under the runner it also writes the job
 // summary and the step outputs.
 func scanGitHub(w io.Writer, res *scan.Result, threshold checks.Severity, env actionEnv) error {
-	opts := report.GitHubOptions{
-		Root:      gitTopLevel("."),
+	return writeGitHub(w, res, env, report.GitHubOptions{
 		Threshold: threshold,
-		Log:       true,
 		Title:     "lambdagate",
-		Links:     report.Links{ServerURL: env["GITHUB_SERVER_URL"], Repository: env["GITHUB_REPOSITORY"], SHA: env["GITHUB_SHA"]},
 		Functions: readTemplateFacts(res.Files, nil).rows(),
-	}
+	})
+}
+
+// writeGitHub prints the annotations and writes the job summary and the
+// outputs, for scan and verify alike; opts brings what differs between them.
+func writeGitHub(w io.Writer, res *scan.Result, env actionEnv, opts report.GitHubOptions, extra ...report.Output) error {
+	opts.Root = gitTopLevel(".")
+	opts.Log = true
+	opts.Links = report.Links{ServerURL: env["GITHUB_SERVER_URL"], Repository: env["GITHUB_REPOSITORY"], SHA: env["GITHUB_SHA"]}
 	var summary bytes.Buffer
 	if env["GITHUB_STEP_SUMMARY"] != "" {
 		opts.Summary = &summary
@@ -509,5 +514,5 @@ func scanGitHub(w io.Writer, res *scan.Result, threshold checks.Severity, env ac
 			return fmt.Errorf("writing the job summary: %w", err)
 		}
 	}
-	return writeOutputs(env, stats.Outputs())
+	return writeOutputs(env, append(stats.Outputs(), extra...))
 }

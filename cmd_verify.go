@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -228,28 +227,11 @@ func verifyExit(res *scan.Result, out *deployed.Result, threshold checks.Severit
 // verifyGitHub is --format github: annotations on the templates' lines
 // (when matched), the job summary and the step outputs under the runner.
 func verifyGitHub(w io.Writer, res *scan.Result, out *deployed.Result, threshold checks.Severity, env actionEnv, sarifPath string) error {
-	opts := report.GitHubOptions{
-		Root:      gitTopLevel("."),
+	return writeGitHub(w, res, env, report.GitHubOptions{
 		Threshold: threshold,
-		Log:       true,
 		Title:     "lambdagate verify",
-		Links:     report.Links{ServerURL: env["GITHUB_SERVER_URL"], Repository: env["GITHUB_REPOSITORY"], SHA: env["GITHUB_SHA"]},
 		Functions: functionRows(out.Functions),
-	}
-	var summary bytes.Buffer
-	if env["GITHUB_STEP_SUMMARY"] != "" {
-		opts.Summary = &summary
-	}
-	stats, err := report.GitHub(w, res, opts)
-	if err != nil {
-		return err
-	}
-	if opts.Summary != nil {
-		if err := appendFile(env["GITHUB_STEP_SUMMARY"], summary.Bytes()); err != nil {
-			return fmt.Errorf("writing the job summary: %w", err)
-		}
-	}
-	return writeOutputs(env, append(stats.Outputs(), report.Output{Name: "sarif-file", Value: sarifPath}))
+	}, report.Output{Name: "sarif-file", Value: sarifPath})
 }
 
 func functionRows(fns []*lambda.Function) []report.FunctionRow {
