@@ -68,7 +68,7 @@ func loadSettings(o overrides) (*settings, error) {
 		Severity:     map[string]checks.Severity{},
 	}
 	if o.unresolved != "" {
-		u, ok := map[string]checks.Unresolved{"pass": checks.UnresolvedPass, "warn": checks.UnresolvedWarn, "fail": checks.UnresolvedFail}[o.unresolved]
+		u, ok := checks.ParseUnresolved(o.unresolved)
 		if !ok {
 			return nil, fmt.Errorf("--unresolved %q: use pass, warn or fail", o.unresolved)
 		}

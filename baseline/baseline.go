@@ -6,6 +6,7 @@
 package baseline
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -14,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/lambdagate/lambdagate/checks"
 	"github.com/lambdagate/lambdagate/source"
@@ -114,16 +116,7 @@ func (b *File) Apply(path string, fs []checks.Finding) (fixed []Entry) {
 		}
 	}
 	slices.SortFunc(fixed, func(a, b Entry) int {
-		if a.File != b.File {
-			if a.File < b.File {
-				return -1
-			}
-			return 1
-		}
-		if a.Resource < b.Resource {
-			return -1
-		}
-		return 0
+		return cmp.Or(strings.Compare(a.File, b.File), strings.Compare(a.Resource, b.Resource), strings.Compare(a.Rule, b.Rule))
 	})
 	return fixed
 }

@@ -93,6 +93,12 @@ const (
 	UnresolvedFail
 )
 
+// ParseUnresolved reads "pass", "warn" or "fail".
+func ParseUnresolved(s string) (Unresolved, bool) {
+	u, ok := map[string]Unresolved{"pass": UnresolvedPass, "warn": UnresolvedWarn, "fail": UnresolvedFail}[s]
+	return u, ok
+}
+
 // Check is one rule.
 type Check struct {
 	ID    string

@@ -50,7 +50,7 @@ Fn:
 			default:
 				p.deferred(s, "KmsKeyArn")
 				if s.Param != nil && s.Param.CanBeEmpty {
-					p.Report(Warning, s.Pos, where(s, fmt.Sprintf("KmsKeyArn comes from parameter %s, which %s; give it a default or an AllowedPattern that requires a key ARN", s.Param.Name, emptyDefault(s.Param))))
+					p.Report(Warning, s.Pos, where(s, fmt.Sprintf("KmsKeyArn comes from parameter %s, which %s; give it a default or an AllowedPattern that requires a key ARN", s.Param.Name, emptyDefault)))
 				}
 			}
 		}

@@ -56,13 +56,12 @@ Fn:
 			default:
 				p.deferred(s, "SecurityGroupIds")
 				if s.Param != nil && s.Param.CanBeEmpty {
-					p.Report(Warning, s.Pos, where(s, fmt.Sprintf("SecurityGroupIds comes from parameter %s, which %s; give it a default or an AllowedPattern/MinLength that forbids the empty value", s.Param.Name, emptyDefault(s.Param))))
+					p.Report(Warning, s.Pos, where(s, fmt.Sprintf("SecurityGroupIds comes from parameter %s, which %s; give it a default or an AllowedPattern/MinLength that forbids the empty value", s.Param.Name, emptyDefault)))
 				}
 			}
 		}
 	},
 }
 
-func emptyDefault(p *lambda.Param) string {
-	return "defaults to an empty value and no constraint forbids it, so it can be deployed empty"
-}
+// emptyDefault says why a parameter's empty default is a risk.
+const emptyDefault = "defaults to an empty value and no constraint forbids it, so it can be deployed empty"

@@ -112,7 +112,7 @@ func Parse(path string, data []byte) (*Config, error) {
 		case "unresolved":
 			var s string
 			s, err = p.oneOf(k, v, "pass", "warn", "fail")
-			c.Checks.Unresolved = map[string]checks.Unresolved{"pass": checks.UnresolvedPass, "warn": checks.UnresolvedWarn, "fail": checks.UnresolvedFail}[s]
+			c.Checks.Unresolved, _ = checks.ParseUnresolved(s)
 		case "parameters":
 			c.Parameters, err = p.parameters(v)
 		case "baseline":

@@ -211,10 +211,7 @@ func (b *builder) param(v *template.Value) *Param {
 // securityGroups reads VpcConfig.SecurityGroupIds on every branch, including
 // Fn::If inside the list.
 func (b *builder) securityGroups(fn *Function, props *template.Value) []Setting {
-	var out []Setting
-	for _, s := range b.settings(fn, props, "VpcConfig", "SecurityGroupIds") {
-		out = append(out, s)
-	}
+	out := b.settings(fn, props, "VpcConfig", "SecurityGroupIds")
 	// Expand lists item by item: `[!If [C, sg-1, !Ref AWS::NoValue]]` is empty on one branch.
 	var expanded []Setting
 	for i, f := range template.Lookup(props, "VpcConfig", "SecurityGroupIds") {

@@ -3,7 +3,6 @@ package template
 import (
 	"fmt"
 	"slices"
-	"strings"
 )
 
 // GlobalsSupported lists the properties SAM accepts in Globals.Function
@@ -128,9 +127,4 @@ func (t *Template) indexGlobals() {
 		}
 	}
 	walk(t.Globals)
-}
-
-// GlobalsNote is the phrase a message adds for a value that came from Globals.
-func GlobalsNote(v *Value) string {
-	return strings.TrimSpace(fmt.Sprintf("(set in Globals.Function at line %d)", v.Pos.Line))
 }
