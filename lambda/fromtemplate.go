@@ -2,6 +2,7 @@ package lambda
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"strings"
 
@@ -35,11 +36,12 @@ func FromTemplate(t *template.Template, opts Options) []*Function {
 }
 
 type builder struct {
-	t        *template.Template
-	opts     Options
-	roles    map[string]*Role // by logical id, or by the text of an unresolved role
-	attached map[string][]*template.Resource
-	indexes  map[string]resourceIndex // see index.go
+	t         *template.Template
+	opts      Options
+	roles     map[string]*Role // by logical id, or by the text of an unresolved role
+	attached  map[string][]*template.Resource
+	roleNames map[string]string        // RoleName (see nameKey) -> logical id
+	indexes   map[string]resourceIndex // see index.go
 }
 
 func (b *builder) function(r *template.Resource) *Function {
@@ -62,32 +64,53 @@ func (b *builder) function(r *template.Resource) *Function {
 func (b *builder) settings(fn *Function, props *template.Value, path ...string) []Setting {
 	var out []Setting
 	for _, f := range template.Lookup(props, path...) {
-		s := Setting{When: f.When.String()}
-		switch {
-		case f.Value == nil:
-			s.State = Absent
-			s.Missing = f.Missing
-			s.Pos = fn.Pos
-			switch {
-			case f.Key.KeyPos.Known():
-				s.Pos = f.Key.KeyPos // written, but AWS::NoValue on this branch
-			case f.Missing != path[0] && f.ParentKey.Known():
-				s.Pos = f.ParentKey // e.g. the VpcConfig key that lacks SecurityGroupIds
-			}
-			if f.Parent != nil && b.t.FromGlobals(f.Parent) {
-				s.Globals = globalsAt(f.Parent)
-				s.Pos = fn.Pos
-			}
-		default:
-			b.classify(&s, f.Value)
-			if b.t.FromGlobals(f.Value) {
-				s.Globals = globalsAt(f.Value)
-				s.Pos = fn.Pos
-			}
-		}
-		out = append(out, s)
+		b.checkComplete(fn, f.Truncated, path...)
+		out = append(out, b.setting(fn, f, path[0]))
 	}
 	return out
+}
+
+// checkComplete records a property whose Fn::If combinations were cut at
+// template.MaxAlternatives.
+func (b *builder) checkComplete(fn *Function, truncated bool, path ...string) {
+	if !truncated {
+		return
+	}
+	msg := fmt.Sprintf("%s of %s has more than %d Fn::If combinations; lambdagate checks every branch and cannot check these, so %s is not verified. Use fewer nested or listed Fn::If on it (one condition that combines the others with Fn::And/Fn::Or)",
+		strings.Join(path, "."), fn.Resource, template.MaxAlternatives, fn.Resource)
+	for _, u := range fn.Unchecked {
+		if u.Message == msg {
+			return
+		}
+	}
+	fn.Unchecked = append(fn.Unchecked, Unchecked{Pos: fn.Pos, Message: msg})
+}
+
+// setting reads one branch of a control; top is the first key of its path.
+func (b *builder) setting(fn *Function, f template.Found, top string) Setting {
+	s := Setting{When: f.When.String()}
+	if f.Value != nil {
+		b.classify(&s, f.Value)
+		if b.t.FromGlobals(f.Value) {
+			s.Globals = globalsAt(f.Value)
+			s.Pos = fn.Pos
+		}
+		return s
+	}
+	s.State = Absent
+	s.Missing = f.Missing
+	s.Pos = fn.Pos
+	switch {
+	case f.Key.KeyPos.Known():
+		s.Pos = f.Key.KeyPos // written, but AWS::NoValue on this branch
+	case f.Missing != top && f.ParentKey.Known():
+		s.Pos = f.ParentKey // e.g. the VpcConfig key that lacks SecurityGroupIds
+	}
+	if f.Parent != nil && b.t.FromGlobals(f.Parent) {
+		s.Globals = globalsAt(f.Parent)
+		s.Pos = fn.Pos
+	}
+	return s
 }
 
 func globalsAt(v *template.Value) string {
@@ -96,6 +119,9 @@ func globalsAt(v *template.Value) string {
 
 // classify fills State, Text, Pos and Param from a present value.
 func (b *builder) classify(s *Setting, v *template.Value) {
+	if f, ok := b.t.Fold(v); ok && f != v {
+		v = f // `!Sub ""` is the empty string, whatever it looks like
+	}
 	s.Pos = v.Pos
 	s.Text = template.Describe(v)
 	switch {
@@ -182,10 +208,20 @@ func (b *builder) unresolved(v *template.Value) string {
 // param returns the parameter v refers to with Ref, if any.
 func (b *builder) param(v *template.Value) *Param {
 	name, arg, ok := v.Intrinsic()
-	if !ok || name != "Ref" || arg.Kind != template.String {
+	if !ok {
 		return nil
 	}
-	p := b.t.Parameters[arg.Text]
+	ref := ""
+	switch {
+	case name == "Ref" && arg.Kind == template.String:
+		ref = arg.Text
+	case name == "Fn::Sub" && arg.Kind == template.String:
+		// `!Sub "${P}"` is the parameter's value, as `!Ref P` is.
+		if m := subVar.FindStringSubmatch(arg.Text); m != nil && m[0] == arg.Text {
+			ref = m[1]
+		}
+	}
+	p := b.t.Parameters[ref]
 	if p == nil {
 		return nil
 	}
@@ -211,21 +247,28 @@ func (b *builder) param(v *template.Value) *Param {
 // securityGroups reads VpcConfig.SecurityGroupIds on every branch, including
 // Fn::If inside the list.
 func (b *builder) securityGroups(fn *Function, props *template.Value) []Setting {
-	out := b.settings(fn, props, "VpcConfig", "SecurityGroupIds")
-	// Expand lists item by item: `[!If [C, sg-1, !Ref AWS::NoValue]]` is empty on one branch.
-	var expanded []Setting
-	for i, f := range template.Lookup(props, "VpcConfig", "SecurityGroupIds") {
-		s := out[i]
-		if f.Value == nil || f.Value.Kind != template.List || len(f.Value.Items) == 0 {
-			expanded = append(expanded, s)
+	var out []Setting
+	for _, f := range template.Lookup(props, "VpcConfig", "SecurityGroupIds") {
+		b.checkComplete(fn, f.Truncated, "VpcConfig", "SecurityGroupIds")
+		s := b.setting(fn, f, "VpcConfig")
+		list := f.Value
+		if v, ok := b.t.Fold(list); ok {
+			list = v // `!Split [",", ""]`, `!FindInMap` to a written list
+		}
+		if list == nil || list.Kind != template.List || len(list.Items) == 0 {
+			out = append(out, s)
 			continue
 		}
-		for _, la := range template.ListAlternatives(f.Value) {
+		// Expand lists item by item: `[!If [C, sg-1, !Ref AWS::NoValue]]` is empty on one branch.
+		for _, la := range template.ListAlternatives(list) {
+			b.checkComplete(fn, la.Truncated, "VpcConfig", "SecurityGroupIds")
 			c := s
-			w, _ := joinWhen(f.When, la.When)
-			c.When = w
-			items := la.Items[:0:0]
+			c.When, _ = joinWhen(f.When, la.When)
+			var items []*template.Value
 			for _, it := range la.Items {
+				if v, ok := b.t.Fold(it); ok {
+					it = v // `!Select [0, ["", sg-1]]` is the empty string
+				}
 				if p := b.param(it); p != nil && p.Given && p.Value == "" {
 					continue // given the empty value: nothing is deployed here
 				}
@@ -236,26 +279,22 @@ func (b *builder) securityGroups(fn *Function, props *template.Value) []Setting 
 				if c.Unresolved == "" {
 					c.Unresolved = b.unresolved(it)
 				}
+				if p := b.param(it); p != nil && p.CanBeEmpty {
+					c.Param = p
+				}
 			}
-			la.Items = items
-			c.Count = len(la.Items)
+			c.Count = len(items)
+			c.State = Literal
 			if c.Count == 0 {
 				c.State = Empty
 				if f.Key.KeyPos.Known() && !c.isGlobal() {
 					c.Pos = f.Key.KeyPos // the list's first line may be an item's
 				}
-			} else {
-				c.State = Literal
-				for _, it := range la.Items {
-					if p := b.param(it); p != nil && p.CanBeEmpty {
-						c.Param = p
-					}
-				}
 			}
-			expanded = append(expanded, c)
+			out = append(out, c)
 		}
 	}
-	return expanded
+	return out
 }
 
 func (s Setting) isGlobal() bool { return s.Globals != "" }
@@ -278,6 +317,7 @@ outer:
 func (b *builder) roleUses(fn *Function, r *template.Resource, props *template.Value) []RoleUse {
 	var out []RoleUse
 	for _, f := range template.Lookup(props, "Role") {
+		b.checkComplete(fn, f.Truncated, "Role")
 		use := RoleUse{When: f.When.String(), Pos: fn.Pos}
 		if f.Value == nil {
 			if r.Type == TypeServerless {
@@ -318,6 +358,37 @@ func (b *builder) roleFor(v *template.Value) *Role {
 
 var subVar = regexp.MustCompile(`\$\{([^}!][^}]*)\}`)
 
+// roleARN matches a text that is exactly a role's ARN, as Sub writes it or
+// as joinText renders a Join: `${R.Arn}`, `${!GetAtt R.Arn}`, or
+// `arn:<partition>:iam::<account>:role/[path/]${R}`. Text around the role's
+// name makes it another role's ARN, so it must end there.
+var roleARN = regexp.MustCompile(`^(?:\$\{(?:!GetAtt )?([A-Za-z0-9]+)\.Arn\}|arn:(?:\$\{[^}]*\}|[^:$])*:iam::(?:\$\{[^}]*\}|[^:$])*:role/(?:[^$]*/)?\$\{(?:!Ref )?([A-Za-z0-9]+)\})$`)
+
+// roleInARN returns the logical id of the role an ARN text names, or "".
+func roleInARN(text string) string {
+	m := roleARN.FindStringSubmatch(text)
+	if m == nil {
+		return ""
+	}
+	return m[1] + m[2]
+}
+
+// ownRoleARN matches the ARN of a role of the stack's own account written by
+// name: `arn:${AWS::Partition}:iam::${AWS::AccountId}:role/fn-role`. A
+// literal account may be another account, whose role of that name is not
+// this one.
+var ownRoleARN = regexp.MustCompile(`^arn:(?:\$\{(?:!Ref )?AWS::Partition\}|aws[a-z-]*):iam::\$\{(?:!Ref )?AWS::AccountId\}:role/(?:[^${}]*/)?([\w+=,.@-]+)$`)
+
+// ownRoleARN returns the role of the template whose literal RoleName an ARN
+// of the own account names, or "".
+func (b *builder) ownRoleARN(text string) string {
+	m := ownRoleARN.FindStringSubmatch(text)
+	if m == nil {
+		return ""
+	}
+	return b.roleNamed(&template.Value{Kind: template.String, Text: m[1]})
+}
+
 // roleResource finds the AWS::IAM::Role a value names: GetAtt X.Arn, Ref X,
 // or a Sub or Join that builds the ARN from X.
 func (b *builder) roleResource(v *template.Value) string {
@@ -349,27 +420,24 @@ func (b *builder) roleResource(v *template.Value) string {
 		if arg.Kind == template.List && len(arg.Items) > 0 {
 			tmpl = arg.Items[0]
 			if len(arg.Items) > 1 {
-				for _, f := range arg.Items[1].Fields {
-					if id := b.roleResource(f.Value); id != "" {
-						return id
+				// `${N}` alone, N bound to an expression that names the role.
+				if m := subVar.FindStringSubmatch(tmpl.Text); m != nil && m[0] == tmpl.Text {
+					if v := arg.Items[1].Get(m[1]); v != nil {
+						return b.roleResource(v)
 					}
 				}
+				return "" // other bound variables: not followed
 			}
 		}
-		for _, m := range subVar.FindAllStringSubmatch(tmpl.Text, -1) {
-			id, _, _ := strings.Cut(m[1], ".")
-			if isRole(id) {
-				return id
-			}
+		if id := roleInARN(tmpl.Text); isRole(id) {
+			return id
 		}
+		return b.ownRoleARN(tmpl.Text)
 	case "Fn::Join":
-		if arg.Kind == template.List && len(arg.Items) == 2 && arg.Items[1].Kind == template.List {
-			for _, it := range arg.Items[1].Items {
-				if id := b.roleResource(it); id != "" {
-					return id
-				}
-			}
+		if id := roleInARN(joinText(arg)); isRole(id) {
+			return id
 		}
+		return b.ownRoleARN(joinText(arg))
 	case "Fn::If":
 		// Role: !If is expanded by Lookup; an If nested inside Sub or Join is not.
 	}
@@ -390,13 +458,13 @@ func (b *builder) templateRole(id string) *Role {
 		if n := item.Get("PolicyName"); n != nil && n.IsScalar() {
 			name = fmt.Sprintf("inline policy %q", n.Text)
 		}
-		role.addDocument(fmt.Sprintf("%s of role %s", name, id), item.Get("PolicyDocument"), item.Pos)
+		b.addDocument(role, fmt.Sprintf("%s of role %s", name, id), item.Get("PolicyDocument"), item.Pos)
 	}
 	for _, item := range unionItems(props.Get("ManagedPolicyArns")) {
 		b.addManaged(role, item)
 	}
 	if f, ok := props.Field("AssumeRolePolicyDocument"); ok {
-		p, probs := policyOf("trust policy of role "+id, f.Value)
+		p, probs := b.policyOf("trust policy of role "+id, f.Value)
 		p.Pos = f.KeyPos
 		role.Trust = &p
 		role.Problems = append(role.Problems, probs...)
@@ -405,9 +473,9 @@ func (b *builder) templateRole(id string) *Role {
 		pp := pr.Properties
 		switch pr.Type {
 		case "AWS::IAM::Policy", "AWS::IAM::RolePolicy":
-			role.addDocument(fmt.Sprintf("policy %s attached to role %s", pr.ID, id), pp.Get("PolicyDocument"), pr.Pos)
+			b.addDocument(role, fmt.Sprintf("policy %s attached to role %s", pr.ID, id), pp.Get("PolicyDocument"), pr.Pos)
 		case "AWS::IAM::ManagedPolicy":
-			role.addDocument(fmt.Sprintf("managed policy %s attached to role %s", pr.ID, id), pp.Get("PolicyDocument"), pr.Pos)
+			b.addDocument(role, fmt.Sprintf("managed policy %s attached to role %s", pr.ID, id), pp.Get("PolicyDocument"), pr.Pos)
 		}
 	}
 	return role
@@ -418,20 +486,11 @@ func (b *builder) templateRole(id string) *Role {
 func (b *builder) attachedTo(roleID string) []*template.Resource {
 	if b.attached == nil {
 		b.attached = map[string][]*template.Resource{}
-		roleNames := map[string]string{} // literal RoleName -> logical id
-		for _, r := range b.t.ResourcesOfType("AWS::IAM::Role") {
-			if n := r.Properties.Get("RoleName"); n != nil && n.Kind == template.String {
-				roleNames[n.Text] = r.ID
-			}
-		}
 		target := func(v *template.Value) string {
-			if v == nil {
-				return ""
+			if id := b.roleResource(v); id != "" {
+				return id
 			}
-			if v.Kind == template.String {
-				return roleNames[v.Text]
-			}
-			return b.roleResource(v)
+			return b.roleNamed(v)
 		}
 		for _, p := range b.t.ResourcesOfType("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy") {
 			if p.Properties == nil {
@@ -453,23 +512,51 @@ func (b *builder) attachedTo(roleID string) []*template.Resource {
 	return b.attached[roleID]
 }
 
+// roleNamed finds the AWS::IAM::Role whose RoleName is v: the same literal,
+// or the same intrinsic written the same way (`!Sub ${AWS::StackName}-fn`).
+func (b *builder) roleNamed(v *template.Value) string {
+	if b.roleNames == nil {
+		b.roleNames = map[string]string{}
+		for _, r := range b.t.ResourcesOfType("AWS::IAM::Role") {
+			for _, n := range template.Leaves(r.Properties.Get("RoleName")) {
+				b.roleNames[b.nameKey(n)] = r.ID
+			}
+		}
+	}
+	if v == nil {
+		return ""
+	}
+	return b.roleNames[b.nameKey(v)]
+}
+
+// nameKey is the text a name is compared by: a literal (also one that Sub or
+// Join spell out), or the intrinsic as written.
+func (b *builder) nameKey(v *template.Value) string {
+	if f, ok := b.t.Fold(v); ok && f.IsScalar() {
+		return f.Text
+	}
+	return "\x00" + template.Describe(v)
+}
+
 // addManaged records a ManagedPolicyArns entry; a Ref to a managed policy of
 // the template brings its document.
 func (b *builder) addManaged(role *Role, v *template.Value) {
-	if name, arg, ok := v.Intrinsic(); ok && name == "Ref" && arg.Kind == template.String {
-		if res := b.t.Resource(arg.Text); res != nil && res.Type == "AWS::IAM::ManagedPolicy" {
-			role.addDocument("managed policy "+res.ID, res.Properties.Get("PolicyDocument"), res.Pos)
-			return
-		}
+	if id := b.resourceNamed(v, "AWS::IAM::ManagedPolicy"); id != "" {
+		res := b.t.Resource(id)
+		b.addDocument(role, "managed policy "+res.ID, res.Properties.Get("PolicyDocument"), res.Pos)
+		return
 	}
 	ref := ManagedRef{Pos: v.Pos}
+	if f, ok := b.t.Fold(v); ok && f.IsScalar() {
+		v = f
+	}
 	switch name, arg, ok := v.Intrinsic(); {
 	case v.IsScalar():
 		ref.ARN = v.Text
 	case ok && name == "Fn::Sub":
-		ref.ARN, ref.Intrinsic = withPartition(subText(arg))
+		ref.ARN, ref.Intrinsic = withPartition(subText(arg), "${AWS::Partition}")
 	case ok && name == "Fn::Join":
-		ref.ARN, ref.Intrinsic = withPartition(joinText(arg))
+		ref.ARN, ref.Intrinsic = withPartition(joinText(arg), "${!Ref AWS::Partition}")
 	default:
 		ref.ARN, ref.Intrinsic = template.Describe(v), true
 	}
@@ -478,21 +565,21 @@ func (b *builder) addManaged(role *Role, v *template.Value) {
 
 // withPartition reads an ARN built with the partition pseudo-parameter (as
 // CDK writes every managed policy ARN) as the literal ARN it names: which
-// policy it is does not depend on the partition.
-func withPartition(text string) (string, bool) {
-	for _, p := range []string{"${AWS::Partition}", "${!Ref AWS::Partition}"} {
-		text = strings.ReplaceAll(text, p, "aws")
-	}
+// policy it is does not depend on the partition. partition is how the text
+// spells it: `${AWS::Partition}` in a Sub (where `${!Ref AWS::Partition}` is
+// an escaped literal), `${!Ref AWS::Partition}` in joinText's rendering.
+func withPartition(text, partition string) (string, bool) {
+	text = strings.ReplaceAll(text, partition, "aws")
 	return text, strings.Contains(text, "${")
 }
 
-func (r *Role) addDocument(name string, doc *template.Value, at source.Pos) {
+func (b *builder) addDocument(r *Role, name string, doc *template.Value, at source.Pos) {
 	if doc == nil {
 		r.Problems = append(r.Problems, iam.Problem{Pos: at, Severity: iam.Warning,
 			Message: name + " has no PolicyDocument"})
 		return
 	}
-	p, probs := policyOf(name, doc)
+	p, probs := b.policyOf(name, doc)
 	r.Policies = append(r.Policies, p)
 	r.Problems = append(r.Problems, probs...)
 }
@@ -502,23 +589,27 @@ func (r *Role) addDocument(name string, doc *template.Value, at source.Pos) {
 func (b *builder) samRoles(fn *Function, props *template.Value, when template.Path) []RoleUse {
 	var out []RoleUse
 	for _, f := range template.Lookup(props, "Policies") {
+		b.checkComplete(fn, f.Truncated, "Policies")
 		w, _ := joinWhen(when, f.When)
 		use := RoleUse{Pos: fn.Pos, When: w}
-		if f.Value == nil {
+		if f.Value == nil && props.Get("AssumeRolePolicyDocument") == nil {
 			use.Role = &Role{Kind: RoleSAMDefault, ID: fn.Resource + "Role"}
 			out = append(out, use)
 			continue
 		}
 		role := &Role{Kind: RoleTemplate, ID: fn.Resource + "Role", Pos: fn.Pos}
-		items := []*template.Value{f.Value}
-		if f.Value.Kind == template.List {
+		var items []*template.Value
+		if f.Value != nil {
+			items = []*template.Value{f.Value}
+		}
+		if f.Value != nil && f.Value.Kind == template.List {
 			items = unionItems(f.Value)
 		}
 		for _, it := range items {
 			b.samPolicy(role, fn, it)
 		}
 		if f, ok := props.Field("AssumeRolePolicyDocument"); ok {
-			p, probs := policyOf("trust policy (AssumeRolePolicyDocument) of "+fn.Resource, f.Value)
+			p, probs := b.policyOf("trust policy (AssumeRolePolicyDocument) of "+fn.Resource, f.Value)
 			p.Pos = f.KeyPos
 			role.Trust = &p
 			role.Problems = append(role.Problems, probs...)
@@ -544,22 +635,49 @@ func (b *builder) samPolicy(role *Role, fn *Function, v *template.Value) {
 		return
 	}
 	if v.Get("Statement") != nil {
-		role.addDocument("inline policy of "+fn.Resource, v, v.Pos)
+		b.addDocument(role, "inline policy of "+fn.Resource, v, v.Pos)
 		return
 	}
 	if len(v.Fields) == 1 {
 		f := v.Fields[0]
 		if _, ok := iam.SAMTemplate(f.Key); ok {
-			ref := SAMTemplateRef{Name: f.Key, Pos: f.KeyPos, Params: map[string]iam.Str{}}
-			for _, pf := range fieldsOf(f.Value) {
-				ref.Params[pf.Key] = strOf(pf.Value)
-			}
-			role.SAMTemplates = append(role.SAMTemplates, ref)
+			role.SAMTemplates = append(role.SAMTemplates, b.samTemplateRefs(fn, f)...)
 			return
 		}
 		role.Problems = append(role.Problems, iam.Problem{Pos: f.KeyPos, Severity: iam.Error,
 			Message: fmt.Sprintf("%s is not a SAM policy template; SAM rejects the template. Check the name against the SAM policy template list", f.Key)})
 	}
+}
+
+// samTemplateRefs reads a SAM policy template with its parameters, once per
+// value its Fn::If branches give them: `BucketName: !If [C, "*", b]` is
+// checked with "*" and with b.
+func (b *builder) samTemplateRefs(fn *Function, f template.Field) []SAMTemplateRef {
+	var out []SAMTemplateRef
+	for _, params := range template.Leaves(f.Value) {
+		refs := []SAMTemplateRef{{Name: f.Key, Pos: f.KeyPos, Params: map[string]iam.Str{}}}
+		for _, pf := range fieldsOf(params) {
+			var next []SAMTemplateRef
+			for _, ref := range refs {
+				leaves := template.Leaves(pf.Value)
+				if len(leaves) == 0 {
+					next = append(next, ref) // AWS::NoValue: the parameter is not given
+				}
+				for _, leaf := range leaves {
+					c := SAMTemplateRef{Name: ref.Name, Pos: ref.Pos, Params: maps.Clone(ref.Params)}
+					c.Params[pf.Key] = b.strOf(leaf)
+					next = append(next, c)
+				}
+			}
+			if len(next) > template.MaxAlternatives {
+				b.checkComplete(fn, true, "Policies", f.Key)
+				next = next[:template.MaxAlternatives]
+			}
+			refs = next
+		}
+		out = append(out, refs...)
+	}
+	return out
 }
 
 func fieldsOf(v *template.Value) []template.Field {
@@ -571,27 +689,23 @@ func fieldsOf(v *template.Value) []template.Field {
 
 // unionItems returns the items of a list on every Fn::If branch together, or
 // the value itself when it is not a list. Policies are analysed on the union
-// of their branches: a statement that is wrong on any branch is wrong.
+// of their branches: a statement that is wrong on any branch is wrong. A
+// union needs no product of the items' branches, so it is never truncated.
 func unionItems(v *template.Value) []*template.Value {
 	var out []*template.Value
 	seen := map[*template.Value]bool{}
-	for _, a := range template.Alternatives(v) {
-		if a.Value == nil {
-			continue
-		}
-		if a.Value.Kind != template.List {
-			if !seen[a.Value] {
-				seen[a.Value] = true
-				out = append(out, a.Value)
+	for _, x := range template.Leaves(v) {
+		items := []*template.Value{x}
+		if x.Kind == template.List {
+			items = nil
+			for _, it := range x.Items {
+				items = append(items, template.Leaves(it)...)
 			}
-			continue
 		}
-		for _, la := range template.ListAlternatives(a.Value) {
-			for _, it := range la.Items {
-				if !seen[it] {
-					seen[it] = true
-					out = append(out, it)
-				}
+		for _, it := range items {
+			if !seen[it] {
+				seen[it] = true
+				out = append(out, it)
 			}
 		}
 	}

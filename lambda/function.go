@@ -31,10 +31,22 @@ type Function struct {
 	// of the resource type (TracingConfg), which would otherwise read as absent.
 	Misspelled []Misspelling
 
+	// Unchecked lists properties that could not be checked on every branch:
+	// they have more Fn::If combinations than template.MaxAlternatives. The
+	// scanner reports each as an input error, so the function does not pass
+	// on the branches that were seen.
+	Unchecked []Unchecked
+
 	// Template is, for a deployed function matched to its template, the
 	// function as the template declares it, with the values the stack
 	// resolves written as literals: the drift check compares the two.
 	Template *Function
+}
+
+// Unchecked is a property whose branches were not all checked.
+type Unchecked struct {
+	Pos     source.Pos
+	Message string
 }
 
 // State says how a control is declared.

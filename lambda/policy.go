@@ -7,73 +7,111 @@ import (
 	"github.com/lambdagate/lambdagate/template"
 )
 
-// policyOf reads a policy document written in a template. Fn::If inside it is
-// read on every branch at once, so a statement wrong on any branch is seen.
-func policyOf(name string, doc *template.Value) (iam.Policy, []iam.Problem) {
+// policyOf reads a policy document written in a template: a map, a JSON
+// string, or a JSON text built with Fn::Sub or Fn::Join. Fn::If inside it is
+// read on every branch at once, so a statement wrong on any branch is seen. A
+// document produced by another intrinsic (a Ref, an import) cannot be read
+// here: that is a warning, as for a role defined elsewhere.
+func (b *builder) policyOf(name string, doc *template.Value) (iam.Policy, []iam.Problem) {
 	p := iam.Policy{Name: name, Pos: doc.Pos}
-	if doc.Kind == template.String {
-		// A document written as a JSON string.
-		parsed, err := iam.ParseJSON(name, []byte(doc.Text))
-		if err != nil {
-			return p, []iam.Problem{{Pos: doc.Pos, Severity: iam.Error, Message: name + ": " + err.Error()}}
-		}
-		for i := range parsed.Statements {
-			setPos(&parsed.Statements[i], doc)
-		}
-		parsed.Pos = doc.Pos
-		return parsed, nil
-	}
 	var probs []iam.Problem
 	for _, d := range unionItems(doc) {
-		if d.Kind != template.Map {
-			continue
-		}
-		for _, st := range unionItems(d.Get("Statement")) {
-			if st.Kind != template.Map {
-				probs = append(probs, iam.Problem{Pos: st.Pos, Severity: iam.Error,
-					Message: name + ": a statement must be a map with Effect, Action and Resource"})
+		text, built, isText := b.jsonText(d)
+		switch {
+		case isText:
+			parsed, err := iam.ParseJSON(name, []byte(text))
+			switch {
+			case err != nil && built:
+				// `"Resource": ${Arns}`: valid once substituted, unreadable here.
+				probs = append(probs, iam.Problem{Pos: d.Pos, Severity: iam.Warning,
+					Message: name + " is JSON built by " + template.Describe(d) + " that cannot be read before deployment (" + strings.TrimPrefix(err.Error(), name+": ") + "), so its permissions cannot be verified here; write the document as a map"})
+				continue
+			case err != nil:
+				probs = append(probs, iam.Problem{Pos: d.Pos, Severity: iam.Error, Message: name + ": " + err.Error()})
 				continue
 			}
-			p.Statements = append(p.Statements, statementOf(st))
+			for i := range parsed.Statements {
+				setPos(&parsed.Statements[i], d, built)
+			}
+			p.Statements = append(p.Statements, parsed.Statements...)
+		case d.Kind != template.Map:
+			probs = append(probs, iam.Problem{Pos: d.Pos, Severity: iam.Error,
+				Message: name + ": a policy document must be a map with Statement, not a " + d.Kind.String()})
+		default:
+			if _, _, ok := d.Intrinsic(); ok {
+				probs = append(probs, iam.Problem{Pos: d.Pos, Severity: iam.Warning,
+					Message: name + " is " + template.Describe(d) + ", which is known only at deployment, so its permissions cannot be verified here; write the document in the template, or run `lambdagate verify` after deployment"})
+				continue
+			}
+			for _, st := range unionItems(d.Get("Statement")) {
+				if st.Kind != template.Map {
+					probs = append(probs, iam.Problem{Pos: st.Pos, Severity: iam.Error,
+						Message: name + ": a statement must be a map with Effect, Action and Resource"})
+					continue
+				}
+				p.Statements = append(p.Statements, b.statementOf(st))
+			}
 		}
 	}
 	return p, probs
 }
 
-func setPos(s *iam.Statement, at *template.Value) {
+// jsonText returns the text of a document written as a JSON string, or
+// (built) as a JSON text that Fn::Sub or Fn::Join builds, whose ${...} stay
+// in the text.
+func (b *builder) jsonText(d *template.Value) (text string, built, ok bool) {
+	if f, ok := b.t.Fold(d); ok && f.Kind == template.String {
+		return f.Text, false, true
+	}
+	name, arg, ok := d.Intrinsic()
+	switch {
+	case !ok:
+		return "", false, false
+	case name == "Fn::Sub":
+		return subText(arg), true, true
+	case name == "Fn::Join":
+		return joinText(arg), true, true
+	}
+	return "", false, false
+}
+
+// setPos places a statement read from JSON text on the text's value; in a
+// built text, a string with ${...} is known only at deployment.
+func setPos(s *iam.Statement, at *template.Value, built bool) {
 	s.Pos = at.Pos
 	for _, l := range [][]iam.Str{s.Action, s.NotAction, s.Resource, s.NotResource} {
 		for i := range l {
 			l[i].Pos = at.Pos
+			l[i].Intrinsic = built && strings.Contains(l[i].Value, "${")
 		}
 	}
 	s.Effect.Pos = at.Pos
 	s.NotActionPos, s.NotResourcePos = at.Pos, at.Pos
 }
 
-func statementOf(v *template.Value) iam.Statement {
+func (b *builder) statementOf(v *template.Value) iam.Statement {
 	s := iam.Statement{Pos: v.Pos}
 	if sid := v.Get("Sid"); sid != nil {
 		s.Sid = sid.Text
 	}
 	if e := v.Get("Effect"); e != nil {
-		s.Effect = strOf(e)
+		s.Effect = b.strOf(e)
 	}
-	s.Action = strsOf(v.Get("Action"))
-	s.Resource = strsOf(v.Get("Resource"))
+	s.Action = b.strsOf(v.Get("Action"))
+	s.Resource = b.strsOf(v.Get("Resource"))
 	if f, ok := v.Field("NotAction"); ok {
-		s.HasNotAction, s.NotActionPos, s.NotAction = true, f.KeyPos, strsOf(f.Value)
+		s.HasNotAction, s.NotActionPos, s.NotAction = true, f.KeyPos, b.strsOf(f.Value)
 	}
 	if f, ok := v.Field("NotResource"); ok {
-		s.HasNotResource, s.NotResourcePos, s.NotResource = true, f.KeyPos, strsOf(f.Value)
+		s.HasNotResource, s.NotResourcePos, s.NotResource = true, f.KeyPos, b.strsOf(f.Value)
 	}
 	s.HasCondition = v.Get("Condition") != nil
 	if pr := v.Get("Principal"); pr != nil {
 		if pr.IsScalar() {
-			s.Principal = append(s.Principal, iam.Principal{Kind: "*", Value: strOf(pr)})
+			s.Principal = append(s.Principal, iam.Principal{Kind: "*", Value: b.strOf(pr)})
 		}
 		for _, f := range fieldsOf(pr) {
-			for _, x := range strsOf(f.Value) {
+			for _, x := range b.strsOf(f.Value) {
 				s.Principal = append(s.Principal, iam.Principal{Kind: f.Key, Value: x})
 			}
 		}
@@ -81,25 +119,30 @@ func statementOf(v *template.Value) iam.Statement {
 	return s
 }
 
-func strsOf(v *template.Value) []iam.Str {
+func (b *builder) strsOf(v *template.Value) []iam.Str {
 	var out []iam.Str
 	for _, it := range unionItems(v) {
-		out = append(out, strOf(it))
+		out = append(out, b.strOf(it))
 	}
 	return out
 }
 
 // strOf reads a string; an intrinsic keeps a text form that still shows its
 // literal parts, so `!Sub arn:aws:s3:::${B}/*` is seen as scoped to a bucket.
-func strOf(v *template.Value) iam.Str {
+func (b *builder) strOf(v *template.Value) iam.Str {
+	if f, ok := b.t.Fold(v); ok && f.IsScalar() {
+		return iam.Str{Value: f.Text, Pos: f.Pos} // `!Select [0, ["*"]]` is "*"
+	}
 	s := iam.Str{Value: v.Text, Pos: v.Pos}
 	if name, arg, ok := v.Intrinsic(); ok {
 		s.Intrinsic = true
 		switch name {
 		case "Fn::Sub":
 			s.Value = subText(arg)
+			s.Intrinsic = strings.Contains(s.Value, "${") // `!Sub "*"` is the literal "*"
 		case "Fn::Join":
 			s.Value = joinText(arg)
+			s.Intrinsic = strings.Contains(s.Value, "${")
 		default:
 			s.Value = template.Describe(v)
 		}

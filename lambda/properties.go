@@ -73,14 +73,14 @@ func misspellings(typ string, props *template.Value) []Misspelling {
 	var out []Misspelling
 	var walk func(s shape, v *template.Value)
 	walk = func(s shape, v *template.Value) {
-		for _, a := range template.Alternatives(v) {
-			if a.Value == nil || a.Value.Kind != template.Map {
+		for _, m := range template.Leaves(v) {
+			if m.Kind != template.Map {
 				continue
 			}
-			if _, _, ok := a.Value.Intrinsic(); ok {
+			if _, _, ok := m.Intrinsic(); ok {
 				continue
 			}
-			for _, f := range a.Value.Fields {
+			for _, f := range m.Fields {
 				sub, known := s[f.Key]
 				if !known {
 					if want := nearest(s, f.Key); want != "" {

@@ -78,8 +78,8 @@ func (b *builder) surroundings(r *template.Resource, props *template.Value) *Sur
 		}
 	}
 	for _, f := range template.Lookup(props, "Environment", "Variables") {
-		for _, a := range template.Alternatives(f.Value) {
-			for _, fld := range fieldsOf(a.Value) {
+		for _, m := range template.Leaves(f.Value) {
+			for _, fld := range fieldsOf(m) {
 				ev := EnvVar{Name: fld.Key, Pos: fld.Value.Pos}
 				if fld.Value.IsScalar() {
 					ev.Value = fld.Value.Text
@@ -183,7 +183,7 @@ func (b *builder) key(id string) Key {
 		k.Symmetric = false
 	}
 	if f, ok := r.Properties.Field("KeyPolicy"); ok {
-		p, _ := policyOf("key policy of "+id, f.Value)
+		p, _ := b.policyOf("key policy of "+id, f.Value)
 		k.Policy = &p
 	}
 	return k

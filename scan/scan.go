@@ -218,6 +218,11 @@ func scanData(path string, data []byte, opts Options) (r fileResult) {
 	}
 	fns := lambda.FromTemplate(t, lopts)
 	r.functions = len(fns)
+	for _, fn := range fns {
+		for _, u := range fn.Unchecked {
+			r.errors = append(r.errors, FileError{Pos: u.Pos, Message: u.Message})
+		}
+	}
 	pass := checks.NewPass(opts.CheckOptions)
 	pass.Run(opts.Checks, fns)
 	findings := pass.Findings()

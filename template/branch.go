@@ -8,8 +8,10 @@ import (
 )
 
 // MaxAlternatives bounds how many Fn::If combinations one property expands
-// to. Real templates stay far below it; past it the remaining combinations are
-// dropped and Alternatives reports that it truncated.
+// to. Real templates stay far below it; past it the
+// remaining combinations are dropped and every result that is kept says so
+// (Truncated), so that the caller can report the property as unchecked
+// rather than pass it on the branches it saw.
 const MaxAlternatives = 256
 
 // Choice is one Fn::If decision: the condition and the branch taken.
@@ -64,6 +66,9 @@ func (p Path) join(q Path) (Path, bool) {
 type Alt struct {
 	Value *Value
 	When  Path
+	// Truncated is set on every result of an expansion that had more than
+	// MaxAlternatives combinations: some were dropped.
+	Truncated bool
 }
 
 // Alternatives expands the Fn::If at the top of v (recursively) into every
@@ -71,16 +76,27 @@ type Alt struct {
 // ListAlternatives descend further. Every branch is kept: a condition is not
 // evaluated, because the check must hold whichever way it goes.
 func Alternatives(v *Value) []Alt {
-	return alternatives(v, nil)
+	out := alternatives(v, nil)
+	if len(out) > MaxAlternatives {
+		out = truncate(out[:MaxAlternatives])
+	}
+	return out
+}
+
+func truncate(alts []Alt) []Alt {
+	for i := range alts {
+		alts[i].Truncated = true
+	}
+	return alts
 }
 
 func alternatives(v *Value, when Path) []Alt {
 	if v == nil || v.IsNoValue() || v.Kind == Null {
-		return []Alt{{nil, when}}
+		return []Alt{{Value: nil, When: when}}
 	}
 	name, arg, ok := v.Intrinsic()
 	if !ok || name != "Fn::If" || arg.Kind != List || len(arg.Items) != 3 || arg.Items[0].Kind != String {
-		return []Alt{{v, when}}
+		return []Alt{{Value: v, When: when}}
 	}
 	cond := arg.Items[0].Text
 	var out []Alt
@@ -91,10 +107,25 @@ func alternatives(v *Value, when Path) []Alt {
 		}
 		out = append(out, alternatives(arg.Items[1+i], p)...)
 		if len(out) > MaxAlternatives {
-			return out[:MaxAlternatives]
+			return out // one more than the bound: Alternatives marks the rest
 		}
 	}
 	return out
+}
+
+// Leaves returns every value the Fn::If at the top of v can take, without the
+// paths that lead to them and without the bound of Alternatives: a union of
+// branches grows with the template, not with the number of combinations.
+// Branches that are absent (AWS::NoValue) are left out.
+func Leaves(v *Value) []*Value {
+	if v == nil || v.IsNoValue() || v.Kind == Null {
+		return nil
+	}
+	name, arg, ok := v.Intrinsic()
+	if !ok || name != "Fn::If" || arg.Kind != List || len(arg.Items) != 3 || arg.Items[0].Kind != String {
+		return []*Value{v}
+	}
+	return append(Leaves(arg.Items[1]), Leaves(arg.Items[2])...)
 }
 
 // Lookup follows keys from v, expanding Fn::If at every step, and returns
@@ -103,6 +134,7 @@ func alternatives(v *Value, when Path) []Alt {
 // finding about a missing key can land on it.
 func Lookup(v *Value, keys ...string) []Found {
 	cur := []Found{{Alt: Alt{Value: v}}}
+	truncated := false
 	for _, k := range keys {
 		var next []Found
 		for _, f := range cur {
@@ -112,25 +144,27 @@ func Lookup(v *Value, keys ...string) []Found {
 				continue
 			}
 			for _, a := range Alternatives(f.Value) {
+				truncated = truncated || a.Truncated
 				w, ok := f.When.join(a.When)
 				if !ok {
 					continue
 				}
 				if a.Value == nil || a.Value.Kind != Map {
-					next = append(next, Found{Alt: Alt{nil, w}, Parent: f.Parent, ParentKey: f.ParentKey, Missing: f.missingOr(k)})
+					next = append(next, Found{Alt: Alt{When: w}, Parent: f.Parent, ParentKey: f.ParentKey, Missing: f.missingOr(k)})
 					continue
 				}
 				fld, has := a.Value.Field(k)
 				if !has {
-					next = append(next, Found{Alt: Alt{nil, w}, Parent: a.Value, ParentKey: f.Key.KeyPos, Missing: k})
+					next = append(next, Found{Alt: Alt{When: w}, Parent: a.Value, ParentKey: f.Key.KeyPos, Missing: k})
 					continue
 				}
 				for _, b := range Alternatives(fld.Value) {
+					truncated = truncated || b.Truncated
 					w2, ok := w.join(b.When)
 					if !ok {
 						continue
 					}
-					found := Found{Alt: Alt{b.Value, w2}, Parent: a.Value, ParentKey: f.Key.KeyPos, Key: fld}
+					found := Found{Alt: Alt{Value: b.Value, When: w2}, Parent: a.Value, ParentKey: f.Key.KeyPos, Key: fld}
 					if b.Value == nil {
 						found.Missing = k
 					}
@@ -139,9 +173,14 @@ func Lookup(v *Value, keys ...string) []Found {
 			}
 		}
 		if len(next) > MaxAlternatives {
-			next = next[:MaxAlternatives]
+			next, truncated = next[:MaxAlternatives], true
 		}
 		cur = next
+	}
+	if truncated {
+		for i := range cur {
+			cur[i].Truncated = true
+		}
 	}
 	return cur
 }
@@ -166,10 +205,12 @@ func (f Found) missingOr(k string) string {
 // AWS::NoValue) into every concrete list it can become.
 func ListAlternatives(list *Value) []ListAlt {
 	out := []ListAlt{{}}
+	truncated := false
 	for _, item := range list.Items {
 		var next []ListAlt
 		for _, l := range out {
 			for _, a := range Alternatives(item) {
+				truncated = truncated || a.Truncated
 				w, ok := l.When.join(a.When)
 				if !ok {
 					continue
@@ -182,15 +223,21 @@ func ListAlternatives(list *Value) []ListAlt {
 			}
 		}
 		if len(next) > MaxAlternatives {
-			next = next[:MaxAlternatives]
+			next, truncated = next[:MaxAlternatives], true
 		}
 		out = next
+	}
+	if truncated {
+		for i := range out {
+			out[i].Truncated = true
+		}
 	}
 	return out
 }
 
 // ListAlt is one concrete form of a list.
 type ListAlt struct {
-	Items []*Value
-	When  Path
+	Items     []*Value
+	When      Path
+	Truncated bool // see Alt.Truncated
 }

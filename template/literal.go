@@ -1,0 +1,117 @@
+package template
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Fold returns the value an intrinsic function evaluates to when its
+// arguments are all written out (`!Sub ""`, `!Join ["", [Pass, Through]]`,
+// `!Select [1, [a, b]]`, `!FindInMap [M, K, V]` with literal keys), with the
+// position of the call. Anything that depends on the deployment (a Ref, a
+// GetAtt, a ${Var}) is not folded: ok is false.
+func (t *Template) Fold(v *Value) (*Value, bool) {
+	f, ok := t.fold(v)
+	if ok && f != v {
+		c := *f
+		c.Pos = v.Pos // the finding belongs on the call, not in Mappings
+		return &c, true
+	}
+	return f, ok
+}
+
+func (t *Template) fold(v *Value) (*Value, bool) {
+	if v == nil {
+		return nil, false
+	}
+	name, arg, ok := v.Intrinsic()
+	if !ok {
+		return v, v.IsScalar() || v.Kind == List
+	}
+	switch name {
+	case "Fn::Sub":
+		text := arg
+		if arg.Kind == List && len(arg.Items) > 0 {
+			text = arg.Items[0]
+		}
+		if text.Kind != String {
+			return nil, false
+		}
+		out := text.Text
+		if arg.Kind == List && len(arg.Items) == 2 && arg.Items[1].Kind == Map {
+			// `!Sub ["${A}", {A: ""}]`: variables bound to written values.
+			for _, f := range arg.Items[1].Fields {
+				fv, ok := t.fold(f.Value)
+				if !ok || !fv.IsScalar() {
+					continue
+				}
+				out = strings.ReplaceAll(out, "${"+f.Key+"}", fv.Text)
+			}
+		}
+		if strings.Contains(strings.ReplaceAll(out, "${!", ""), "${") {
+			return nil, false // depends on the deployment
+		}
+		return &Value{Kind: String, Text: strings.ReplaceAll(out, "${!", "${"), Pos: v.Pos}, true
+	case "Fn::Join":
+		if arg.Kind != List || len(arg.Items) != 2 || arg.Items[0].Kind != String {
+			return nil, false
+		}
+		list, ok := t.fold(arg.Items[1])
+		if !ok || list.Kind != List {
+			return nil, false
+		}
+		parts := make([]string, 0, len(list.Items))
+		for _, it := range list.Items {
+			f, ok := t.fold(it)
+			if !ok || !f.IsScalar() {
+				return nil, false
+			}
+			parts = append(parts, f.Text)
+		}
+		return &Value{Kind: String, Text: strings.Join(parts, arg.Items[0].Text), Pos: v.Pos}, true
+	case "Fn::Split":
+		if arg.Kind != List || len(arg.Items) != 2 || arg.Items[0].Kind != String || arg.Items[0].Text == "" {
+			return nil, false
+		}
+		text, ok := t.fold(arg.Items[1])
+		if !ok || !text.IsScalar() {
+			return nil, false
+		}
+		list := &Value{Kind: List, Pos: v.Pos}
+		for _, part := range strings.Split(text.Text, arg.Items[0].Text) {
+			list.Items = append(list.Items, &Value{Kind: String, Text: part, Pos: v.Pos})
+		}
+		return list, true
+	case "Fn::Select":
+		if arg.Kind != List || len(arg.Items) != 2 {
+			return nil, false
+		}
+		idx, ok := t.fold(arg.Items[0])
+		list, ok2 := t.fold(arg.Items[1])
+		if !ok || !ok2 || list.Kind != List {
+			return nil, false
+		}
+		i, err := strconv.Atoi(idx.Text)
+		if err != nil || i < 0 || i >= len(list.Items) {
+			return nil, false
+		}
+		return t.fold(list.Items[i])
+	case "Fn::FindInMap":
+		if arg.Kind != List || len(arg.Items) < 3 {
+			return nil, false
+		}
+		cur := t.Mappings
+		for _, k := range arg.Items[:3] {
+			kv, ok := t.fold(k)
+			if !ok || !kv.IsScalar() {
+				return nil, false
+			}
+			cur = cur.Get(kv.Text)
+		}
+		if cur == nil {
+			return nil, false
+		}
+		return t.fold(cur)
+	}
+	return nil, false
+}
