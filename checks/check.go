@@ -55,6 +55,14 @@ type Finding struct {
 	Pos      source.Pos // the offending value, or the function when something is missing
 	Resource string     // the function's logical id
 	Message  string
+	// Kind tells least-privilege findings apart (Resource "*", a trust
+	// policy...), so that another tool's exception covers only what its own
+	// rule checked.
+	Kind iam.Kind
+	// Origin is the logical id of the resource the offending value is
+	// written in, when it is not the function: the role or policy resource.
+	// An exception written on that resource covers the finding.
+	Origin string
 	// Deployed findings name the live function.
 	FunctionName string
 	FunctionARN  string
@@ -145,13 +153,25 @@ func (p *Pass) Findings() []Finding { return p.findings }
 // Report records a finding of the running check on the running function.
 // pos falls back to the function when it is unknown.
 func (p *Pass) Report(sev Severity, pos source.Pos, msg string) {
-	if !pos.Known() {
-		pos = p.fn.Pos
+	p.report(Finding{Severity: sev, Pos: pos, Message: msg})
+}
+
+// ReportOn records a finding about a value written in another resource of
+// the template (a key, a security group, a permission): an exception
+// written on that resource covers it.
+func (p *Pass) ReportOn(origin string, sev Severity, pos source.Pos, msg string) {
+	p.report(Finding{Severity: sev, Pos: pos, Message: msg, Origin: origin})
+}
+
+func (p *Pass) report(f Finding) {
+	if !f.Pos.Known() {
+		f.Pos = p.fn.Pos
 	}
-	p.findings = append(p.findings, Finding{
-		Rule: p.check.ID, Severity: sev, Pos: pos, Resource: p.fn.Resource, Message: msg,
-		FunctionName: p.fn.Name, FunctionARN: p.fn.ARN,
-	})
+	if f.Origin == p.fn.Resource {
+		f.Origin = ""
+	}
+	f.Rule, f.Resource, f.FunctionName, f.FunctionARN = p.check.ID, p.fn.Resource, p.fn.Name, p.fn.ARN
+	p.findings = append(p.findings, f)
 }
 
 // where adds the branch and Globals context to a message about a setting.

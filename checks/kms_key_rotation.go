@@ -59,7 +59,7 @@ named roles.`,
 				if k.RotationPos.Known() {
 					pos, msg = k.RotationPos, fmt.Sprintf("KMS key %s has EnableKeyRotation %s; set it to true", k.ID, k.Rotation)
 				}
-				p.Report(Warning, pos, msg)
+				p.ReportOn(k.ID, Warning, pos, msg)
 			}
 			if k.Policy == nil {
 				continue
@@ -76,7 +76,7 @@ named roles.`,
 				}
 				for _, a := range st.Action {
 					if open && (a.Value == "*" || strings.EqualFold(a.Value, "kms:*")) {
-						p.Report(Warning, a.Pos, fmt.Sprintf("the key policy of %s allows %s to every principal without a Condition: anyone can use and manage the key; grant it to the account root or to named roles", k.ID, a.Value))
+						p.ReportOn(k.ID, Warning, a.Pos, fmt.Sprintf("the key policy of %s allows %s to every principal without a Condition: anyone can use and manage the key; grant it to the account root or to named roles", k.ID, a.Value))
 					}
 				}
 			}

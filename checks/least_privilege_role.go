@@ -84,7 +84,8 @@ templates, which are scoped by construction.`,
 			case r.Kind == lambda.RoleDeployed && matchAny(p.opts.AllowedRoleARNs, r.ID):
 				continue
 			case r.Kind == lambda.RoleUnresolved:
-				p.Report(Warning, use.Pos, whenMsg(use.When, fmt.Sprintf("the role %s is not defined in this template, so its permissions cannot be verified here; run `lambdagate verify` after deployment, or allow it in the configuration once vetted", use.Expr)))
+				p.report(Finding{Severity: Warning, Pos: use.Pos, Kind: iam.KindUnverified, Message: whenMsg(use.When, fmt.Sprintf(
+					"the role %s is not defined in this template, so its permissions cannot be verified here; run `lambdagate verify` after deployment, or allow it in the configuration once vetted", use.Expr))})
 				continue
 			}
 			for _, prob := range p.roleProblems(r) {
@@ -96,7 +97,7 @@ templates, which are scoped by construction.`,
 				if !pos.Known() {
 					pos = use.Pos // a policy read from IAM: the line that names the role
 				}
-				p.Report(severityOf(prob.Severity), pos, whenMsg(use.When, msg))
+				p.report(Finding{Severity: severityOf(prob.Severity), Pos: pos, Message: whenMsg(use.When, msg), Kind: prob.Kind, Origin: prob.Origin})
 			}
 		}
 	},
@@ -133,7 +134,7 @@ func (p *Pass) roleProblems(r *lambda.Role) []iam.Problem {
 	}
 	for _, m := range r.Managed {
 		if matchAny(p.opts.DeniedManagedPolicies, m.ARN) {
-			probs = append(probs, iam.Problem{Pos: m.Pos, Severity: iam.Error, Message: fmt.Sprintf(
+			probs = append(probs, iam.Problem{Pos: m.Pos, Severity: iam.Error, Kind: iam.KindManaged, Origin: m.Origin, Message: fmt.Sprintf(
 				"managed policy %s is denied by the configuration (denied-managed-policies); replace it with a policy scoped to what the function needs", m.ARN)})
 			continue
 		}
@@ -143,14 +144,14 @@ func (p *Pass) roleProblems(r *lambda.Role) []iam.Problem {
 		v := iam.ManagedPolicy(m.ARN)
 		switch v.Kind {
 		case iam.Broad:
-			probs = append(probs, iam.Problem{Pos: m.Pos, Severity: iam.Error, Message: v.Reason})
+			probs = append(probs, iam.Problem{Pos: m.Pos, Severity: iam.Error, Kind: iam.KindManaged, Origin: m.Origin, Message: v.Reason})
 		case iam.Unknown:
 			switch {
 			case awsManaged(m.ARN):
-				probs = append(probs, iam.Problem{Pos: m.Pos, Severity: iam.Warning, Message: fmt.Sprintf(
+				probs = append(probs, iam.Problem{Pos: m.Pos, Severity: iam.Warning, Kind: iam.KindManaged, Origin: m.Origin, Message: fmt.Sprintf(
 					"AWS managed policy %s is not one of the Lambda execution policies, and AWS managed policies grant their actions on every resource; attach a policy scoped to the function's resources, or list it under allowed-managed-policies once vetted", v.Name)})
 			case r.Kind != lambda.RoleDeployed:
-				probs = append(probs, iam.Problem{Pos: m.Pos, Severity: iam.Warning, Message: fmt.Sprintf(
+				probs = append(probs, iam.Problem{Pos: m.Pos, Severity: iam.Warning, Kind: iam.KindManaged, Origin: m.Origin, Message: fmt.Sprintf(
 					"managed policy %s is not defined in this template, so what it grants cannot be verified here; define it as an AWS::IAM::ManagedPolicy or run `lambdagate verify` after deployment", m.ARN)})
 			}
 		}
@@ -167,9 +168,12 @@ func (p *Pass) roleProblems(r *lambda.Role) []iam.Problem {
 	for _, t := range r.SAMTemplates {
 		_, tp, err := iam.ExpandSAMTemplate(t.Name, t.Params, t.Pos)
 		if err != nil {
-			probs = append(probs, iam.Problem{Pos: t.Pos, Severity: iam.Error, Message: err.Error()})
+			tp = append(tp, iam.Problem{Pos: t.Pos, Severity: iam.Error, Kind: iam.KindSAMTemplate, Message: err.Error()})
 		}
-		probs = append(probs, tp...)
+		for _, prob := range tp {
+			prob.Origin = t.Origin
+			probs = append(probs, prob)
+		}
 	}
 	if r.Trust != nil {
 		probs = append(probs, iam.Trust(*r.Trust)...)

@@ -47,7 +47,7 @@ FnLogs:
 		case lg == nil:
 			p.Report(Warning, fn.Pos, fn.Around.LogGroupNote+"; add one with RetentionInDays")
 		case lg.Retention == "":
-			p.Report(Warning, lg.Pos, fmt.Sprintf("log group %s has no RetentionInDays, so it keeps logs forever; set one", lg.ID))
+			p.ReportOn(lg.ID, Warning, lg.Pos, fmt.Sprintf("log group %s has no RetentionInDays, so it keeps logs forever; set one", lg.ID))
 		}
 	},
 }

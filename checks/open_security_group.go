@@ -45,7 +45,7 @@ FnSecurityGroup:
 		for _, g := range fn.Around.Groups {
 			for _, in := range g.Ingress {
 				if in.CIDR == "0.0.0.0/0" || in.CIDR == "::/0" {
-					p.Report(Warning, in.Pos, fmt.Sprintf("security group %s allows ingress from %s on %s; a function needs no inbound rule, remove it", g.ID, in.CIDR, in.Port))
+					p.ReportOn(g.ID, Warning, in.Pos, fmt.Sprintf("security group %s allows ingress from %s on %s; a function needs no inbound rule, remove it", g.ID, in.CIDR, in.Port))
 				}
 			}
 		}

@@ -8,39 +8,12 @@ import (
 	"github.com/lambdagate/lambdagate/source"
 )
 
-// findingKind tells findings apart for callers inside the package (ExpandSAMTemplate drops
-// the every-resource findings a "*" parameter already explains).
-type findingKind int
-
-const (
-	kindAction findingKind = iota
-	kindNot
-	kindEveryResource
-	kindEscalation
-)
-
-type finding struct {
-	Problem
-	kind findingKind
-}
-
 // Permissions analyses an identity policy attached to a Lambda execution role.
 //
 // Messages say what is wrong and how to fix it; they do not repeat Policy.Name, which a
 // caller reporting a policy without positions (one read from AWS) should add.
 func Permissions(p Policy) []Problem {
-	return problems(permissions(p))
-}
-
-func problems(fs []finding) []Problem {
-	if len(fs) == 0 {
-		return nil
-	}
-	out := make([]Problem, len(fs))
-	for i, f := range fs {
-		out[i] = f.Problem
-	}
-	return out
+	return permissions(p)
 }
 
 // allows reports whether a statement grants: a literal "Allow", or an intrinsic Effect,
@@ -49,11 +22,11 @@ func allows(st Statement) bool {
 	return st.Effect.Intrinsic || st.Effect.Value == "Allow"
 }
 
-func permissions(p Policy) []finding {
+func permissions(p Policy) []Problem {
 	granted := grantedEverywhere(p)
-	var out []finding
-	add := func(kind findingKind, pos source.Pos, sev Severity, format string, args ...any) {
-		out = append(out, finding{Problem{pos, sev, fmt.Sprintf(format, args...)}, kind})
+	var out []Problem
+	add := func(kind Kind, pos source.Pos, sev Severity, format string, args ...any) {
+		out = append(out, Problem{Pos: pos, Severity: sev, Message: fmt.Sprintf(format, args...), Kind: kind, Origin: p.Origin})
 	}
 	for _, st := range p.Statements {
 		if !allows(st) {
@@ -66,11 +39,11 @@ func permissions(p Policy) []finding {
 			resSev = Warning
 		}
 		if st.HasNotAction {
-			add(kindNot, or(st.NotActionPos, st.Pos), Error,
+			add(KindNotAction, or(st.NotActionPos, st.Pos), Error,
 				"Allow with NotAction grants every action except the listed ones, including actions AWS adds later; list the actions the function needs under Action")
 		}
 		if st.HasNotResource {
-			add(kindNot, or(st.NotResourcePos, st.Pos), Error,
+			add(KindNotResource, or(st.NotResourcePos, st.Pos), Error,
 				"Allow with NotResource grants the actions on every resource except the listed ones; list the resources the function uses under Resource")
 		}
 		var every []Str
@@ -89,13 +62,13 @@ func permissions(p Policy) []finding {
 			}
 			lower := strings.ToLower(a.Value)
 			if onlyWildcards(lower) || lower == "*:*" {
-				add(kindAction, or(a.Pos, st.Pos), Error,
+				add(KindAction, or(a.Pos, st.Pos), Error,
 					"Allow of %q grants every action of every service; list the actions the function needs", a.Value)
 				continue
 			}
 			svc, name, ok := strings.Cut(lower, ":")
 			if !ok || svc == "" || name == "" {
-				add(kindAction, or(a.Pos, st.Pos), Warning,
+				add(KindAction, or(a.Pos, st.Pos), Warning,
 					"Action %q is not of the form service:Action and IAM rejects it; write it as, e.g., s3:GetObject", a.Value)
 				continue
 			}
@@ -104,12 +77,12 @@ func permissions(p Policy) []finding {
 				if esc := matchedEscalations(lower, granted); len(esc) > 0 {
 					msg += fmt.Sprintf(", including the privilege escalation %s (%s)", esc[0].Action, esc[0].How)
 				}
-				add(kindAction, or(a.Pos, st.Pos), Error, "%s; list the actions the function needs", msg)
+				add(KindAction, or(a.Pos, st.Pos), Error, "%s; list the actions the function needs", msg)
 				continue
 			}
 			if hasWildcard(name) {
 				if esc := matchedEscalations(lower, granted); len(esc) > 0 {
-					add(kindEscalation, or(a.Pos, st.Pos), Error,
+					add(KindEscalation, or(a.Pos, st.Pos), Error,
 						"Allow of %q includes %s, a privilege escalation: whoever runs as the role can %s; list the actions the function needs instead of a wildcard",
 						a.Value, actionList(escalationNames(esc)), esc[0].How)
 					continue
@@ -124,7 +97,7 @@ func permissions(p Policy) []finding {
 				}
 				if e, ok := escalationFor(lower); ok && needsGranted(e, granted) {
 					for _, r := range every {
-						add(kindEscalation, or(r.Pos, st.Pos), resSev,
+						add(KindEscalation, or(r.Pos, st.Pos), resSev,
 							"Allow of %q on Resource %q is a privilege escalation: whoever runs as the role can %s; scope the Resource to the ARNs the function uses%s",
 							a.Value, r.Value, e.How, passRoleHint(lower))
 					}
@@ -171,7 +144,7 @@ func permissions(p Policy) []finding {
 				fmt.Fprintf(&msg, "%s on every resource; lambdagate does not know %s and so assumes %s resource-level permissions", actionList(unknown), pick(len(unknown) == 1, "this action", "these actions"), pick(len(unknown) == 1, "it supports", "they support"))
 			}
 			msg.WriteString("; scope the Resource to the ARNs of the resources the function uses")
-			add(kindEveryResource, or(r.Pos, st.Pos), resSev, "%s", msg.String())
+			add(KindEveryResource, or(r.Pos, st.Pos), resSev, "%s", msg.String())
 		}
 	}
 	return out

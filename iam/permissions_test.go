@@ -35,17 +35,17 @@ func TestPermissions(t *testing.T) {
 		{
 			name: "every action is an error at the action",
 			st:   allow(acts("*"), lit("*", 30)),
-			want: []Problem{{at(10), Error, `Allow of "*" grants every action of every service; list the actions the function needs`}},
+			want: []Problem{{Pos: at(10), Severity: Error, Message: `Allow of "*" grants every action of every service; list the actions the function needs`}},
 		},
 		{
 			name: "a whole service is an error at the action, in any case",
 			st:   allow(acts("S3:*"), lit("arn:aws:s3:::bucket/*", 30)),
-			want: []Problem{{at(10), Error, `Allow of "S3:*" grants every action of s3; list the actions the function needs`}},
+			want: []Problem{{Pos: at(10), Severity: Error, Message: `Allow of "S3:*" grants every action of s3; list the actions the function needs`}},
 		},
 		{
 			name: "iam:* names an escalation it includes",
 			st:   allow(acts("iam:*"), lit("*", 30)),
-			want: []Problem{{at(10), Error, `Allow of "iam:*" grants every action of iam, including the privilege escalation iam:CreatePolicyVersion`}},
+			want: []Problem{{Pos: at(10), Severity: Error, Message: `Allow of "iam:*" grants every action of iam, including the privilege escalation iam:CreatePolicyVersion`}},
 		},
 		{
 			name: "a Deny is not analysed",
@@ -54,12 +54,12 @@ func TestPermissions(t *testing.T) {
 		{
 			name: "an intrinsic Effect is analysed as Allow",
 			st:   Statement{Effect: Str{Value: "!If [C, Allow, Deny]", Intrinsic: true}, Action: acts("s3:*"), Resource: []Str{lit("*", 30)}},
-			want: []Problem{{at(10), Error, `Allow of "s3:*"`}},
+			want: []Problem{{Pos: at(10), Severity: Error, Message: `Allow of "s3:*"`}},
 		},
 		{
 			name: "a resource-level action on * is an error at the resource",
 			st:   allow(acts("dynamodb:PutItem", "xray:PutTraceSegments"), lit("*", 30)),
-			want: []Problem{{at(30), Error, `Resource "*" grants dynamodb:PutItem on every resource, though it supports resource-level permissions; scope the Resource`}},
+			want: []Problem{{Pos: at(30), Severity: Error, Message: `Resource "*" grants dynamodb:PutItem on every resource, though it supports resource-level permissions; scope the Resource`}},
 		},
 		{
 			name: "star-only actions on * are fine",
@@ -72,7 +72,7 @@ func TestPermissions(t *testing.T) {
 		{
 			name: "a wildcard matching resource-level actions is an error at the resource",
 			st:   allow(acts("s3:Get*"), lit("*", 30)),
-			want: []Problem{{at(30), Error, `Resource "*" grants s3:Get* (e.g. s3:GetAccelerateConfiguration, s3:GetAccessGrant) on every resource`}},
+			want: []Problem{{Pos: at(30), Severity: Error, Message: `Resource "*" grants s3:Get* (e.g. s3:GetAccelerateConfiguration, s3:GetAccessGrant) on every resource`}},
 		},
 		{
 			name: "a read wildcard on scoped resources is fine",
@@ -81,12 +81,12 @@ func TestPermissions(t *testing.T) {
 		{
 			name: "an all-wildcard ARN is every resource",
 			st:   allow(acts("dynamodb:GetItem"), lit("arn:aws:dynamodb:*:*:table/*", 30)),
-			want: []Problem{{at(30), Error, `Resource "arn:aws:dynamodb:*:*:table/*" grants dynamodb:GetItem on every resource`}},
+			want: []Problem{{Pos: at(30), Severity: Error, Message: `Resource "arn:aws:dynamodb:*:*:table/*" grants dynamodb:GetItem on every resource`}},
 		},
 		{
 			name: "every bucket is every resource",
 			st:   allow(acts("s3:GetObject"), lit("arn:aws:s3:::*/*", 30)),
-			want: []Problem{{at(30), Error, `Resource "arn:aws:s3:::*/*" grants s3:GetObject on every resource`}},
+			want: []Problem{{Pos: at(30), Severity: Error, Message: `Resource "arn:aws:s3:::*/*" grants s3:GetObject on every resource`}},
 		},
 		{
 			name: "a bucket's objects are scoped, though the ARN ends in *",
@@ -99,7 +99,7 @@ func TestPermissions(t *testing.T) {
 		{
 			name: "an intrinsic resource with a literal wildcard is every resource",
 			st:   allow(acts("dynamodb:GetItem"), Str{Value: "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/*", Intrinsic: true, Pos: at(30)}),
-			want: []Problem{{at(30), Error, `Resource "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/*" grants dynamodb:GetItem`}},
+			want: []Problem{{Pos: at(30), Severity: Error, Message: `Resource "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/*" grants dynamodb:GetItem`}},
 		},
 		{
 			name: "an intrinsic action is skipped",
@@ -108,22 +108,22 @@ func TestPermissions(t *testing.T) {
 		{
 			name: "an unknown action on * is assumed to take ARNs",
 			st:   allow(acts("newsvc:DoThing"), lit("*", 30)),
-			want: []Problem{{at(30), Error, `Resource "*" grants newsvc:DoThing on every resource; lambdagate does not know this action and so assumes it supports resource-level permissions`}},
+			want: []Problem{{Pos: at(30), Severity: Error, Message: `Resource "*" grants newsvc:DoThing on every resource; lambdagate does not know this action and so assumes it supports resource-level permissions`}},
 		},
 		{
 			name: "NotAction is an error at NotAction",
 			st:   Statement{Effect: lit("Allow", 2), HasNotAction: true, NotAction: acts("iam:*"), NotActionPos: at(9), Resource: []Str{lit("*", 30)}},
-			want: []Problem{{at(9), Error, "Allow with NotAction grants every action except the listed ones"}},
+			want: []Problem{{Pos: at(9), Severity: Error, Message: "Allow with NotAction grants every action except the listed ones"}},
 		},
 		{
 			name: "NotResource is an error at NotResource",
 			st:   Statement{Effect: lit("Allow", 2), Action: acts("s3:GetObject"), HasNotResource: true, NotResourcePos: at(29), NotResource: []Str{lit("arn:aws:s3:::secret/*", 30)}},
-			want: []Problem{{at(29), Error, "Allow with NotResource grants the actions on every resource except the listed ones"}},
+			want: []Problem{{Pos: at(29), Severity: Error, Message: "Allow with NotResource grants the actions on every resource except the listed ones"}},
 		},
 		{
 			name: "iam:PassRole on * is an escalation",
 			st:   allow(acts("iam:PassRole"), lit("*", 30)),
-			want: []Problem{{at(30), Error, `Allow of "iam:PassRole" on Resource "*" is a privilege escalation: whoever runs as the role can hand any role`}},
+			want: []Problem{{Pos: at(30), Severity: Error, Message: `Allow of "iam:PassRole" on Resource "*" is a privilege escalation: whoever runs as the role can hand any role`}},
 		},
 		{
 			name: "iam:PassRole on one role is fine",
@@ -132,25 +132,25 @@ func TestPermissions(t *testing.T) {
 		{
 			name: "an escalation under a Condition is a warning",
 			st:   Statement{Effect: lit("Allow", 2), Action: acts("iam:PassRole"), Resource: []Str{lit("*", 30)}, HasCondition: true},
-			want: []Problem{{at(30), Warning, `Allow of "iam:PassRole" on Resource "*" is a privilege escalation`}},
+			want: []Problem{{Pos: at(30), Severity: Warning, Message: `Allow of "iam:PassRole" on Resource "*" is a privilege escalation`}},
 		},
 		{
 			name: "a wildcard that includes an escalation is an error at the action, whatever the resource",
 			st:   allow(acts("iam:Put*"), lit("arn:aws:iam::123456789012:role/fn", 30)),
-			want: []Problem{{at(10), Error, `Allow of "iam:Put*" includes iam:PutGroupPolicy, iam:PutRolePolicy, iam:PutUserPolicy, a privilege escalation`}},
+			want: []Problem{{Pos: at(10), Severity: Error, Message: `Allow of "iam:Put*" includes iam:PutGroupPolicy, iam:PutRolePolicy, iam:PutUserPolicy, a privilege escalation`}},
 		},
 		{
 			name: "lambda:CreateFunction is an escalation only with iam:PassRole",
 			st:   allow(acts("lambda:CreateFunction", "iam:PassRole"), lit("*", 30)),
 			want: []Problem{
-				{at(30), Error, `Allow of "lambda:CreateFunction" on Resource "*" is a privilege escalation: whoever runs as the role can create a function with a more privileged role`},
-				{at(30), Error, `Allow of "iam:PassRole" on Resource "*" is a privilege escalation`},
+				{Pos: at(30), Severity: Error, Message: `Allow of "lambda:CreateFunction" on Resource "*" is a privilege escalation: whoever runs as the role can create a function with a more privileged role`},
+				{Pos: at(30), Severity: Error, Message: `Allow of "iam:PassRole" on Resource "*" is a privilege escalation`},
 			},
 		},
 		{
 			name: "lambda:CreateFunction alone on * is a plain resource finding",
 			st:   allow(acts("lambda:CreateFunction"), lit("*", 30)),
-			want: []Problem{{at(30), Error, `Resource "*" grants lambda:CreateFunction on every resource`}},
+			want: []Problem{{Pos: at(30), Severity: Error, Message: `Resource "*" grants lambda:CreateFunction on every resource`}},
 		},
 		{
 			name: "the Lambda runtime's own actions on * are tolerated, as in AWSLambdaBasicExecutionRole",
@@ -159,17 +159,17 @@ func TestPermissions(t *testing.T) {
 		{
 			name: "logs:* is not the runtime's",
 			st:   allow(acts("logs:*"), lit("*", 30)),
-			want: []Problem{{at(10), Error, `Allow of "logs:*" grants every action of logs`}},
+			want: []Problem{{Pos: at(10), Severity: Error, Message: `Allow of "logs:*" grants every action of logs`}},
 		},
 		{
 			name: "a malformed action is a warning",
 			st:   allow(acts("GetObject"), lit("*", 30)),
-			want: []Problem{{at(10), Warning, `Action "GetObject" is not of the form service:Action`}},
+			want: []Problem{{Pos: at(10), Severity: Warning, Message: `Action "GetObject" is not of the form service:Action`}},
 		},
 		{
 			name: "a resource finding without a position falls back to the statement's",
 			st:   Statement{Pos: at(1), Effect: Str{Value: "Allow"}, Action: []Str{{Value: "sqs:SendMessage"}}, Resource: []Str{{Value: "*"}}},
-			want: []Problem{{at(1), Error, `Resource "*" grants sqs:SendMessage on every resource`}},
+			want: []Problem{{Pos: at(1), Severity: Error, Message: `Resource "*" grants sqs:SendMessage on every resource`}},
 		},
 	}
 	for _, tt := range tests {

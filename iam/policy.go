@@ -42,6 +42,9 @@ type Policy struct {
 	Name       string
 	Pos        source.Pos
 	Statements []Statement
+	// Origin is the logical id of the template resource the document is
+	// written in (a role, a policy, a SAM function); problems carry it.
+	Origin string
 }
 
 // Severity says whether a Problem fails the gate.
@@ -68,4 +71,37 @@ type Problem struct {
 	Pos      source.Pos
 	Severity Severity
 	Message  string
+	Kind     Kind
+	// Origin is the logical id of the template resource the problem is
+	// written in; empty for a deployed policy.
+	Origin string
+}
+
+// Kind says what a Problem is about, finer than a rule: another tool's
+// exception covers only the kinds its own rule checks (cfn_nag W11 is about
+// Resource "*", not about a trust policy).
+type Kind int
+
+// The kinds of Problem.
+const (
+	KindOther         Kind = iota
+	KindAction             // Action "*" or "service:*"
+	KindNotAction          // Allow with NotAction
+	KindNotResource        // Allow with NotResource
+	KindEveryResource      // Resource "*" on an action that supports resource-level permissions
+	KindEscalation         // a privilege-escalation action on "*"
+	KindManaged            // a broad or unknown managed policy
+	KindTrust              // the trust policy
+	KindSAMTemplate        // a SAM policy template's parameters
+	KindUnverified         // a role or document that cannot be read from the template
+)
+
+var kindNames = [...]string{"other", "action-wildcard", "not-action", "not-resource", "resource-wildcard",
+	"privilege-escalation", "managed-policy", "trust-policy", "sam-policy-template", "unverified"}
+
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "unknown"
 }

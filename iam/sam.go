@@ -138,13 +138,13 @@ func ExpandSAMTemplate(name string, params map[string]Str, at source.Pos) (Polic
 		v, ok := params[p.Name]
 		switch {
 		case !ok:
-			out = append(out, Problem{at, Error, fmt.Sprintf(
+			out = append(out, Problem{Pos: at, Severity: Error, Kind: KindSAMTemplate, Message: fmt.Sprintf(
 				"SAM policy template %s needs the parameter %s (%s); add it, e.g. %s: {%s: !Ref MyResource}",
 				name, p.Name, strings.TrimSuffix(p.Description, "."), name, p.Name)})
 		case !v.Intrinsic && onlyWildcards(v.Value):
 			wildParam = true
 			noun := paramNoun(p.Name)
-			out = append(out, Problem{or(v.Pos, at), Error, fmt.Sprintf(
+			out = append(out, Problem{Pos: or(v.Pos, at), Severity: Error, Kind: KindSAMTemplate, Message: fmt.Sprintf(
 				"SAM policy template %s with %s %q grants it on every %s; pass the %s",
 				name, p.Name, v.Value, noun.thing, noun.phrase)})
 		}
@@ -157,7 +157,7 @@ func ExpandSAMTemplate(name string, params map[string]Str, at source.Pos) (Polic
 	}
 	sort.Strings(extra)
 	for _, k := range extra {
-		out = append(out, Problem{or(params[k].Pos, at), Warning, fmt.Sprintf(
+		out = append(out, Problem{Pos: or(params[k].Pos, at), Severity: Warning, Kind: KindSAMTemplate, Message: fmt.Sprintf(
 			"SAM policy template %s has no parameter %s, so SAM ignores it; %s", name, k, expectedParams(def))})
 	}
 
@@ -178,10 +178,10 @@ func ExpandSAMTemplate(name string, params map[string]Str, at source.Pos) (Polic
 		pol.Statements = append(pol.Statements, s)
 	}
 	for _, f := range permissions(pol) {
-		if wildParam && f.kind == kindEveryResource {
+		if wildParam && f.Kind == KindEveryResource {
 			continue // the wildcard parameter's Error already says it, at the parameter
 		}
-		out = append(out, f.Problem)
+		out = append(out, f)
 	}
 	return pol, out, nil
 }

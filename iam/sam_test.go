@@ -101,21 +101,21 @@ func TestExpandSAMTemplate(t *testing.T) {
 			template:     "S3CrudPolicy",
 			params:       map[string]Str{"BucketName": {Value: "*", Pos: paramPos}},
 			wantResource: []Str{{Value: "arn:aws:s3:::*", Pos: at}, {Value: "arn:aws:s3:::*/*", Pos: at}},
-			wantProblems: []Problem{{paramPos, Error, `SAM policy template S3CrudPolicy with BucketName "*" grants it on every bucket; pass the bucket name`}},
+			wantProblems: []Problem{{Pos: paramPos, Severity: Error, Kind: KindSAMTemplate, Message: `SAM policy template S3CrudPolicy with BucketName "*" grants it on every bucket; pass the bucket name`}},
 		},
 		{
 			name:         "a missing parameter is an error at the template",
 			template:     "DynamoDBCrudPolicy",
 			params:       map[string]Str{},
 			wantResource: []Str{{Value: "arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}", Intrinsic: true, Pos: at}, {Value: "arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}/index/*", Intrinsic: true, Pos: at}},
-			wantProblems: []Problem{{at, Error, "SAM policy template DynamoDBCrudPolicy needs the parameter TableName (Name of the DynamoDB Table); add it, e.g. DynamoDBCrudPolicy: {TableName: !Ref MyResource}"}},
+			wantProblems: []Problem{{Pos: at, Severity: Error, Kind: KindSAMTemplate, Message: "SAM policy template DynamoDBCrudPolicy needs the parameter TableName (Name of the DynamoDB Table); add it, e.g. DynamoDBCrudPolicy: {TableName: !Ref MyResource}"}},
 		},
 		{
 			name:         "an unknown parameter is a warning",
 			template:     "SQSPollerPolicy",
 			params:       map[string]Str{"QueueName": {Value: "jobs"}, "Queue": {Value: "jobs", Pos: paramPos}},
 			wantResource: []Str{{Value: "arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:jobs", Intrinsic: true, Pos: at}},
-			wantProblems: []Problem{{paramPos, Warning, "SAM policy template SQSPollerPolicy has no parameter Queue, so SAM ignores it; its parameters are QueueName"}},
+			wantProblems: []Problem{{Pos: paramPos, Severity: Warning, Kind: KindSAMTemplate, Message: "SAM policy template SQSPollerPolicy has no parameter Queue, so SAM ignores it; its parameters are QueueName"}},
 		},
 		{
 			name:         "VPCAccessPolicy grants only what Lambda needs for ENIs: clean",
@@ -128,7 +128,7 @@ func TestExpandSAMTemplate(t *testing.T) {
 			template:     "KMSDecryptPolicy",
 			params:       map[string]Str{"KeyId": {Value: "*", Pos: paramPos}},
 			wantResource: []Str{{Value: "arn:aws:kms:${AWS::Region}:${AWS::AccountId}:key/*", Intrinsic: true, Pos: at}},
-			wantProblems: []Problem{{paramPos, Error, `SAM policy template KMSDecryptPolicy with KeyId "*" grants it on every key; pass the key ID`}},
+			wantProblems: []Problem{{Pos: paramPos, Severity: Error, Kind: KindSAMTemplate, Message: `SAM policy template KMSDecryptPolicy with KeyId "*" grants it on every key; pass the key ID`}},
 		},
 	}
 	for _, tt := range tests {

@@ -25,10 +25,10 @@ func Trust(p Policy) []Problem {
 			switch {
 			case pr.Kind == "*" || (pr.Kind == "AWS" && !pr.Value.Intrinsic && pr.Value.Value == "*"):
 				if st.HasCondition {
-					out = append(out, Problem{pos, Warning,
+					out = append(out, Problem{Pos: pos, Severity: Warning, Kind: KindTrust, Origin: p.Origin, Message:
 						`the trust policy lets Principal "*" assume this role, limited only by a Condition lambdagate cannot evaluate; trust "lambda.amazonaws.com" as a Service principal instead`})
 				} else {
-					out = append(out, Problem{pos, Error,
+					out = append(out, Problem{Pos: pos, Severity: Error, Kind: KindTrust, Origin: p.Origin, Message:
 						`anyone can assume this role: the trust policy allows Principal "*" without a Condition; trust only the Service principal "lambda.amazonaws.com"`})
 				}
 			case pr.Value.Intrinsic:
@@ -36,14 +36,14 @@ func Trust(p Policy) []Problem {
 			case pr.Kind == "Service" && lambdaServices[strings.ToLower(pr.Value.Value)]:
 				trustsLambda = true
 			default:
-				out = append(out, Problem{pos, Warning, fmt.Sprintf(
+				out = append(out, Problem{Pos: pos, Severity: Warning, Kind: KindTrust, Origin: p.Origin, Message: fmt.Sprintf(
 					"the role also trusts %s principal %q, which can then act with the function's permissions; trust only lambda.amazonaws.com, or give that principal a role of its own",
 					pr.Kind, pr.Value.Value)})
 			}
 		}
 	}
 	if !trustsLambda && !hasIntrinsicPrincipal(p) {
-		out = append(out, Problem{p.Pos, Warning,
+		out = append(out, Problem{Pos: p.Pos, Severity: Warning, Kind: KindTrust, Origin: p.Origin, Message:
 			`the trust policy does not trust the Service principal "lambda.amazonaws.com", so Lambda cannot run a function with this role; allow sts:AssumeRole for it`})
 	}
 	return out

@@ -36,24 +36,24 @@ func TestTrust(t *testing.T) {
 			name: "Principal * without a Condition is an error at the principal",
 			p:    assume(false, principal("*", "*", 20)),
 			want: []Problem{
-				{at(20), Error, "anyone can assume this role"},
-				{policyPos, Warning, `the trust policy does not trust the Service principal "lambda.amazonaws.com"`},
+				{Pos: at(20), Severity: Error, Message: "anyone can assume this role"},
+				{Pos: policyPos, Severity: Warning, Message: `the trust policy does not trust the Service principal "lambda.amazonaws.com"`},
 			},
 		},
 		{
 			name: "AWS: * is anyone too",
 			p:    assume(false, principal("Service", "lambda.amazonaws.com", 20), principal("AWS", "*", 21)),
-			want: []Problem{{at(21), Error, "anyone can assume this role"}},
+			want: []Problem{{Pos: at(21), Severity: Error, Message: "anyone can assume this role"}},
 		},
 		{
 			name: "Principal * under a Condition is a warning",
 			p:    assume(true, principal("Service", "lambda.amazonaws.com", 20), principal("AWS", "*", 21)),
-			want: []Problem{{at(21), Warning, `the trust policy lets Principal "*" assume this role, limited only by a Condition`}},
+			want: []Problem{{Pos: at(21), Severity: Warning, Message: `the trust policy lets Principal "*" assume this role, limited only by a Condition`}},
 		},
 		{
 			name: "another principal is a warning naming it",
 			p:    assume(false, principal("Service", "lambda.amazonaws.com", 20), principal("AWS", "arn:aws:iam::111122223333:root", 21)),
-			want: []Problem{{at(21), Warning, `the role also trusts AWS principal "arn:aws:iam::111122223333:root"`}},
+			want: []Problem{{Pos: at(21), Severity: Warning, Message: `the role also trusts AWS principal "arn:aws:iam::111122223333:root"`}},
 		},
 		{
 			name: "a Deny statement is not a trust",
@@ -181,6 +181,6 @@ func TestParsedPolicyIsAnalysed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Problem{{source.Pos{}, Error, `Resource "*" grants dynamodb:Query on every resource`}}
+	want := []Problem{{Pos: source.Pos{}, Severity: Error, Message: `Resource "*" grants dynamodb:Query on every resource`}}
 	assertProblems(t, Permissions(p), want)
 }

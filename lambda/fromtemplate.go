@@ -263,7 +263,11 @@ func (b *builder) securityGroups(fn *Function, props *template.Value) []Setting 
 		for _, la := range template.ListAlternatives(list) {
 			b.checkComplete(fn, la.Truncated, "VpcConfig", "SecurityGroupIds")
 			c := s
-			c.When, _ = joinWhen(f.When, la.When)
+			w, ok := f.When.Join(la.When)
+			if !ok {
+				continue // IsProd true for the key, false for an item: no deployment
+			}
+			c.When = w.String()
 			var items []*template.Value
 			for _, it := range la.Items {
 				if v, ok := b.t.Fold(it); ok {
@@ -299,19 +303,6 @@ func (b *builder) securityGroups(fn *Function, props *template.Value) []Setting 
 
 func (s Setting) isGlobal() bool { return s.Globals != "" }
 
-func joinWhen(a, b template.Path) (string, bool) {
-	p := append(template.Path{}, a...)
-outer:
-	for _, c := range b {
-		for _, o := range p {
-			if o.Condition == c.Condition {
-				continue outer
-			}
-		}
-		p = append(p, c)
-	}
-	return p.String(), true
-}
 
 // roleUses finds the function's role on every branch.
 func (b *builder) roleUses(fn *Function, r *template.Resource, props *template.Value) []RoleUse {
@@ -458,13 +449,13 @@ func (b *builder) templateRole(id string) *Role {
 		if n := item.Get("PolicyName"); n != nil && n.IsScalar() {
 			name = fmt.Sprintf("inline policy %q", n.Text)
 		}
-		b.addDocument(role, fmt.Sprintf("%s of role %s", name, id), item.Get("PolicyDocument"), item.Pos)
+		b.addDocument(role, id, fmt.Sprintf("%s of role %s", name, id), item.Get("PolicyDocument"), item.Pos)
 	}
 	for _, item := range unionItems(props.Get("ManagedPolicyArns")) {
-		b.addManaged(role, item)
+		b.addManaged(role, id, item)
 	}
 	if f, ok := props.Field("AssumeRolePolicyDocument"); ok {
-		p, probs := b.policyOf("trust policy of role "+id, f.Value)
+		p, probs := b.policyOf("trust policy of role "+id, id, f.Value)
 		p.Pos = f.KeyPos
 		role.Trust = &p
 		role.Problems = append(role.Problems, probs...)
@@ -473,9 +464,9 @@ func (b *builder) templateRole(id string) *Role {
 		pp := pr.Properties
 		switch pr.Type {
 		case "AWS::IAM::Policy", "AWS::IAM::RolePolicy":
-			b.addDocument(role, fmt.Sprintf("policy %s attached to role %s", pr.ID, id), pp.Get("PolicyDocument"), pr.Pos)
+			b.addDocument(role, pr.ID, fmt.Sprintf("policy %s attached to role %s", pr.ID, id), pp.Get("PolicyDocument"), pr.Pos)
 		case "AWS::IAM::ManagedPolicy":
-			b.addDocument(role, fmt.Sprintf("managed policy %s attached to role %s", pr.ID, id), pp.Get("PolicyDocument"), pr.Pos)
+			b.addDocument(role, pr.ID, fmt.Sprintf("managed policy %s attached to role %s", pr.ID, id), pp.Get("PolicyDocument"), pr.Pos)
 		}
 	}
 	return role
@@ -540,13 +531,13 @@ func (b *builder) nameKey(v *template.Value) string {
 
 // addManaged records a ManagedPolicyArns entry; a Ref to a managed policy of
 // the template brings its document.
-func (b *builder) addManaged(role *Role, v *template.Value) {
+func (b *builder) addManaged(role *Role, origin string, v *template.Value) {
 	if id := b.resourceNamed(v, "AWS::IAM::ManagedPolicy"); id != "" {
 		res := b.t.Resource(id)
-		b.addDocument(role, "managed policy "+res.ID, res.Properties.Get("PolicyDocument"), res.Pos)
+		b.addDocument(role, res.ID, "managed policy "+res.ID, res.Properties.Get("PolicyDocument"), res.Pos)
 		return
 	}
-	ref := ManagedRef{Pos: v.Pos}
+	ref := ManagedRef{Pos: v.Pos, Origin: origin}
 	if f, ok := b.t.Fold(v); ok && f.IsScalar() {
 		v = f
 	}
@@ -573,13 +564,13 @@ func withPartition(text, partition string) (string, bool) {
 	return text, strings.Contains(text, "${")
 }
 
-func (b *builder) addDocument(r *Role, name string, doc *template.Value, at source.Pos) {
+func (b *builder) addDocument(r *Role, origin, name string, doc *template.Value, at source.Pos) {
 	if doc == nil {
-		r.Problems = append(r.Problems, iam.Problem{Pos: at, Severity: iam.Warning,
+		r.Problems = append(r.Problems, iam.Problem{Pos: at, Severity: iam.Warning, Kind: iam.KindUnverified, Origin: origin,
 			Message: name + " has no PolicyDocument"})
 		return
 	}
-	p, probs := b.policyOf(name, doc)
+	p, probs := b.policyOf(name, origin, doc)
 	r.Policies = append(r.Policies, p)
 	r.Problems = append(r.Problems, probs...)
 }
@@ -590,8 +581,11 @@ func (b *builder) samRoles(fn *Function, props *template.Value, when template.Pa
 	var out []RoleUse
 	for _, f := range template.Lookup(props, "Policies") {
 		b.checkComplete(fn, f.Truncated, "Policies")
-		w, _ := joinWhen(when, f.When)
-		use := RoleUse{Pos: fn.Pos, When: w}
+		w, ok := when.Join(f.When)
+		if !ok {
+			continue
+		}
+		use := RoleUse{Pos: fn.Pos, When: w.String()}
 		if f.Value == nil && props.Get("AssumeRolePolicyDocument") == nil {
 			use.Role = &Role{Kind: RoleSAMDefault, ID: fn.Resource + "Role"}
 			out = append(out, use)
@@ -609,7 +603,7 @@ func (b *builder) samRoles(fn *Function, props *template.Value, when template.Pa
 			b.samPolicy(role, fn, it)
 		}
 		if f, ok := props.Field("AssumeRolePolicyDocument"); ok {
-			p, probs := b.policyOf("trust policy (AssumeRolePolicyDocument) of "+fn.Resource, f.Value)
+			p, probs := b.policyOf("trust policy (AssumeRolePolicyDocument) of "+fn.Resource, fn.Resource, f.Value)
 			p.Pos = f.KeyPos
 			role.Trust = &p
 			role.Problems = append(role.Problems, probs...)
@@ -625,17 +619,17 @@ func (b *builder) samRoles(fn *Function, props *template.Value, when template.Pa
 func (b *builder) samPolicy(role *Role, fn *Function, v *template.Value) {
 	switch {
 	case v.IsScalar():
-		role.Managed = append(role.Managed, ManagedRef{ARN: v.Text, Pos: v.Pos})
+		role.Managed = append(role.Managed, ManagedRef{ARN: v.Text, Pos: v.Pos, Origin: fn.Resource})
 		return
 	case v.Kind != template.Map:
 		return
 	}
 	if _, _, ok := v.Intrinsic(); ok {
-		b.addManaged(role, v)
+		b.addManaged(role, fn.Resource, v)
 		return
 	}
 	if v.Get("Statement") != nil {
-		b.addDocument(role, "inline policy of "+fn.Resource, v, v.Pos)
+		b.addDocument(role, fn.Resource, "inline policy of "+fn.Resource, v, v.Pos)
 		return
 	}
 	if len(v.Fields) == 1 {
@@ -644,7 +638,7 @@ func (b *builder) samPolicy(role *Role, fn *Function, v *template.Value) {
 			role.SAMTemplates = append(role.SAMTemplates, b.samTemplateRefs(fn, f)...)
 			return
 		}
-		role.Problems = append(role.Problems, iam.Problem{Pos: f.KeyPos, Severity: iam.Error,
+		role.Problems = append(role.Problems, iam.Problem{Pos: f.KeyPos, Severity: iam.Error, Kind: iam.KindSAMTemplate, Origin: fn.Resource,
 			Message: fmt.Sprintf("%s is not a SAM policy template; SAM rejects the template. Check the name against the SAM policy template list", f.Key)})
 	}
 }
@@ -655,7 +649,7 @@ func (b *builder) samPolicy(role *Role, fn *Function, v *template.Value) {
 func (b *builder) samTemplateRefs(fn *Function, f template.Field) []SAMTemplateRef {
 	var out []SAMTemplateRef
 	for _, params := range template.Leaves(f.Value) {
-		refs := []SAMTemplateRef{{Name: f.Key, Pos: f.KeyPos, Params: map[string]iam.Str{}}}
+		refs := []SAMTemplateRef{{Name: f.Key, Pos: f.KeyPos, Origin: fn.Resource, Params: map[string]iam.Str{}}}
 		for _, pf := range fieldsOf(params) {
 			var next []SAMTemplateRef
 			for _, ref := range refs {
@@ -664,7 +658,8 @@ func (b *builder) samTemplateRefs(fn *Function, f template.Field) []SAMTemplateR
 					next = append(next, ref) // AWS::NoValue: the parameter is not given
 				}
 				for _, leaf := range leaves {
-					c := SAMTemplateRef{Name: ref.Name, Pos: ref.Pos, Params: maps.Clone(ref.Params)}
+					c := ref
+					c.Params = maps.Clone(ref.Params)
 					c.Params[pf.Key] = b.strOf(leaf)
 					next = append(next, c)
 				}

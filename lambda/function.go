@@ -150,6 +150,7 @@ type ManagedRef struct {
 	ARN       string // the ARN or name as written; for an intrinsic, its text
 	Intrinsic bool
 	Pos       source.Pos
+	Origin    string // the logical id of the resource that lists it (a role, a SAM function)
 }
 
 // SAMTemplateRef is one SAM policy template used by a function.
@@ -157,6 +158,7 @@ type SAMTemplateRef struct {
 	Name   string
 	Params map[string]iam.Str
 	Pos    source.Pos
+	Origin string // the SAM function that lists it
 }
 
 // Misspelling is a property name that is probably a typo.
@@ -192,6 +194,7 @@ type Permission struct {
 // URL is a function URL (AWS::Lambda::Url or SAM FunctionUrlConfig).
 type URL struct {
 	Where    string // "AWS::Lambda::Url FnUrl" or "FunctionUrlConfig"
+	ID       string // the AWS::Lambda::Url's logical id; empty for FunctionUrlConfig
 	AuthType string
 	Pos      source.Pos // the AuthType value
 }

@@ -12,9 +12,10 @@ import (
 // read on every branch at once, so a statement wrong on any branch is seen. A
 // document produced by another intrinsic (a Ref, an import) cannot be read
 // here: that is a warning, as for a role defined elsewhere.
-func (b *builder) policyOf(name string, doc *template.Value) (iam.Policy, []iam.Problem) {
-	p := iam.Policy{Name: name, Pos: doc.Pos}
+func (b *builder) policyOf(name, origin string, doc *template.Value) (iam.Policy, []iam.Problem) {
+	p := iam.Policy{Name: name, Pos: doc.Pos, Origin: origin}
 	var probs []iam.Problem
+
 	for _, d := range unionItems(doc) {
 		text, built, isText := b.jsonText(d)
 		switch {
@@ -23,7 +24,7 @@ func (b *builder) policyOf(name string, doc *template.Value) (iam.Policy, []iam.
 			switch {
 			case err != nil && built:
 				// `"Resource": ${Arns}`: valid once substituted, unreadable here.
-				probs = append(probs, iam.Problem{Pos: d.Pos, Severity: iam.Warning,
+				probs = append(probs, iam.Problem{Pos: d.Pos, Severity: iam.Warning, Kind: iam.KindUnverified,
 					Message: name + " is JSON built by " + template.Describe(d) + " that cannot be read before deployment (" + strings.TrimPrefix(err.Error(), name+": ") + "), so its permissions cannot be verified here; write the document as a map"})
 				continue
 			case err != nil:
@@ -39,7 +40,7 @@ func (b *builder) policyOf(name string, doc *template.Value) (iam.Policy, []iam.
 				Message: name + ": a policy document must be a map with Statement, not a " + d.Kind.String()})
 		default:
 			if _, _, ok := d.Intrinsic(); ok {
-				probs = append(probs, iam.Problem{Pos: d.Pos, Severity: iam.Warning,
+				probs = append(probs, iam.Problem{Pos: d.Pos, Severity: iam.Warning, Kind: iam.KindUnverified,
 					Message: name + " is " + template.Describe(d) + ", which is known only at deployment, so its permissions cannot be verified here; write the document in the template, or run `lambdagate verify` after deployment"})
 				continue
 			}
@@ -52,6 +53,9 @@ func (b *builder) policyOf(name string, doc *template.Value) (iam.Policy, []iam.
 				p.Statements = append(p.Statements, b.statementOf(st))
 			}
 		}
+	}
+	for i := range probs {
+		probs[i].Origin = origin
 	}
 	return p, probs
 }

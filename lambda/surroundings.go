@@ -57,7 +57,7 @@ func (b *builder) surroundings(r *template.Resource, props *template.Value) *Sur
 			continue
 		}
 		if f, ok := u.Properties.Field("AuthType"); ok {
-			s.URLs = append(s.URLs, URL{Where: "AWS::Lambda::Url " + u.ID, AuthType: f.Value.Text, Pos: f.Value.Pos})
+			s.URLs = append(s.URLs, URL{Where: "AWS::Lambda::Url " + u.ID, ID: u.ID, AuthType: f.Value.Text, Pos: f.Value.Pos})
 		}
 	}
 	for _, f := range template.Lookup(props, "FunctionUrlConfig", "AuthType") {
@@ -183,7 +183,7 @@ func (b *builder) key(id string) Key {
 		k.Symmetric = false
 	}
 	if f, ok := r.Properties.Field("KeyPolicy"); ok {
-		p, _ := b.policyOf("key policy of "+id, f.Value)
+		p, _ := b.policyOf("key policy of "+id, id, f.Value)
 		k.Policy = &p
 	}
 	return k

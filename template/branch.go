@@ -50,7 +50,9 @@ func (p Path) with(c Choice) (Path, bool) {
 	return append(out, c), true
 }
 
-func (p Path) join(q Path) (Path, bool) {
+// Join combines the decisions of two paths; it fails when they take
+// different branches of one condition, which no deployment can do.
+func (p Path) Join(q Path) (Path, bool) {
 	ok := true
 	for _, c := range q {
 		if p, ok = p.with(c); !ok {
@@ -145,7 +147,7 @@ func Lookup(v *Value, keys ...string) []Found {
 			}
 			for _, a := range Alternatives(f.Value) {
 				truncated = truncated || a.Truncated
-				w, ok := f.When.join(a.When)
+				w, ok := f.When.Join(a.When)
 				if !ok {
 					continue
 				}
@@ -160,7 +162,7 @@ func Lookup(v *Value, keys ...string) []Found {
 				}
 				for _, b := range Alternatives(fld.Value) {
 					truncated = truncated || b.Truncated
-					w2, ok := w.join(b.When)
+					w2, ok := w.Join(b.When)
 					if !ok {
 						continue
 					}
@@ -211,7 +213,7 @@ func ListAlternatives(list *Value) []ListAlt {
 		for _, l := range out {
 			for _, a := range Alternatives(item) {
 				truncated = truncated || a.Truncated
-				w, ok := l.When.join(a.When)
+				w, ok := l.When.Join(a.When)
 				if !ok {
 					continue
 				}
