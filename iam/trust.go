@@ -25,11 +25,9 @@ func Trust(p Policy) []Problem {
 			switch {
 			case pr.Kind == "*" || (pr.Kind == "AWS" && !pr.Value.Intrinsic && pr.Value.Value == "*"):
 				if st.HasCondition {
-					out = append(out, Problem{Pos: pos, Severity: Warning, Kind: KindTrust, Origin: p.Origin, Message:
-						`the trust policy lets Principal "*" assume this role, limited only by a Condition lambdagate cannot evaluate; trust "lambda.amazonaws.com" as a Service principal instead`})
+					out = append(out, Problem{Pos: pos, Severity: Warning, Kind: KindTrust, Origin: p.Origin, Message: `the trust policy lets Principal "*" assume this role, limited only by a Condition lambdagate cannot evaluate; trust "lambda.amazonaws.com" as a Service principal instead`})
 				} else {
-					out = append(out, Problem{Pos: pos, Severity: Error, Kind: KindTrust, Origin: p.Origin, Message:
-						`anyone can assume this role: the trust policy allows Principal "*" without a Condition; trust only the Service principal "lambda.amazonaws.com"`})
+					out = append(out, Problem{Pos: pos, Severity: Error, Kind: KindTrust, Origin: p.Origin, Message: `anyone can assume this role: the trust policy allows Principal "*" without a Condition; trust only the Service principal "lambda.amazonaws.com"`})
 				}
 			case pr.Value.Intrinsic:
 				// Known only at deploy time; the deployed source sees the real value.
@@ -43,8 +41,7 @@ func Trust(p Policy) []Problem {
 		}
 	}
 	if !trustsLambda && !hasIntrinsicPrincipal(p) {
-		out = append(out, Problem{Pos: p.Pos, Severity: Warning, Kind: KindTrust, Origin: p.Origin, Message:
-			`the trust policy does not trust the Service principal "lambda.amazonaws.com", so Lambda cannot run a function with this role; allow sts:AssumeRole for it`})
+		out = append(out, Problem{Pos: p.Pos, Severity: Warning, Kind: KindTrust, Origin: p.Origin, Message: `the trust policy does not trust the Service principal "lambda.amazonaws.com", so Lambda cannot run a function with this role; allow sts:AssumeRole for it`})
 	}
 	return out
 }

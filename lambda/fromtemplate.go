@@ -303,7 +303,6 @@ func (b *builder) securityGroups(fn *Function, props *template.Value) []Setting 
 
 func (s Setting) isGlobal() bool { return s.Globals != "" }
 
-
 // roleUses finds the function's role on every branch.
 func (b *builder) roleUses(fn *Function, r *template.Resource, props *template.Value) []RoleUse {
 	var out []RoleUse
