@@ -14,9 +14,10 @@ var ActiveTracing = &Check{
 	Title: "Lambda functions have active X-Ray tracing",
 	Doc: `` + "`AWS::Lambda::Function`" + ` must set ` + "`TracingConfig.Mode: Active`" + `; ` + "`AWS::Serverless::Function`" + ` must
 set ` + "`Tracing: Active`" + ` (directly or through ` + "`Globals.Function`" + `). ` + "`PassThrough`" + `, ` + "`Disabled`" + `, a value in
-the wrong case (Lambda rejects ` + "`active`" + `) or no value at all are errors. A parameter is accepted when it
-can only be ` + "`Active`" + `; one whose default is something else is a warning, and one whose allowed values
-exclude ` + "`Active`" + ` is an error.
+the wrong case (Lambda rejects ` + "`active`" + `) or no value at all are errors. A parameter is accepted when
+its default (if any) is ` + "`Active`" + ` and its ` + "`AllowedValues`" + ` (if any) are only ` + "`Active`" + `; one whose default or
+allowed values include another mode is a warning, since the stack can be deployed without active
+tracing; one whose allowed values exclude ` + "`Active`" + ` is an error.
 
 **Why.** Active tracing samples and records every invocation, so an incident can be followed through
 the function into the services it calls. ` + "`PassThrough`" + ` only traces when the caller already does.
@@ -81,6 +82,10 @@ Globals:
 					p.Report(Error, s.Pos, where(s, fmt.Sprintf("%s comes from parameter %s, whose AllowedValues exclude Active; allow only Active", prop, par.Name)))
 				case par.HasDefault && par.Default != "Active":
 					p.Report(Warning, s.Pos, where(s, fmt.Sprintf("%s comes from parameter %s, which defaults to %q; default it to Active or set it to Active", prop, par.Name, par.Default)))
+				default:
+					if other := slices.DeleteFunc(slices.Clone(par.Allowed), func(v string) bool { return v == "Active" }); len(other) > 0 {
+						p.Report(Warning, s.Pos, where(s, fmt.Sprintf("%s comes from parameter %s, whose AllowedValues also allow %s, so the stack can be deployed without active tracing; allow only Active", prop, par.Name, strings.Join(other, ", "))))
+					}
 				}
 			}
 		}
