@@ -84,8 +84,11 @@ templates, which are scoped by construction.`,
 			case r.Kind == lambda.RoleDeployed && matchAny(p.opts.AllowedRoleARNs, r.ID):
 				continue
 			case r.Kind == lambda.RoleUnresolved:
-				p.report(Finding{Severity: Warning, Pos: use.Pos, Kind: iam.KindUnverified, Message: whenMsg(use.When, fmt.Sprintf(
-					"the role %s is not defined in this template, so its permissions cannot be verified here; run `lambdagate verify` after deployment, or allow it in the configuration once vetted", use.Expr))})
+				msg := fmt.Sprintf("the role %s is not defined in this template, so its permissions cannot be verified here; run `lambdagate verify` after deployment, or allow it in the configuration once vetted", use.Expr)
+				if r.SameName != "" {
+					msg += fmt.Sprintf(". A role of that name is defined here (%s): if it is this one, write Role: !GetAtt %s.Arn so that it is checked", r.SameName, r.SameName)
+				}
+				p.report(Finding{Severity: Warning, Pos: use.Pos, Kind: iam.KindUnverified, Message: whenMsg(use.When, msg)})
 				continue
 			}
 			for _, prob := range p.roleProblems(r) {

@@ -342,6 +342,9 @@ func (b *builder) roleFor(v *template.Value) *Role {
 		return r
 	}
 	r := &Role{Kind: RoleUnresolved, ID: key}
+	if m := roleNameInARN.FindStringSubmatch(key); m != nil {
+		r.SameName = b.roleNamed(&template.Value{Kind: template.String, Text: m[1]})
+	}
 	b.roles["\x00"+key] = r
 	return r
 }
@@ -378,6 +381,9 @@ func (b *builder) ownRoleARN(text string) string {
 	}
 	return b.roleNamed(&template.Value{Kind: template.String, Text: m[1]})
 }
+
+// roleNameInARN is the name at the end of a role ARN.
+var roleNameInARN = regexp.MustCompile(`:role/(?:[^${}]*/)?([\w+=,.@-]+)$`)
 
 // roleResource finds the AWS::IAM::Role a value names: GetAtt X.Arn, Ref X,
 // or a Sub or Join that builds the ARN from X.

@@ -143,6 +143,10 @@ type Role struct {
 	// Boundary is a deployed role's permissions boundary, when it has one
 	// and its document was read.
 	Boundary *iam.Policy
+	// SameName is, for an unresolved role whose ARN ends in the RoleName of
+	// a role of the template, that role's logical id: probably the same
+	// role, written so that it cannot be followed.
+	SameName string
 }
 
 // ManagedRef names a managed policy.
