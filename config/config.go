@@ -2,7 +2,7 @@
 // are, the failure threshold, paths to skip, vetted roles and managed
 // policies, what to make of values known only at deploy time, and the
 // parameter values templates will be deployed with. Every key is validated;
-// an unknown key or a bad value is an error that names its line.
+// an unknown or repeated key or a bad value is an error that names its line.
 package config
 
 import (
@@ -89,6 +89,12 @@ func Parse(path string, data []byte) (*Config, error) {
 		return c, nil // an empty file is the defaults
 	}
 	p := parser{file: path, dir: filepath.Dir(path)}
+	// Before any key is read: a decoder into a map would keep the last of
+	// two keys silently, and each reader below would keep whichever it met
+	// last, so a second `rules:` would quietly undo the first.
+	if err := p.duplicates(doc.Content[0]); err != nil {
+		return nil, err
+	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
 		return nil, p.errorf(root, "the configuration must be a map of settings, e.g. `fail-on: error`")
@@ -139,6 +145,34 @@ type parser struct {
 
 func (p parser) errorf(n *yaml.Node, format string, args ...any) error {
 	return &Error{Pos: source.Pos{File: p.file, Line: n.Line, Column: n.Column}, Msg: fmt.Sprintf(format, args...)}
+}
+
+// duplicates reports the first key, in the order of the file, that its map
+// already holds, at any depth. Aliases are not followed: what they stand for is
+// checked where its anchor is written.
+func (p parser) duplicates(n *yaml.Node) error {
+	if n.Kind == yaml.MappingNode {
+		first := make(map[string]*yaml.Node, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if k.Kind == yaml.ScalarNode {
+				if f, dup := first[k.Value]; dup {
+					return p.errorf(k, "duplicate key %q (first at line %d); keep one", k.Value, f.Line)
+				}
+				first[k.Value] = k
+			}
+			if err := p.duplicates(n.Content[i+1]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, c := range n.Content {
+		if err := p.duplicates(c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (p parser) rel(s string) string {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -142,7 +143,7 @@ func parseValue(file string, data []byte, lim Limits) (*Value, []*Error, error) 
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, nil, nil
 	}
-	c := converter{file: file, lim: lim, seen: map[*yaml.Node]*Value{}, size: map[*yaml.Node]int{}}
+	c := converter{file: file, lim: lim, seen: map[*yaml.Node]*Value{}, size: map[*yaml.Node]int{}, reported: map[problemKey]bool{}}
 	if n := c.expandedSize(doc.Content[0], 0); n > lim.MaxNodes {
 		return nil, nil, &Error{Pos: source.Pos{File: file, Line: 1, Column: 1},
 			Msg: fmt.Sprintf("the YAML aliases expand to more than %d values (an alias bomb?); write the values out", lim.MaxNodes)}
@@ -160,10 +161,25 @@ type converter struct {
 	seen     map[*yaml.Node]*Value // anchors converted once and shared
 	size     map[*yaml.Node]int
 	problems []*Error
+	// reported: an anchored node is converted where it is written and again
+	// for its aliases; its problems are reported once.
+	reported map[problemKey]bool
+}
+
+type problemKey struct {
+	n   *yaml.Node
+	msg string
 }
 
 func (c *converter) pos(n *yaml.Node) source.Pos {
 	return source.Pos{File: c.file, Line: n.Line, Column: n.Column}
+}
+
+func (c *converter) problem(n *yaml.Node, msg string) {
+	if k := (problemKey{n, msg}); !c.reported[k] {
+		c.reported[k] = true
+		c.problems = append(c.problems, &Error{Pos: c.pos(n), Msg: msg})
+	}
 }
 
 // expandedSize counts the values a node stands for once aliases are expanded,
@@ -243,6 +259,8 @@ func (c *converter) convert(n *yaml.Node, depth int) (*Value, error) {
 		v.Kind = Map
 		v.Fields = make([]Field, 0, len(n.Content)/2)
 		seen := make(map[string]source.Pos, len(n.Content)/2)
+		var merges []*yaml.Node // the values of the merge keys, in source order
+		mergeAt := 0            // where the merged keys go among the written ones
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i]
 			if k.Kind == yaml.AliasNode && k.Alias != nil {
@@ -251,9 +269,15 @@ func (c *converter) convert(n *yaml.Node, depth int) (*Value, error) {
 			if k.Kind != yaml.ScalarNode {
 				return nil, &Error{Pos: c.pos(k), Msg: "a map key must be a plain string"}
 			}
+			if k.ShortTag() == mergeTag {
+				if len(merges) == 0 {
+					mergeAt = len(v.Fields)
+				}
+				merges = append(merges, n.Content[i+1])
+				continue
+			}
 			if first, dup := seen[k.Value]; dup {
-				c.problems = append(c.problems, &Error{Pos: c.pos(k),
-					Msg: fmt.Sprintf("duplicate key %q (first at line %d); the last one wins, so remove the one you do not mean", k.Value, first.Line)})
+				c.problem(k, fmt.Sprintf("duplicate key %q (first at line %d); the last one wins, so remove the one you do not mean", k.Value, first.Line))
 			}
 			seen[k.Value] = c.pos(k)
 			fv, err := c.convert(n.Content[i+1], depth+1)
@@ -262,17 +286,16 @@ func (c *converter) convert(n *yaml.Node, depth int) (*Value, error) {
 			}
 			v.Fields = append(v.Fields, Field{Key: k.Value, KeyPos: c.pos(k), Value: fv})
 		}
-	}
-	if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {
-		long, ok := shortTags[n.Tag]
-		if !ok && strings.Contains(n.Tag, "::") {
-			// A pre-processor's namespaced tag (Rain's !Rain::Embed...): a
-			// value known only once that tool has run, like an intrinsic.
-			long, ok = "Fn::"+strings.TrimPrefix(n.Tag, "!"), true
+		if len(merges) > 0 {
+			if err := c.merge(v, merges, mergeAt, depth); err != nil {
+				return nil, err
+			}
 		}
+	}
+	if localTag(n.Tag) {
+		long, ok := tagFunction(n.Tag)
 		if !ok {
-			c.problems = append(c.problems, &Error{Pos: c.pos(n),
-				Msg: fmt.Sprintf("unknown tag %s; CloudFormation knows only the short forms of its intrinsic functions such as !Ref and !Sub", n.Tag)})
+			c.problem(n, fmt.Sprintf("unknown tag %s; CloudFormation knows only the short forms of its intrinsic functions such as !Ref and !Sub", n.Tag))
 			return v, nil
 		}
 		if n.Kind == yaml.ScalarNode {
@@ -281,6 +304,106 @@ func (c *converter) convert(n *yaml.Node, depth int) (*Value, error) {
 		return &Value{Kind: Map, Pos: v.Pos, Fields: []Field{{Key: long, KeyPos: v.Pos, Value: v}}}, nil
 	}
 	return v, nil
+}
+
+// localTag reports a tag such as !Ref, as opposed to YAML's own (!!str).
+func localTag(tag string) bool {
+	return strings.HasPrefix(tag, "!") && !strings.HasPrefix(tag, "!!")
+}
+
+// tagFunction returns the function a local tag stands for: `!Ref X` is read
+// as `{Ref: X}`.
+func tagFunction(tag string) (string, bool) {
+	if !localTag(tag) {
+		return "", false
+	}
+	if long, ok := shortTags[tag]; ok {
+		return long, true
+	}
+	if strings.Contains(tag, "::") {
+		// A pre-processor's namespaced tag (Rain's !Rain::Embed...): a value
+		// known only once that tool has run, like an intrinsic.
+		return "Fn::" + strings.TrimPrefix(tag, "!"), true
+	}
+	return "", false
+}
+
+// mergeTag is the tag YAML gives a plain `<<` key (a quoted "<<" is a string).
+const mergeTag = "!!merge"
+
+// merge inserts into v the keys of the maps its merge keys name, as YAML 1.1
+// defines them and as PyYAML, which the SAM CLI and aws cloudformation
+// package read templates with, expands them before upload: a key written in
+// the map wins over a merged one, a later merge key over an earlier one, and
+// in `<<: [*A, *B]` A over B. CloudFormation itself rejects merge keys (as it
+// does aliases), but templates that use them are deployed through those
+// packagers; like aliases, they are expanded without complaint (cfn-lint's
+// W1100 says the rest), so the checks see what the packaged template deploys
+// and a control that comes through a merge is neither missed nor invented.
+// Merged keys keep the positions they were written at.
+func (c *converter) merge(v *Value, values []*yaml.Node, at, depth int) error {
+	has := make(map[string]bool, len(v.Fields))
+	for _, f := range v.Fields {
+		has[f.Key] = true
+	}
+	var merged []Field
+	for i := len(values) - 1; i >= 0; i-- {
+		sources, err := c.mergeSources(values[i], depth+1)
+		if err != nil {
+			return err
+		}
+		for _, src := range sources {
+			// A key repeated in the source map (reported there) counts by
+			// its last occurrence, as everywhere.
+			last := make(map[string]int, len(src.Fields))
+			for j, f := range src.Fields {
+				last[f.Key] = j
+			}
+			for j, f := range src.Fields {
+				if !has[f.Key] && last[f.Key] == j {
+					has[f.Key] = true
+					merged = append(merged, f)
+				}
+			}
+		}
+	}
+	v.Fields = slices.Concat(v.Fields[:at], merged, v.Fields[at:])
+	return nil
+}
+
+// mergeSources converts the value of a merge key: a map or a list of maps,
+// written in place or through aliases. As in PyYAML, a map is merged whatever
+// its tag (`<<: !Transform {...}` merges the map's keys).
+func (c *converter) mergeSources(n *yaml.Node, depth int) ([]*Value, error) {
+	target := func(n *yaml.Node) *yaml.Node {
+		if n.Kind == yaml.AliasNode && n.Alias != nil {
+			return n.Alias
+		}
+		return n
+	}
+	items := []*yaml.Node{n}
+	if t := target(n); t.Kind != yaml.MappingNode {
+		if t.Kind != yaml.SequenceNode {
+			return nil, &Error{Pos: c.pos(n), Msg: "the merge key << takes a map or a list of maps, e.g. <<: *Common or <<: [*Common, *Network]; write the keys out instead"}
+		}
+		items, depth = t.Content, depth+1
+	}
+	out := make([]*Value, 0, len(items))
+	for _, it := range items {
+		t := target(it)
+		if t.Kind != yaml.MappingNode {
+			return nil, &Error{Pos: c.pos(it), Msg: "each entry of a merge key's list must be a map, e.g. <<: [*Common, *Network]; write the keys out instead"}
+		}
+		mv, err := c.convert(it, depth)
+		if err != nil {
+			return nil, err
+		}
+		if _, call := tagFunction(t.Tag); call {
+			mv = mv.Fields[0].Value // the map under the function the tag made
+		}
+		out = append(out, mv)
+	}
+	return out, nil
 }
 
 func isJSON(file string, data []byte) bool {
