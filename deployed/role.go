@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/lambdagate/lambdagate/iam"
 	"github.com/lambdagate/lambdagate/lambda"
@@ -125,57 +126,37 @@ func (r *run) fetchRole(f *roleFetch, arn string) {
 	})
 	wg.Go(func() {
 		pages := awsiam.NewListRolePoliciesPaginator(r.c.IAM, &awsiam.ListRolePoliciesInput{RoleName: &name})
-		var inner sync.WaitGroup
-		defer inner.Wait()
-		for pages.HasMorePages() {
-			var out *awsiam.ListRolePoliciesOutput
-			err := r.call("iam:ListRolePolicies", arn, func(ctx context.Context) error {
-				var err error
-				out, err = pages.NextPage(ctx)
-				return err
-			})
-			if err != nil {
-				fail(issue{err: err})
-				return
-			}
-			for _, pn := range out.PolicyNames {
-				inner.Go(func() {
-					var got *awsiam.GetRolePolicyOutput
-					err := r.call("iam:GetRolePolicy", arn, func(ctx context.Context) error {
-						var err error
-						got, err = r.c.IAM.GetRolePolicy(ctx, &awsiam.GetRolePolicyInput{RoleName: &name, PolicyName: &pn})
-						return err
-					})
-					if err != nil {
-						fail(issue{err: err})
-						return
-					}
-					p, err := parseDocument(fmt.Sprintf("inline policy %q of role %s", pn, name), deref(got.PolicyDocument))
-					if err != nil {
-						fail(issue{msg: err.Error()})
-						return
-					}
-					addPolicy(p)
+		err := fetchListed(r, "iam:ListRolePolicies", arn, pages,
+			func(out *awsiam.ListRolePoliciesOutput) []string { return out.PolicyNames },
+			func(pn string) {
+				var got *awsiam.GetRolePolicyOutput
+				err := r.call("iam:GetRolePolicy", arn, func(ctx context.Context) error {
+					var err error
+					got, err = r.c.IAM.GetRolePolicy(ctx, &awsiam.GetRolePolicyInput{RoleName: &name, PolicyName: &pn})
+					return err
 				})
-			}
+				if err != nil {
+					fail(issue{err: err})
+					return
+				}
+				p, err := parseDocument(fmt.Sprintf("inline policy %q of role %s", pn, name), deref(got.PolicyDocument))
+				if err != nil {
+					fail(issue{msg: err.Error()})
+					return
+				}
+				addPolicy(p)
+			})
+		if err != nil {
+			fail(issue{err: err})
 		}
 	})
 	wg.Go(func() {
 		pages := awsiam.NewListAttachedRolePoliciesPaginator(r.c.IAM, &awsiam.ListAttachedRolePoliciesInput{RoleName: &name})
-		var inner sync.WaitGroup
-		defer inner.Wait()
-		for pages.HasMorePages() {
-			var out *awsiam.ListAttachedRolePoliciesOutput
-			err := r.call("iam:ListAttachedRolePolicies", arn, func(ctx context.Context) error {
-				var err error
-				out, err = pages.NextPage(ctx)
-				return err
-			})
-			if err != nil {
-				fail(issue{err: err})
-				return
-			}
-			for _, ap := range out.AttachedPolicies {
+		err := fetchListed(r, "iam:ListAttachedRolePolicies", arn, pages,
+			func(out *awsiam.ListAttachedRolePoliciesOutput) []iamtypes.AttachedPolicy {
+				return out.AttachedPolicies
+			},
+			func(ap iamtypes.AttachedPolicy) {
 				parn := deref(ap.PolicyArn)
 				if awsManaged(parn) {
 					// Judged by name, as in a template: AWS managed policies
@@ -183,23 +164,54 @@ func (r *run) fetchRole(f *roleFetch, arn string) {
 					mu.Lock()
 					role.Managed = append(role.Managed, lambda.ManagedRef{ARN: parn})
 					mu.Unlock()
-					continue
+					return
 				}
-				inner.Go(func() {
-					p, is := r.managedPolicy(parn, "managed policy "+parn)
-					if is != nil {
-						fail(*is)
-						return
-					}
-					addPolicy(*p)
-				})
-			}
+				p, is := r.managedPolicy(parn, "managed policy "+parn)
+				if is != nil {
+					fail(*is)
+					return
+				}
+				addPolicy(*p)
+			})
+		if err != nil {
+			fail(issue{err: err})
 		}
 	})
 	wg.Wait()
 	// Fetched in parallel: put them in a stable order for the output.
 	slices.SortFunc(role.Policies, func(a, b iam.Policy) int { return cmp.Compare(a.Name, b.Name) })
 	slices.SortFunc(role.Managed, func(a, b lambda.ManagedRef) int { return cmp.Compare(a.ARN, b.ARN) })
+}
+
+// pager is what the SDK's generated paginators have in common.
+type pager[Out, Opts any] interface {
+	HasMorePages() bool
+	NextPage(context.Context, ...func(*Opts)) (Out, error)
+}
+
+// fetchListed reads every page of a listing, each page one r.call (action on
+// resource), and runs fetch on every item a page lists, each in its own
+// goroutine: the items of a page are read while the next page is listed. It
+// returns once every fetch has returned. A page that cannot be read ends the
+// listing with its error; the items of the pages before it are still fetched.
+func fetchListed[Out, Item, Opts any](r *run, action, resource string, pages pager[Out, Opts], items func(Out) []Item, fetch func(Item)) error {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for pages.HasMorePages() {
+		var out Out
+		err := r.call(action, resource, func(ctx context.Context) error {
+			var err error
+			out, err = pages.NextPage(ctx)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		for _, it := range items(out) {
+			wg.Go(func() { fetch(it) })
+		}
+	}
+	return nil
 }
 
 // awsManaged: arn:PARTITION:iam::aws:policy/...

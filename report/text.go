@@ -38,7 +38,7 @@ func Text(w io.Writer, r *scan.Result) error {
 		lines.show(bw, f.Pos.File, f.Pos.Line, f.Pos.Column)
 	}
 	for _, f := range r.Fixed {
-		fmt.Fprintf(bw, "%s: fixed: %s: %s: %s\n", Sanitize(f.File), f.Rule, Sanitize(f.Resource), Sanitize(f.Message))
+		fmt.Fprintf(bw, "%s: fixed: %s: %s: %s\n", Sanitize(f.File), Sanitize(f.Rule), Sanitize(f.Resource), Sanitize(f.Message))
 	}
 	c := Count(r.Findings)
 	fmt.Fprintf(bw, "%d findings (%d errors, %d warnings, %d notices, %d suppressed) in %d functions of %d templates",
