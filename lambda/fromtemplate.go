@@ -106,7 +106,12 @@ func (b *builder) setting(fn *Function, f template.Found, top string) Setting {
 	case f.Missing != top && f.ParentKey.Known():
 		s.Pos = f.ParentKey // e.g. the VpcConfig key that lacks SecurityGroupIds
 	}
-	if f.Parent != nil && b.t.FromGlobals(f.Parent) {
+	switch {
+	case f.Key.Value != nil && b.t.FromGlobals(f.Key.Value):
+		// `KmsKeyArn: !If [C, ..., !Ref AWS::NoValue]` written in Globals.
+		s.Globals = globalsAt(f.Key.Value)
+		s.Pos = fn.Pos
+	case f.Parent != nil && b.t.FromGlobals(f.Parent):
 		s.Globals = globalsAt(f.Parent)
 		s.Pos = fn.Pos
 	}
@@ -183,7 +188,14 @@ func (b *builder) unresolved(v *template.Value) string {
 			return ""
 		case "Fn::Sub":
 			tmpl := subText(arg)
+			var bound *template.Value // `!Sub [text, {Var: value}]`: Var is not the parameter
+			if arg.Kind == template.List && len(arg.Items) > 1 {
+				bound = arg.Items[1]
+			}
 			for _, m := range subVar.FindAllStringSubmatch(tmpl, -1) {
+				if bound.Get(m[1]) != nil {
+					continue
+				}
 				if p := b.t.Parameters[m[1]]; p != nil && p.Default == nil {
 					if _, given := b.opts.Parameters[p.Name]; !given {
 						return "parameter " + p.Name + " has no default"
@@ -240,7 +252,7 @@ func (b *builder) param(v *template.Value) *Param {
 	// that is how teams pass in a shared key or security group, so it is
 	// declared. An empty default with no constraint is how a control ends up
 	// deployed empty.
-	out.CanBeEmpty = out.HasDefault && (out.Default == "" || out.Default == "[]") && !p.Constrained
+	out.CanBeEmpty = !out.Given && out.HasDefault && (out.Default == "" || out.Default == "[]") && !p.Constrained
 	return out
 }
 
@@ -422,7 +434,11 @@ func (b *builder) roleResource(v *template.Value) string {
 						return b.roleResource(v)
 					}
 				}
-				return "" // other bound variables: not followed
+				for _, m := range subVar.FindAllStringSubmatch(tmpl.Text, -1) {
+					if arg.Items[1].Get(m[1]) != nil {
+						return "" // a bound variable in an ARN: not followed
+					}
+				}
 			}
 		}
 		if id := roleInARN(tmpl.Text); isRole(id) {
@@ -465,6 +481,12 @@ func (b *builder) templateRole(id string) *Role {
 		role.Trust = &p
 		role.Problems = append(role.Problems, probs...)
 	}
+	b.addAttached(role, id)
+	return role
+}
+
+// addAttached adds the policy resources that attach to the role id.
+func (b *builder) addAttached(role *Role, id string) {
 	for _, pr := range b.attachedTo(id) {
 		pp := pr.Properties
 		switch pr.Type {
@@ -474,7 +496,44 @@ func (b *builder) templateRole(id string) *Role {
 			b.addDocument(role, pr.ID, fmt.Sprintf("managed policy %s attached to role %s", pr.ID, id), pp.Get("PolicyDocument"), pr.Pos)
 		}
 	}
-	return role
+}
+
+// samGeneratedRole reports whether id is the role SAM generates for a
+// function without Role (<function>Role), which other resources of the
+// template may name by that logical id.
+func (b *builder) samGeneratedRole(id string) bool {
+	fnID, ok := strings.CutSuffix(id, "Role")
+	if !ok || b.t.Resource(id) != nil {
+		return false
+	}
+	fn := b.t.Resource(fnID)
+	return fn != nil && fn.Type == TypeServerless && b.t.Properties(fn).Get("Role") == nil
+}
+
+// samRoleNamed returns the SAM-generated role a value names (`!Ref FnRole`,
+// `!GetAtt FnRole.Arn`, an ARN built from it), or "".
+func (b *builder) samRoleNamed(v *template.Value) string {
+	name, arg, ok := v.Intrinsic()
+	if !ok {
+		return ""
+	}
+	id := ""
+	switch {
+	case name == "Ref" && arg.Kind == template.String:
+		id = arg.Text
+	case name == "Fn::GetAtt" && arg.Kind == template.String:
+		id, _, _ = strings.Cut(arg.Text, ".")
+	case name == "Fn::GetAtt" && arg.Kind == template.List && len(arg.Items) > 0:
+		id = arg.Items[0].Text
+	case name == "Fn::Sub":
+		id = roleInARN(subText(arg))
+	case name == "Fn::Join":
+		id = roleInARN(joinText(arg))
+	}
+	if b.samGeneratedRole(id) {
+		return id
+	}
+	return ""
 }
 
 // attachedTo lists the policy resources that attach to a role through Roles
@@ -484,6 +543,9 @@ func (b *builder) attachedTo(roleID string) []*template.Resource {
 		b.attached = map[string][]*template.Resource{}
 		target := func(v *template.Value) string {
 			if id := b.roleResource(v); id != "" {
+				return id
+			}
+			if id := b.samRoleNamed(v); id != "" {
 				return id
 			}
 			return b.roleNamed(v)
@@ -591,7 +653,8 @@ func (b *builder) samRoles(fn *Function, props *template.Value, when template.Pa
 			continue
 		}
 		use := RoleUse{Pos: fn.Pos, When: w.String()}
-		if f.Value == nil && props.Get("AssumeRolePolicyDocument") == nil {
+		roleID := fn.Resource + "Role"
+		if f.Value == nil && props.Get("AssumeRolePolicyDocument") == nil && len(b.attachedTo(roleID)) == 0 {
 			use.Role = &Role{Kind: RoleSAMDefault, ID: fn.Resource + "Role"}
 			out = append(out, use)
 			continue
@@ -613,6 +676,7 @@ func (b *builder) samRoles(fn *Function, props *template.Value, when template.Pa
 			role.Trust = &p
 			role.Problems = append(role.Problems, probs...)
 		}
+		b.addAttached(role, roleID) // `Roles: [!Ref FnRole]` names the role SAM generates
 		use.Role = role
 		out = append(out, use)
 	}
@@ -658,11 +722,12 @@ func (b *builder) samTemplateRefs(fn *Function, f template.Field) []SAMTemplateR
 		for _, pf := range fieldsOf(params) {
 			var next []SAMTemplateRef
 			for _, ref := range refs {
-				leaves := template.Leaves(pf.Value)
-				if len(leaves) == 0 {
-					next = append(next, ref) // AWS::NoValue: the parameter is not given
-				}
-				for _, leaf := range leaves {
+				for _, a := range template.Alternatives(pf.Value) {
+					leaf := a.Value
+					if leaf == nil {
+						next = append(next, ref) // AWS::NoValue: the parameter is not given
+						continue
+					}
 					c := ref
 					c.Params = maps.Clone(ref.Params)
 					c.Params[pf.Key] = b.strOf(leaf)

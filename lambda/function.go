@@ -94,7 +94,7 @@ type Param struct {
 	Pos        source.Pos
 	HasDefault bool
 	Default    string
-	// CanBeEmpty: the default is empty (or there is none) and no constraint
+	// CanBeEmpty: no value is given, the default is empty and no constraint
 	// (AllowedPattern, MinLength, AllowedValues) forbids the empty value.
 	CanBeEmpty bool
 	Allowed    []string

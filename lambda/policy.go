@@ -28,7 +28,7 @@ func (b *builder) policyOf(name, origin string, doc *template.Value) (iam.Policy
 					Message: name + " is JSON built by " + template.Describe(d) + " that cannot be read before deployment (" + strings.TrimPrefix(err.Error(), name+": ") + "), so its permissions cannot be verified here; write the document as a map"})
 				continue
 			case err != nil:
-				probs = append(probs, iam.Problem{Pos: d.Pos, Severity: iam.Error, Message: name + ": " + err.Error()})
+				probs = append(probs, iam.Problem{Pos: d.Pos, Severity: iam.Error, Message: name + ": " + strings.TrimPrefix(err.Error(), name+": ")})
 				continue
 			}
 			for i := range parsed.Statements {
