@@ -42,11 +42,18 @@ type builder struct {
 	attached  map[string][]*template.Resource
 	roleNames map[string]string        // RoleName (see nameKey) -> logical id
 	indexes   map[string]resourceIndex // see index.go
+	// deployed is the Condition of the function being read, taken as true:
+	// the function exists only when it holds.
+	deployed template.Path
 }
 
 func (b *builder) function(r *template.Resource) *Function {
 	props := b.t.Properties(r)
 	fn := &Function{Resource: r.ID, Type: r.Type, Pos: r.Pos}
+	b.deployed = nil
+	if r.Condition != "" {
+		b.deployed = template.Path{{Condition: r.Condition, Value: true}}
+	}
 	fn.Misspelled = misspellings(r.Type, props)
 	fn.KmsKey = b.settings(fn, props, "KmsKeyArn")
 	if r.Type == TypeServerless {
@@ -63,11 +70,45 @@ func (b *builder) function(r *template.Resource) *Function {
 // settings reads a scalar control at the end of a property path.
 func (b *builder) settings(fn *Function, props *template.Value, path ...string) []Setting {
 	var out []Setting
-	for _, f := range template.Lookup(props, path...) {
+	for _, f := range b.lookup(props, path...) {
 		b.checkComplete(fn, f.Truncated, path...)
 		out = append(out, b.setting(fn, f, path[0]))
 	}
 	return out
+}
+
+// lookup is template.Lookup without the branches the function's own
+// Condition rules out: with `Condition: IsProd` on the function, the
+// `IsProd is false` branch of its properties is never deployed. The
+// condition itself is left out of the paths, which it holds on all.
+func (b *builder) lookup(props *template.Value, keys ...string) []template.Found {
+	all := template.Lookup(props, keys...)
+	if len(b.deployed) == 0 {
+		return all
+	}
+	out := all[:0:0]
+	for _, f := range all {
+		if w, ok := b.possible(f.When); ok {
+			f.When = w
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// possible drops from a path the function's own Condition, and reports
+// whether the path can be deployed with it.
+func (b *builder) possible(p template.Path) (template.Path, bool) {
+	if _, ok := p.Join(b.deployed); !ok || len(b.deployed) == 0 {
+		return p, ok
+	}
+	out := p[:0:0]
+	for _, c := range p {
+		if c.Condition != b.deployed[0].Condition {
+			out = append(out, c)
+		}
+	}
+	return out, true
 }
 
 // checkComplete records a property whose Fn::If combinations were cut at
@@ -237,7 +278,8 @@ func (b *builder) param(v *template.Value) *Param {
 	if p == nil {
 		return nil
 	}
-	out := &Param{Name: p.Name, Pos: p.Pos, Allowed: p.Allowed}
+	out := &Param{Name: p.Name, Pos: p.Pos, Allowed: p.Allowed,
+		List: p.Type == "CommaDelimitedList" || strings.HasPrefix(p.Type, "List<")}
 	if val, ok := b.opts.Parameters[p.Name]; ok {
 		out.Given, out.Value = true, val
 	}
@@ -260,7 +302,7 @@ func (b *builder) param(v *template.Value) *Param {
 // Fn::If inside the list.
 func (b *builder) securityGroups(fn *Function, props *template.Value) []Setting {
 	var out []Setting
-	for _, f := range template.Lookup(props, "VpcConfig", "SecurityGroupIds") {
+	for _, f := range b.lookup(props, "VpcConfig", "SecurityGroupIds") {
 		b.checkComplete(fn, f.Truncated, "VpcConfig", "SecurityGroupIds")
 		s := b.setting(fn, f, "VpcConfig")
 		list := f.Value
@@ -276,6 +318,9 @@ func (b *builder) securityGroups(fn *Function, props *template.Value) []Setting 
 			b.checkComplete(fn, la.Truncated, "VpcConfig", "SecurityGroupIds")
 			c := s
 			w, ok := f.When.Join(la.When)
+			if ok {
+				w, ok = b.possible(w)
+			}
 			if !ok {
 				continue // IsProd true for the key, false for an item: no deployment
 			}
@@ -318,7 +363,7 @@ func (s Setting) isGlobal() bool { return s.Globals != "" }
 // roleUses finds the function's role on every branch.
 func (b *builder) roleUses(fn *Function, r *template.Resource, props *template.Value) []RoleUse {
 	var out []RoleUse
-	for _, f := range template.Lookup(props, "Role") {
+	for _, f := range b.lookup(props, "Role") {
 		b.checkComplete(fn, f.Truncated, "Role")
 		use := RoleUse{When: f.When.String(), Pos: fn.Pos}
 		if f.Value == nil {
@@ -608,6 +653,10 @@ func (b *builder) addManaged(role *Role, origin string, v *template.Value) {
 	if f, ok := b.t.Fold(v); ok && f.IsScalar() {
 		v = f
 	}
+	if _, val, ok := b.paramValue(v); ok {
+		// `!Ref PolicyArn` defaulting to AdministratorAccess attaches it.
+		v = &template.Value{Kind: template.String, Text: val, Pos: v.Pos}
+	}
 	switch name, arg, ok := v.Intrinsic(); {
 	case v.IsScalar():
 		ref.ARN = v.Text
@@ -646,7 +695,7 @@ func (b *builder) addDocument(r *Role, origin, name string, doc *template.Value,
 // Policies, or the basic execution role when there are none.
 func (b *builder) samRoles(fn *Function, props *template.Value, when template.Path) []RoleUse {
 	var out []RoleUse
-	for _, f := range template.Lookup(props, "Policies") {
+	for _, f := range b.lookup(props, "Policies") {
 		b.checkComplete(fn, f.Truncated, "Policies")
 		w, ok := when.Join(f.When)
 		if !ok {

@@ -89,8 +89,8 @@ var (
 	pKeyEmpty     = &Param{Name: "KeyEmpty", Pos: at(4, 3), HasDefault: true, CanBeEmpty: true}
 	pKeyPattern   = &Param{Name: "KeyPattern", Pos: at(5, 3), HasDefault: true}
 	pKeyDefault   = &Param{Name: "KeyDefault", Pos: at(6, 3), HasDefault: true, Default: "arn:aws:kms:eu-west-1:111122223333:key/d"}
-	pSgs          = &Param{Name: "Sgs", Pos: at(7, 3), HasDefault: true, CanBeEmpty: true}
-	pSgsNoDefault = &Param{Name: "SgsNoDefault", Pos: at(8, 3)}
+	pSgs          = &Param{Name: "Sgs", Pos: at(7, 3), HasDefault: true, CanBeEmpty: true, List: true}
+	pSgsNoDefault = &Param{Name: "SgsNoDefault", Pos: at(8, 3), List: true}
 	pSg           = &Param{Name: "Sg", Pos: at(9, 3), HasDefault: true, CanBeEmpty: true}
 	pMode         = &Param{Name: "Mode", Pos: at(10, 3), HasDefault: true, Default: "Active", Allowed: []string{"Active", "PassThrough"}}
 )

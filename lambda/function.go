@@ -102,6 +102,8 @@ type Param struct {
 	// be deployed with; Value holds it.
 	Given bool
 	Value string
+	// List is set for a CommaDelimitedList or List<...> parameter.
+	List bool
 }
 
 // RoleUse is how a function reaches a role, on one Fn::If branch.

@@ -109,26 +109,76 @@ func (b *builder) statementOf(v *template.Value) iam.Statement {
 	if f, ok := v.Field("NotResource"); ok {
 		s.HasNotResource, s.NotResourcePos, s.NotResource = true, f.KeyPos, b.strsOf(f.Value)
 	}
-	s.HasCondition = v.Get("Condition") != nil
-	if pr := v.Get("Principal"); pr != nil {
-		if pr.IsScalar() {
+	s.HasCondition = conditional(v.Get("Condition"))
+	for _, pr := range template.Leaves(v.Get("Principal")) {
+		// `Principal: !If [Open, "*", {Service: lambda.amazonaws.com}]`: every branch.
+		_, _, intrinsic := pr.Intrinsic()
+		switch {
+		case pr.IsScalar():
 			s.Principal = append(s.Principal, iam.Principal{Kind: "*", Value: b.strOf(pr)})
-		}
-		for _, f := range fieldsOf(pr) {
-			for _, x := range b.strsOf(f.Value) {
-				s.Principal = append(s.Principal, iam.Principal{Kind: f.Key, Value: x})
+		case intrinsic:
+			// A whole principal known only at deploy time: whoever it is.
+			s.Principal = append(s.Principal, iam.Principal{Kind: "AWS", Value: b.strOf(pr)})
+		default:
+			for _, f := range pr.Fields {
+				for _, x := range b.strsOf(f.Value) {
+					s.Principal = append(s.Principal, iam.Principal{Kind: f.Key, Value: x})
+				}
 			}
 		}
 	}
 	return s
 }
 
+// conditional reports whether a statement's Condition limits it on every
+// branch: `Condition: !If [HasOrg, {...}, !Ref AWS::NoValue]` does not, when
+// HasOrg is false.
+func conditional(c *template.Value) bool {
+	alts := template.Alternatives(c)
+	for _, a := range alts {
+		if a.Value == nil || (a.Value.Kind == template.Map && len(a.Value.Fields) == 0) || a.Truncated {
+			return false
+		}
+	}
+	return len(alts) > 0
+}
+
 func (b *builder) strsOf(v *template.Value) []iam.Str {
 	var out []iam.Str
 	for _, it := range unionItems(v) {
+		if f, ok := b.t.Fold(it); ok && f.Kind == template.List && f != it {
+			// `!FindInMap` to a list, `!Split` of a literal: its items,
+			// reported at the call (the Mappings row may serve many).
+			for _, x := range b.strsOf(f) {
+				x.Pos = it.Pos
+				out = append(out, x)
+			}
+			continue
+		}
+		if p, val, ok := b.paramValue(it); ok && p.List {
+			for _, x := range splitList(val) {
+				out = append(out, iam.Str{Value: x, Pos: it.Pos})
+			}
+			continue
+		}
 		out = append(out, b.strOf(it))
 	}
 	return out
+}
+
+// paramValue returns the value a Ref to a parameter deploys with: the one
+// the configuration gives, or else the default.
+func (b *builder) paramValue(v *template.Value) (*Param, string, bool) {
+	p := b.param(v)
+	switch {
+	case p == nil:
+		return nil, "", false
+	case p.Given:
+		return p, p.Value, true
+	case p.HasDefault:
+		return p, p.Default, true
+	}
+	return p, "", false
 }
 
 // strOf reads a string; an intrinsic keeps a text form that still shows its
@@ -136,6 +186,10 @@ func (b *builder) strsOf(v *template.Value) []iam.Str {
 func (b *builder) strOf(v *template.Value) iam.Str {
 	if f, ok := b.t.Fold(v); ok && f.IsScalar() {
 		return iam.Str{Value: f.Text, Pos: f.Pos} // `!Select [0, ["*"]]` is "*"
+	}
+	if _, val, ok := b.paramValue(v); ok {
+		// `Resource: !Ref Res` with Res defaulting to "*" deploys "*".
+		return iam.Str{Value: val, Pos: v.Pos}
 	}
 	s := iam.Str{Value: v.Text, Pos: v.Pos}
 	if name, arg, ok := v.Intrinsic(); ok {

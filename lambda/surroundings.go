@@ -60,24 +60,24 @@ func (b *builder) surroundings(r *template.Resource, props *template.Value) *Sur
 			s.URLs = append(s.URLs, URL{Where: "AWS::Lambda::Url " + u.ID, ID: u.ID, AuthType: f.Value.Text, Pos: f.Value.Pos})
 		}
 	}
-	for _, f := range template.Lookup(props, "FunctionUrlConfig", "AuthType") {
+	for _, f := range b.lookup(props, "FunctionUrlConfig", "AuthType") {
 		if f.Value != nil && f.Value.IsScalar() {
 			s.URLs = append(s.URLs, URL{Where: "FunctionUrlConfig", AuthType: f.Value.Text, Pos: f.Value.Pos})
 		}
 	}
-	for _, f := range template.Lookup(props, "KmsKeyArn") {
+	for _, f := range b.lookup(props, "KmsKeyArn") {
 		if id := b.resourceNamed(f.Value, "AWS::KMS::Key"); id != "" {
 			s.Keys = appendKey(s.Keys, b.key(id))
 		}
 	}
-	for _, f := range template.Lookup(props, "VpcConfig", "SecurityGroupIds") {
+	for _, f := range b.lookup(props, "VpcConfig", "SecurityGroupIds") {
 		for _, it := range unionItems(f.Value) {
 			if id := b.resourceNamed(it, "AWS::EC2::SecurityGroup"); id != "" {
 				s.Groups = append(s.Groups, b.group(id))
 			}
 		}
 	}
-	for _, f := range template.Lookup(props, "Environment", "Variables") {
+	for _, f := range b.lookup(props, "Environment", "Variables") {
 		for _, m := range template.Leaves(f.Value) {
 			for _, fld := range fieldsOf(m) {
 				ev := EnvVar{Name: fld.Key, Pos: fld.Value.Pos}
