@@ -72,9 +72,68 @@ func (b *builder) settings(fn *Function, props *template.Value, path ...string) 
 	var out []Setting
 	for _, f := range b.lookup(props, path...) {
 		b.checkComplete(fn, f.Truncated, path...)
-		out = append(out, b.setting(fn, f, path[0]))
+		for _, r := range b.mapRows(f) {
+			s := b.setting(fn, r.Found, path[0])
+			if r.row != "" {
+				s.When = withRow(s.When, r.row)
+			}
+			out = append(out, s)
+		}
 	}
 	return out
+}
+
+// mapRows expands `!FindInMap [Map, !Ref Stage, Key]`, whose row is chosen
+// at deployment, into one value per row it can choose (the parameter's
+// AllowedValues, or else every row of the map), each with its row in When:
+// a row that deploys an empty key or another tracing mode is a deployment
+// like an Fn::If branch. Other values are returned as they are.
+func (b *builder) mapRows(f template.Found) []mapRow {
+	one := []mapRow{{Found: f}}
+	name, arg, ok := f.Value.Intrinsic()
+	if !ok || name != "Fn::FindInMap" || arg.Kind != template.List || len(arg.Items) < 3 {
+		return one
+	}
+	if _, folded := b.t.Fold(f.Value); folded {
+		return one
+	}
+	m, row, key := arg.Items[0], arg.Items[1], arg.Items[2]
+	mapping := b.t.Mappings.Get(m.Text)
+	if !m.IsScalar() || !key.IsScalar() || row.IsScalar() || mapping == nil {
+		return one
+	}
+	rows := mapping.Keys()
+	if p := b.param(row); p != nil && len(p.Allowed) > 0 {
+		rows = p.Allowed
+	}
+	var out []mapRow
+	for _, r := range rows {
+		v := mapping.Get(r).Get(key.Text)
+		if v == nil {
+			return one // a row without the key fails the deployment: not ours to judge
+		}
+		c := f
+		c.Value = &template.Value{Kind: v.Kind, Text: v.Text, Items: v.Items, Fields: v.Fields, Pos: f.Value.Pos}
+		out = append(out, mapRow{Found: c, row: fmt.Sprintf("%s is %s (Mappings row)", template.Describe(row), r)})
+	}
+	if len(out) == 0 {
+		return one
+	}
+	return out
+}
+
+// withRow adds a Mappings row to a branch's description.
+func withRow(when, row string) string {
+	if when == "" {
+		return "when " + row
+	}
+	return when + " and " + row
+}
+
+// mapRow is one row a FindInMap can choose; row names it for messages.
+type mapRow struct {
+	template.Found
+	row string
 }
 
 // lookup is template.Lookup without the branches the function's own
@@ -302,9 +361,17 @@ func (b *builder) param(v *template.Value) *Param {
 // Fn::If inside the list.
 func (b *builder) securityGroups(fn *Function, props *template.Value) []Setting {
 	var out []Setting
+	var found []mapRow
 	for _, f := range b.lookup(props, "VpcConfig", "SecurityGroupIds") {
 		b.checkComplete(fn, f.Truncated, "VpcConfig", "SecurityGroupIds")
+		found = append(found, b.mapRows(f)...)
+	}
+	for _, r := range found {
+		f := r.Found
 		s := b.setting(fn, f, "VpcConfig")
+		if r.row != "" {
+			s.When = withRow(s.When, r.row)
+		}
 		list := f.Value
 		if v, ok := b.t.Fold(list); ok {
 			list = v // `!Split [",", ""]`, `!FindInMap` to a written list
@@ -325,6 +392,9 @@ func (b *builder) securityGroups(fn *Function, props *template.Value) []Setting 
 				continue // IsProd true for the key, false for an item: no deployment
 			}
 			c.When = w.String()
+			if r.row != "" {
+				c.When = withRow(c.When, r.row)
+			}
 			var items []*template.Value
 			for _, it := range la.Items {
 				if v, ok := b.t.Fold(it); ok {
