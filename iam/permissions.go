@@ -23,7 +23,11 @@ func allows(st Statement) bool {
 }
 
 func permissions(p Policy) []Problem {
-	granted := grantedEverywhere(p)
+	return analyse(p, grantedEverywhere(p))
+}
+
+// analyse is permissions with the grants passed in, so a test can see the work they did.
+func analyse(p Policy, granted *grants) []Problem {
 	var out []Problem
 	add := func(kind Kind, pos source.Pos, sev Severity, format string, args ...any) {
 		out = append(out, Problem{Pos: pos, Severity: sev, Message: fmt.Sprintf(format, args...), Kind: kind, Origin: p.Origin})
@@ -95,7 +99,7 @@ func permissions(p Policy) []Problem {
 				if isRuntimeAction(lower) {
 					continue
 				}
-				if e, ok := escalationFor(lower); ok && needsGranted(e, granted) {
+				if e, ok := escalationFor(lower); ok && granted.needs(e) {
 					for _, r := range every {
 						add(KindEscalation, or(r.Pos, st.Pos), resSev,
 							"Allow of %q on Resource %q is a privilege escalation: whoever runs as the role can %s; scope the Resource to the ARNs the function uses%s",
@@ -150,10 +154,21 @@ func permissions(p Policy) []Problem {
 	return out
 }
 
+// grants is what the Allow statements of a policy grant on every resource: what an
+// escalation's Needs are checked against. It remembers each answer, since a policy may list
+// the same escalation thousands of times and rescanning every grant for each copy made the
+// analysis quadratic in the number of actions.
+type grants struct {
+	patterns []string        // distinct, lower case
+	covered  map[string]bool // lower-case action -> whether some pattern matches it
+	matches  int             // globMatch calls made, so a test can bound the work
+}
+
 // grantedEverywhere collects, lower case, the actions (patterns) that Allow statements of
-// the policy grant on every resource: what an escalation's Needs are checked against.
-func grantedEverywhere(p Policy) []string {
-	var out []string
+// the policy grant on every resource.
+func grantedEverywhere(p Policy) *grants {
+	g := &grants{covered: map[string]bool{}}
+	seen := map[string]bool{}
 	for _, st := range p.Statements {
 		if !allows(st) || st.HasNotAction {
 			continue
@@ -166,25 +181,41 @@ func grantedEverywhere(p Policy) []string {
 			continue
 		}
 		for _, a := range st.Action {
-			if !a.Intrinsic {
-				out = append(out, strings.ToLower(a.Value))
+			if a.Intrinsic {
+				continue
+			}
+			lower := strings.ToLower(a.Value)
+			if !seen[lower] {
+				seen[lower] = true
+				g.patterns = append(g.patterns, lower)
 			}
 		}
 	}
-	return out
+	return g
 }
 
-// needsGranted reports whether the policy grants every action an escalation path needs.
-func needsGranted(e escalation, granted []string) bool {
-	for _, need := range e.Needs {
-		ok := false
-		for _, g := range granted {
-			if globMatch(g, strings.ToLower(need)) {
-				ok = true
-				break
-			}
+// has reports whether the policy grants an action (any case) on every resource.
+func (g *grants) has(action string) bool {
+	action = strings.ToLower(action)
+	if ok, done := g.covered[action]; done {
+		return ok
+	}
+	ok := false
+	for _, pattern := range g.patterns {
+		g.matches++
+		if globMatch(pattern, action) {
+			ok = true
+			break
 		}
-		if !ok {
+	}
+	g.covered[action] = ok
+	return ok
+}
+
+// needs reports whether the policy grants every action an escalation path needs.
+func (g *grants) needs(e escalation) bool {
+	for _, need := range e.Needs {
+		if !g.has(need) {
 			return false
 		}
 	}
@@ -193,10 +224,10 @@ func needsGranted(e escalation, granted []string) bool {
 
 // matchedEscalations lists the escalation paths a lower-case action pattern opens, given
 // what the policy grants on every resource.
-func matchedEscalations(pattern string, granted []string) []escalation {
+func matchedEscalations(pattern string, granted *grants) []escalation {
 	var out []escalation
 	for _, e := range escalations {
-		if globMatch(pattern, strings.ToLower(e.Action)) && needsGranted(e, granted) {
+		if globMatch(pattern, strings.ToLower(e.Action)) && granted.needs(e) {
 			out = append(out, e)
 		}
 	}

@@ -1,6 +1,7 @@
 package iam
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -261,5 +262,108 @@ func TestExpand(t *testing.T) {
 	}
 	if _, known := Expand("nosuchservice:*"); known {
 		t.Error("Expand of an unknown service reports known")
+	}
+}
+
+// TestDuplicatedActionsWorkIsBounded guards against the analysis turning quadratic again:
+// each copy of an escalation used to rescan every grant for what it needs, so 60,000
+// copies took minutes. The grants may be scanned at most once per needed action.
+func TestDuplicatedActionsWorkIsBounded(t *testing.T) {
+	needed := map[string]bool{}
+	for _, e := range escalations {
+		for _, n := range e.Needs {
+			needed[strings.ToLower(n)] = true
+		}
+	}
+	const n = 50_000
+	tests := []struct {
+		name       string
+		actions    func(i int) string
+		wantProbs  int
+		wantKind   Kind
+		wantPrefix string
+	}{
+		{
+			name:       "copies of an escalation without what it needs",
+			actions:    func(int) string { return "lambda:CreateFunction" },
+			wantProbs:  1,
+			wantKind:   KindEveryResource,
+			wantPrefix: `Resource "*" grants lambda:CreateFunction, lambda:CreateFunction`,
+		},
+		{
+			name: "distinct unknown actions and copies of an escalation",
+			actions: func(i int) string {
+				if i%2 == 0 {
+					return "lambda:CreateFunction"
+				}
+				return fmt.Sprintf("newsvc:Do%d", i)
+			},
+			wantProbs:  1,
+			wantKind:   KindEveryResource,
+			wantPrefix: `Resource "*" grants lambda:CreateFunction`,
+		},
+		{
+			name: "copies of an escalation with what it needs last",
+			actions: func(i int) string {
+				if i == n-1 {
+					return "iam:PassRole"
+				}
+				return "LAMBDA:createfunction"
+			},
+			wantProbs:  n,
+			wantKind:   KindEscalation,
+			wantPrefix: `Allow of "LAMBDA:createfunction" on Resource "*" is a privilege escalation`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			actions := make([]Str, n)
+			for i := range actions {
+				actions[i] = lit(tt.actions(i), 10+i)
+			}
+			p := Policy{Statements: []Statement{allow(actions, lit("*", 5))}}
+			g := grantedEverywhere(p)
+			got := analyse(p, g)
+			if len(got) != tt.wantProbs {
+				t.Fatalf("got %d problems, want %d", len(got), tt.wantProbs)
+			}
+			if got[0].Kind != tt.wantKind || !strings.HasPrefix(got[0].Message, tt.wantPrefix) {
+				t.Errorf("first problem = %v %q, want %v with prefix %q", got[0].Kind, got[0].Message, tt.wantKind, tt.wantPrefix)
+			}
+			if limit := len(g.patterns) * len(needed); g.matches > limit {
+				t.Errorf("matched grants against needed actions %d times; want at most %d (%d distinct grants x %d needed actions)",
+					g.matches, limit, len(g.patterns), len(needed))
+			}
+		})
+	}
+}
+
+func TestGrantsNeeds(t *testing.T) {
+	createFunction, _ := escalationFor("lambda:CreateFunction")
+	createRole, _ := escalationFor("iam:CreateRole")
+	tests := []struct {
+		name    string
+		granted []string
+		e       escalation
+		want    bool
+	}{
+		{"nothing granted", nil, createFunction, false},
+		{"the needed action, any case", []string{"s3:GetObject", "IAM:passrole"}, createFunction, true},
+		{"a wildcard covering it", []string{"iam:Pass*"}, createFunction, true},
+		{"every action", []string{"*"}, createFunction, true},
+		{"a wildcard not covering it", []string{"iam:Put*"}, createFunction, false},
+		{"another need", []string{"iam:PassRole"}, createRole, false},
+		{"no needs", nil, escalation{Action: "iam:PutRolePolicy"}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := Policy{Statements: []Statement{allow(acts(tt.granted...), lit("*", 30))}}
+			g := grantedEverywhere(p)
+			for range 2 { // the second answer comes from memory
+				if got := g.needs(tt.e); got != tt.want {
+					t.Errorf("needs(%s) = %v, want %v", tt.e.Action, got, tt.want)
+				}
+			}
+		})
 	}
 }

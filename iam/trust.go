@@ -15,7 +15,9 @@ var lambdaServices = map[string]bool{
 // Trust analyses a role's trust (assume-role) policy.
 func Trust(p Policy) []Problem {
 	var out []Problem
-	trustsLambda := false
+	// An intrinsic Service principal is known only at deploy time and may well be Lambda;
+	// the deployed source sees the real value.
+	trustsLambda, serviceUnknown := false, false
 	for _, st := range p.Statements {
 		if !allows(st) {
 			continue
@@ -29,30 +31,21 @@ func Trust(p Policy) []Problem {
 				} else {
 					out = append(out, Problem{Pos: pos, Severity: Error, Kind: KindTrust, Origin: p.Origin, Message: `anyone can assume this role: the trust policy allows Principal "*" without a Condition; trust only the Service principal "lambda.amazonaws.com"`})
 				}
-			case pr.Value.Intrinsic:
-				// Known only at deploy time; the deployed source sees the real value.
+			case pr.Kind == "Service" && pr.Value.Intrinsic:
+				serviceUnknown = true
 			case pr.Kind == "Service" && lambdaServices[strings.ToLower(pr.Value.Value)]:
 				trustsLambda = true
 			default:
+				// Any other principal, an intrinsic one too (its text, such as the Sub
+				// template, names it): an account or a user is never Lambda.
 				out = append(out, Problem{Pos: pos, Severity: Warning, Kind: KindTrust, Origin: p.Origin, Message: fmt.Sprintf(
 					"the role also trusts %s principal %q, which can then act with the function's permissions; trust only lambda.amazonaws.com, or give that principal a role of its own",
 					pr.Kind, pr.Value.Value)})
 			}
 		}
 	}
-	if !trustsLambda && !hasIntrinsicPrincipal(p) {
+	if !trustsLambda && !serviceUnknown {
 		out = append(out, Problem{Pos: p.Pos, Severity: Warning, Kind: KindTrust, Origin: p.Origin, Message: `the trust policy does not trust the Service principal "lambda.amazonaws.com", so Lambda cannot run a function with this role; allow sts:AssumeRole for it`})
 	}
 	return out
-}
-
-func hasIntrinsicPrincipal(p Policy) bool {
-	for _, st := range p.Statements {
-		for _, pr := range st.Principal {
-			if pr.Value.Intrinsic {
-				return true
-			}
-		}
-	}
-	return false
 }

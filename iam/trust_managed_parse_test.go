@@ -12,10 +12,14 @@ func principal(kind, value string, line int) Principal {
 	return Principal{Kind: kind, Value: lit(value, line)}
 }
 
+func intrinsicPrincipal(kind, value string, line int) Principal {
+	return Principal{Kind: kind, Value: Str{Value: value, Intrinsic: true, Pos: at(line)}}
+}
+
 func TestTrust(t *testing.T) {
 	policyPos := at(1)
 	assume := func(cond bool, ps ...Principal) Policy {
-		return Policy{Name: "trust", Pos: policyPos, Statements: []Statement{{
+		return Policy{Name: "trust", Pos: policyPos, Origin: "FnRole", Statements: []Statement{{
 			Pos: at(2), Effect: lit("Allow", 3), Action: acts("sts:AssumeRole"), Principal: ps, HasCondition: cond,
 		}}}
 	}
@@ -57,19 +61,60 @@ func TestTrust(t *testing.T) {
 		},
 		{
 			name: "a Deny statement is not a trust",
-			p: Policy{Pos: policyPos, Statements: []Statement{
+			p: Policy{Pos: policyPos, Origin: "FnRole", Statements: []Statement{
 				{Effect: lit("Allow", 3), Principal: []Principal{principal("Service", "lambda.amazonaws.com", 20)}},
 				{Effect: lit("Deny", 4), Principal: []Principal{principal("*", "*", 21)}},
 			}},
 		},
 		{
-			name: "an intrinsic principal is left to the deployed source",
+			name: "an intrinsic Service principal is left to the deployed source",
 			p:    assume(false, Principal{Kind: "Service", Value: Str{Value: "!Ref Svc", Intrinsic: true}}),
+		},
+		{
+			name: "an intrinsic AWS principal is a warning naming its template",
+			p:    assume(false, principal("Service", "lambda.amazonaws.com", 20), intrinsicPrincipal("AWS", "arn:aws:iam::${AWS::AccountId}:root", 21)),
+			want: []Problem{{Pos: at(21), Severity: Warning, Message: `the role also trusts AWS principal "arn:aws:iam::${AWS::AccountId}:root", which can then act with the function's permissions`}},
+		},
+		{
+			name: "an intrinsic Federated principal is a warning too",
+			p:    assume(false, principal("Service", "lambda.amazonaws.com", 20), intrinsicPrincipal("Federated", "!Ref Provider", 21)),
+			want: []Problem{{Pos: at(21), Severity: Warning, Message: `the role also trusts Federated principal "!Ref Provider"`}},
+		},
+		{
+			name: "an intrinsic AWS principal alone does not stand for Lambda",
+			p:    assume(false, intrinsicPrincipal("AWS", "arn:aws:iam::${AWS::AccountId}:root", 21)),
+			want: []Problem{
+				{Pos: at(21), Severity: Warning, Message: `the role also trusts AWS principal "arn:aws:iam::${AWS::AccountId}:root"`},
+				{Pos: policyPos, Severity: Warning, Message: `the trust policy does not trust the Service principal "lambda.amazonaws.com"`},
+			},
+		},
+		{
+			name: "an intrinsic Service principal may be Lambda; an intrinsic AWS one is still named",
+			p:    assume(false, intrinsicPrincipal("Service", "!If [Edge, edgelambda.amazonaws.com, lambda.amazonaws.com]", 20), intrinsicPrincipal("AWS", "!Ref Trusted", 21)),
+			want: []Problem{{Pos: at(21), Severity: Warning, Message: `the role also trusts AWS principal "!Ref Trusted"`}},
+		},
+		{
+			name: "an intrinsic AWS principal under a Condition is still a warning",
+			p:    assume(true, principal("Service", "lambda.amazonaws.com", 20), intrinsicPrincipal("AWS", "!GetAtt Deployer.Arn", 21)),
+			want: []Problem{{Pos: at(21), Severity: Warning, Message: `the role also trusts AWS principal "!GetAtt Deployer.Arn"`}},
+		},
+		{
+			name: "an intrinsic Service principal in a Deny does not stand for Lambda",
+			p: Policy{Pos: policyPos, Origin: "FnRole", Statements: []Statement{
+				{Effect: lit("Deny", 4), Principal: []Principal{intrinsicPrincipal("Service", "!Ref Svc", 21)}},
+			}},
+			want: []Problem{{Pos: policyPos, Severity: Warning, Message: `the trust policy does not trust the Service principal "lambda.amazonaws.com"`}},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assertProblems(t, Trust(tt.p), tt.want)
+			got := Trust(tt.p)
+			assertProblems(t, got, tt.want)
+			for _, p := range got {
+				if p.Kind != KindTrust || p.Origin != "FnRole" {
+					t.Errorf("problem %q: kind %s, origin %q; want trust-policy, FnRole", p.Message, p.Kind, p.Origin)
+				}
+			}
 		})
 	}
 }
