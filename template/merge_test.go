@@ -1,7 +1,6 @@
 package template
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -134,13 +133,7 @@ func TestMergeKeysMatchAWSCLI(t *testing.T) {
 		}
 		files = append(files, p)
 	}
-	cmd := exec.Command("python3", append([]string{"testdata/merge_oracle.py"}, files...)...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("the AWS CLI oracle failed: %v\n%s", err, stderr.String())
-	}
+	out := runOracle(t, "the AWS CLI oracle", "testdata/merge_oracle.py", files)
 	var theirs map[string]struct {
 		Error string
 		Out   any
