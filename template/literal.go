@@ -1,6 +1,8 @@
 package template
 
 import (
+	"bytes"
+	"encoding/json"
 	"strconv"
 	"strings"
 )
@@ -108,10 +110,103 @@ func (t *Template) fold(v *Value) (*Value, bool) {
 			}
 			cur = cur.Get(kv.Text)
 		}
+		if cur == nil && len(arg.Items) == 4 {
+			// The AWS::LanguageExtensions form: `{DefaultValue: x}` stands in
+			// when the mapping has no such keys, at any of the three levels.
+			if d := arg.Items[3].Get("DefaultValue"); d != nil {
+				return t.fold(d)
+			}
+		}
 		if cur == nil {
 			return nil, false
 		}
 		return t.fold(cur)
+	case "Fn::ToJsonString":
+		var b bytes.Buffer
+		if (arg.Kind != Map && arg.Kind != List) || !t.writeJSON(&b, arg) {
+			return nil, false
+		}
+		return &Value{Kind: String, Text: b.String(), Pos: v.Pos}, true
 	}
 	return nil, false
+}
+
+// writeJSON writes v as Fn::ToJsonString does: compact JSON, keys in the
+// order written. It reports false when a part of v is known only at
+// deployment (a Ref, a GetAtt, an Fn::If) or is a scalar JSON cannot hold as
+// written (a YAML number such as 0x1F).
+func (t *Template) writeJSON(b *bytes.Buffer, v *Value) bool {
+	if _, _, ok := v.Intrinsic(); ok {
+		f, ok := t.fold(v)
+		if !ok || f == v {
+			return false
+		}
+		return t.writeJSON(b, f)
+	}
+	switch v.Kind {
+	case Null:
+		b.WriteString("null")
+	case Bool:
+		switch strings.ToLower(v.Text) {
+		case "true":
+			b.WriteString("true")
+		case "false":
+			b.WriteString("false")
+		default:
+			return false
+		}
+	case Number:
+		if !json.Valid([]byte(v.Text)) {
+			return false
+		}
+		b.WriteString(v.Text)
+	case String:
+		writeJSONString(b, v.Text)
+	case List:
+		b.WriteByte('[')
+		for i, it := range v.Items {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			if !t.writeJSON(b, it) {
+				return false
+			}
+		}
+		b.WriteByte(']')
+	case Map:
+		b.WriteByte('{')
+		// A repeated key (the parser reported it) is written once, at its
+		// first place, with its last value, as a JSON object holds it.
+		last := make(map[string]*Value, len(v.Fields))
+		for _, f := range v.Fields {
+			last[f.Key] = f.Value
+		}
+		for i, f := range v.Fields {
+			fv, ok := last[f.Key]
+			if !ok {
+				continue
+			}
+			delete(last, f.Key)
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			writeJSONString(b, f.Key)
+			b.WriteByte(':')
+			if !t.writeJSON(b, fv) {
+				return false
+			}
+		}
+		b.WriteByte('}')
+	default:
+		return false
+	}
+	return true
+}
+
+// writeJSONString quotes s as JSON does, leaving <, > and & as they are.
+func writeJSONString(b *bytes.Buffer, s string) {
+	e := json.NewEncoder(b)
+	e.SetEscapeHTML(false)
+	_ = e.Encode(s)         // a string always encodes
+	b.Truncate(b.Len() - 1) // Encode ends with a newline
 }

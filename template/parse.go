@@ -83,7 +83,7 @@ func Parse(file string, data []byte, lim Limits) (*Template, error) {
 	if !isTemplate(root) {
 		return nil, fmt.Errorf("%w: no AWSTemplateFormatVersion, Transform, or Resources with typed resources at its top level", ErrNotTemplate)
 	}
-	t, err := newTemplate(file, root)
+	t, err := newTemplate(file, root, lim)
 	if err != nil {
 		return nil, err
 	}

@@ -3,7 +3,6 @@ package template
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/lambdagate/lambdagate/source"
 )
@@ -25,6 +24,9 @@ type Template struct {
 	Problems []*Error
 
 	byID         map[string]*Resource
+	copies       map[string]*Resource   // logical ids of Fn::ForEach copies read as one resource
+	loopBudget   int                    // values Fn::ForEach copies may still hold
+	loopCopies   int                    // copies Fn::ForEach may still make
 	byType       map[string][]*Resource // in source order
 	globalValues map[*Value]bool
 }
@@ -40,6 +42,8 @@ type Resource struct {
 	// IgnoreGlobals is SAM's resource attribute: "*" or a list of property names.
 	IgnoreGlobals *Value
 	Node          *Value
+	// Loop is the Fn::ForEach::Name that made this copy, or "".
+	Loop string
 
 	order int // in Template.Resources
 }
@@ -57,8 +61,15 @@ type Parameter struct {
 	Allowed []string
 }
 
-// Resource returns the resource with the given logical id, or nil.
-func (t *Template) Resource(id string) *Resource { return t.byID[id] }
+// Resource returns the resource with the given logical id, or nil. The id of
+// a copy an Fn::ForEach makes leads to the resource read for it, which may
+// stand for every copy (see foreach.go).
+func (t *Template) Resource(id string) *Resource {
+	if r, ok := t.byID[id]; ok {
+		return r
+	}
+	return t.copies[id]
+}
 
 // ResourcesOfType lists the resources of one of the given types, in source
 // order. It costs the number of resources found, not the number in the
@@ -86,9 +97,11 @@ func (t *Template) ResourcesOfType(types ...string) []*Resource {
 	return out
 }
 
-func newTemplate(file string, root *Value) (*Template, error) {
+func newTemplate(file string, root *Value, lim Limits) (*Template, error) {
 	t := &Template{
 		File:       file,
+		loopBudget: lim.MaxNodes,
+		loopCopies: maxCopies,
 		Root:       root,
 		Parameters: map[string]*Parameter{},
 		Conditions: map[string]*Value{},
@@ -100,7 +113,7 @@ func newTemplate(file string, root *Value) (*Template, error) {
 		return nil, &Error{Pos: f.Value.Pos, Msg: fmt.Sprintf("Resources must be a map of logical ids to resources, not a %s", f.Value.Kind)}
 	}
 	for _, f := range fieldsOf(root.Get("Resources")) {
-		t.addResource(f)
+		t.addEntry(f)
 	}
 	if len(t.byID) != len(t.Resources) {
 		// Once, not at each duplicate: a hostile file can hold thousands.
@@ -130,25 +143,13 @@ func newTemplate(file string, root *Value) (*Template, error) {
 	return t, nil
 }
 
-// addResource reads one entry of Resources. An Fn::ForEach of the
-// AWS::LanguageExtensions transform is read through: each resource of its
-// fragment is checked once, under its logical id as written (with its
-// ${placeholders}), which stands for every copy the loop makes.
-func (t *Template) addResource(f Field) {
-	if strings.HasPrefix(f.Key, "Fn::ForEach::") {
-		if f.Value.Kind == List && len(f.Value.Items) == 3 && f.Value.Items[2].Kind == Map {
-			for _, inner := range f.Value.Items[2].Fields {
-				t.addResource(inner)
-			}
-			return
-		}
-		t.Problems = append(t.Problems, &Error{Pos: f.Value.Pos, Msg: fmt.Sprintf("%s must be a list of an identifier, a collection and a map of resources", f.Key)})
-		return
-	}
+// addResource reads one resource: an entry of Resources, or a copy an
+// Fn::ForEach makes (addEntry).
+func (t *Template) addResource(f Field) *Resource {
 	r := &Resource{ID: f.Key, Pos: f.KeyPos, Node: f.Value}
 	if f.Value.Kind != Map {
 		t.Problems = append(t.Problems, &Error{Pos: f.Value.Pos, Msg: fmt.Sprintf("resource %s must be a map with Type and Properties, not a %s", f.Key, f.Value.Kind)})
-		return
+		return nil
 	}
 	if ty := f.Value.Get("Type"); ty != nil && ty.Kind == String {
 		r.Type = ty.Text
@@ -169,6 +170,7 @@ func (t *Template) addResource(f Field) {
 	// the parser; newTemplate drops the earlier ones.
 	t.byID[r.ID] = r
 	t.Resources = append(t.Resources, r)
+	return r
 }
 
 func fieldsOf(v *Value) []Field {
