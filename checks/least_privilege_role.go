@@ -17,7 +17,10 @@ var LeastPrivilegeRole = &Check{
 its ARN) its inline ` + "`Policies`" + `, its ` + "`ManagedPolicyArns`" + `, every ` + "`AWS::IAM::Policy`" + `,
 ` + "`AWS::IAM::ManagedPolicy`" + ` and ` + "`AWS::IAM::RolePolicy`" + ` that attaches to it, and its trust policy; for a SAM
 function without ` + "`Role`" + `, its ` + "`Policies`" + ` (managed policy names or ARNs, SAM policy templates with their
-parameters, inline documents). A SAM function with neither is given the basic execution role: fine.
+parameters, inline documents) and the policies attached by name to the role SAM generates for it. A SAM
+function with neither is given the basic execution role: fine. A SAM connector (embedded, or an
+` + "`AWS::Serverless::Connector`" + ` whose source is the function) whose destination is ` + "`Arn: \"*\"`" + ` grants its
+permissions on every resource of the type: an error.
 
 Errors, for an ` + "`Allow`" + ` statement:
 - ` + "`Action: \"*\"`" + ` or ` + "`service:*`" + `;
