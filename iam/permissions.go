@@ -2,6 +2,7 @@ package iam
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -135,6 +136,7 @@ func analyse(p Policy, granted *grants) []Problem {
 		if len(scoped)+len(unknown) == 0 {
 			continue
 		}
+		scoped, unknown = distinct(scoped), distinct(unknown) // an action listed twice is said once
 		for _, r := range every {
 			var msg strings.Builder
 			fmt.Fprintf(&msg, "Resource %q grants ", r.Value)
@@ -249,10 +251,17 @@ func passRoleHint(lowerAction string) string {
 	return ""
 }
 
-// actionList renders at most five names, sorted, then a count of the rest.
-func actionList(names []string) string {
+// distinct returns the names sorted, each once.
+func distinct(names []string) []string {
 	names = append([]string(nil), names...)
 	sort.Strings(names)
+	return slices.Compact(names)
+}
+
+// actionList renders at most five distinct names, sorted, then a count of
+// the rest.
+func actionList(names []string) string {
+	names = distinct(names)
 	if len(names) > 5 {
 		return strings.Join(names[:5], ", ") + fmt.Sprintf(" and %d more", len(names)-5)
 	}

@@ -288,7 +288,7 @@ func TestDuplicatedActionsWorkIsBounded(t *testing.T) {
 			actions:    func(int) string { return "lambda:CreateFunction" },
 			wantProbs:  1,
 			wantKind:   KindEveryResource,
-			wantPrefix: `Resource "*" grants lambda:CreateFunction, lambda:CreateFunction`,
+			wantPrefix: `Resource "*" grants lambda:CreateFunction on every resource, though it supports`,
 		},
 		{
 			name: "distinct unknown actions and copies of an escalation",

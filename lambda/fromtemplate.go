@@ -107,11 +107,18 @@ func (b *builder) mapRows(f template.Found) []mapRow {
 	if p := b.param(row); p != nil && len(p.Allowed) > 0 {
 		rows = p.Allowed
 	}
+	var def *template.Value // AWS::LanguageExtensions: `{DefaultValue: x}` for a row without the key
+	if len(arg.Items) == 4 {
+		def = arg.Items[3].Get("DefaultValue")
+	}
 	var out []mapRow
 	for _, r := range rows {
 		v := mapping.Get(r).Get(key.Text)
 		if v == nil {
-			return one // a row without the key fails the deployment: not ours to judge
+			v = def
+		}
+		if v == nil {
+			continue // that deployment fails: nothing is deployed to judge
 		}
 		c := f
 		c.Value = &template.Value{Kind: v.Kind, Text: v.Text, Items: v.Items, Fields: v.Fields, Pos: f.Value.Pos}

@@ -125,9 +125,37 @@ func (x *expansion) loop(f Field, env []binding) {
 	for _, val := range values {
 		inner := append(env[:len(env):len(env)], binding{ident.Text, val})
 		for _, g := range fragment.Fields {
+			// Every visit costs, whether or not it makes a resource: a loop
+			// of empty fragments must not run without bound either.
+			if x.budget--; x.budget < 0 {
+				x.over = true
+			}
+			if x.over {
+				return
+			}
 			x.entry(g, inner, f.Key)
 		}
 	}
+}
+
+// paramList reads `!Ref Modes`, a list parameter, as the list its default
+// deploys, so that each copy the default makes is checked. (A value given at
+// deployment may make others; the copies of the default are the ones a
+// reviewer can see.)
+func (t *Template) paramList(v *Value) (*Value, bool) {
+	name, arg, ok := v.Intrinsic()
+	if !ok || name != "Ref" || arg.Kind != String {
+		return nil, false
+	}
+	p := t.Parameters[arg.Text]
+	if p == nil || p.Default == nil || !p.Default.IsScalar() || strings.TrimSpace(p.Default.Text) == "" {
+		return nil, false
+	}
+	list := &Value{Kind: List, Pos: v.Pos}
+	for _, part := range strings.Split(p.Default.Text, ",") {
+		list.Items = append(list.Items, &Value{Kind: String, Text: strings.TrimSpace(part), Pos: p.Default.Pos})
+	}
+	return list, true
 }
 
 // collection returns the values of a loop's collection when they are
@@ -144,7 +172,16 @@ func (x *expansion) collection(v *Value, env []binding) ([]*Value, bool) {
 		}
 	}
 	list, ok := x.t.Fold(x.substitute(v, env))
+	if !ok {
+		list, ok = x.t.paramList(v)
+	}
 	if !ok || list.Kind != List {
+		return nil, false
+	}
+	// What the collection folds to (`!Split` of a long text) costs, not
+	// what is written.
+	if x.budget -= len(list.Items); x.budget < 0 {
+		x.over = true
 		return nil, false
 	}
 	out := make([]*Value, 0, len(list.Items))

@@ -269,3 +269,45 @@ Resources:
 		t.Errorf("problems %v, want one on line 3", tpl.Problems)
 	}
 }
+
+// TestForEachBudgetCountsWork: what a collection folds to, and every visit of
+// a fragment, cost against the budget, so that a short text that splits into
+// many values, or fragments that make nothing, cannot run without bound.
+func TestForEachBudgetCountsWork(t *testing.T) {
+	long := strings.Repeat("x,", 5000) + "x"
+	for name, src := range map[string]string{
+		"a split of a long text": `Transform: AWS::LanguageExtensions
+Resources:
+  Fn::ForEach::Outer:
+    - O
+    - [a, b, c, d]
+    - Fn::ForEach::Inner:
+        - I
+        - !Split [",", "` + long + `"]
+        - {}
+`,
+		"empty fragments": `Transform: AWS::LanguageExtensions
+Resources:
+  Fn::ForEach::Outer:
+    - O
+    - [` + strings.Repeat("a,", 200) + `a]
+    - Fn::ForEach::Inner:
+        - I
+        - [` + strings.Repeat("b,", 200) + `b]
+        - Fn::ForEach::Deepest:
+            - D
+            - [` + strings.Repeat("c,", 200) + `c]
+            - {}
+`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			tpl, err := Parse("t.yaml", []byte(src), Limits{MaxDepth: 64, MaxNodes: 20_000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(tpl.Problems) != 1 || !strings.Contains(tpl.Problems[0].Msg, "checked once, as written") {
+				t.Errorf("problems %v, want one saying the loop is past the budget", tpl.Problems)
+			}
+		})
+	}
+}

@@ -117,10 +117,13 @@ func (t *Template) fold(v *Value) (*Value, bool) {
 				return t.fold(d)
 			}
 		}
-		if cur == nil {
+		if _, _, intrinsic := cur.Intrinsic(); cur == nil || intrinsic {
+			// Mappings hold written-out values only; CloudFormation rejects an
+			// intrinsic there, and following one could loop (a row that
+			// looks itself up) or grow without bound.
 			return nil, false
 		}
-		return t.fold(cur)
+		return cur, true
 	case "Fn::ToJsonString":
 		var b bytes.Buffer
 		if (arg.Kind != Map && arg.Kind != List) || !t.writeJSON(&b, arg) {

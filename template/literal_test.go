@@ -83,3 +83,28 @@ Resources:
 		})
 	}
 }
+
+// TestFoldMappingsHoldValues: a Mappings value that is itself an intrinsic
+// (which CloudFormation rejects) is not followed: a row that looks itself up
+// would recurse forever, and rows that look up others twice grow without bound.
+func TestFoldMappingsHoldValues(t *testing.T) {
+	src := `Mappings:
+  M:
+    K: {V: {"Fn::FindInMap": [M, K, V]}, W: {"Fn::Join": ["", [{"Fn::FindInMap": [M, K, V]}, {"Fn::FindInMap": [M, K, V]}]]}}
+Resources:
+  F:
+    Type: AWS::Lambda::Function
+    Properties:
+      X: !FindInMap [M, K, V]
+      Y: !FindInMap [M, K, W]
+`
+	tpl, err := Parse("t.yaml", []byte(src), DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"X", "Y"} {
+		if f, ok := tpl.Fold(tpl.Resource("F").Properties.Get(k)); ok {
+			t.Errorf("%s folded to %s; a mapped intrinsic must not be followed", k, Describe(f))
+		}
+	}
+}

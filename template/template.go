@@ -112,6 +112,10 @@ func newTemplate(file string, root *Value, lim Limits) (*Template, error) {
 	if f, ok := root.Field("Resources"); ok && f.Value.Kind != Map {
 		return nil, &Error{Pos: f.Value.Pos, Msg: fmt.Sprintf("Resources must be a map of logical ids to resources, not a %s", f.Value.Kind)}
 	}
+	for _, f := range fieldsOf(root.Get("Parameters")) {
+		t.Parameters[f.Key] = newParameter(f)
+	}
+	// Parameters first: a loop over a list parameter expands over its default.
 	for _, f := range fieldsOf(root.Get("Resources")) {
 		t.addEntry(f)
 	}
@@ -123,9 +127,6 @@ func newTemplate(file string, root *Value, lim Limits) (*Template, error) {
 	for i, r := range t.Resources {
 		r.order = i
 		t.byType[r.Type] = append(t.byType[r.Type], r)
-	}
-	for _, f := range fieldsOf(root.Get("Parameters")) {
-		t.Parameters[f.Key] = newParameter(f)
 	}
 	for _, f := range fieldsOf(root.Get("Conditions")) {
 		t.Conditions[f.Key] = f.Value
