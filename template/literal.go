@@ -3,6 +3,7 @@ package template
 import (
 	"bytes"
 	"encoding/json"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -22,6 +23,9 @@ func (t *Template) Fold(v *Value) (*Value, bool) {
 	return f, ok
 }
 
+// subPlaceholder is a ${...} of an Fn::Sub string, escaped (${!X}) or not.
+var subPlaceholder = regexp.MustCompile(`\$\{[^}]*\}`)
+
 func (t *Template) fold(v *Value) (*Value, bool) {
 	if v == nil {
 		return nil, false
@@ -39,21 +43,32 @@ func (t *Template) fold(v *Value) (*Value, bool) {
 		if text.Kind != String {
 			return nil, false
 		}
-		out := text.Text
+		bound := map[string]string{}
 		if arg.Kind == List && len(arg.Items) == 2 && arg.Items[1].Kind == Map {
 			// `!Sub ["${A}", {A: ""}]`: variables bound to written values.
 			for _, f := range arg.Items[1].Fields {
-				fv, ok := t.fold(f.Value)
-				if !ok || !fv.IsScalar() {
-					continue
+				if fv, ok := t.fold(f.Value); ok && fv.IsScalar() {
+					bound[f.Key] = fv.Text
 				}
-				out = strings.ReplaceAll(out, "${"+f.Key+"}", fv.Text)
 			}
 		}
-		if strings.Contains(strings.ReplaceAll(out, "${!", ""), "${") {
+		// One pass, as CloudFormation substitutes: a bound value that holds
+		// ${B} is not substituted again; ${!X} is the literal ${X}.
+		known := true
+		out := subPlaceholder.ReplaceAllStringFunc(text.Text, func(m string) string {
+			if strings.HasPrefix(m, "${!") {
+				return "${" + m[3:]
+			}
+			if val, ok := bound[m[2:len(m)-1]]; ok {
+				return val
+			}
+			known = false
+			return m
+		})
+		if !known {
 			return nil, false // depends on the deployment
 		}
-		return &Value{Kind: String, Text: strings.ReplaceAll(out, "${!", "${"), Pos: v.Pos}, true
+		return &Value{Kind: String, Text: out, Pos: v.Pos}, true
 	case "Fn::Join":
 		if arg.Kind != List || len(arg.Items) != 2 || arg.Items[0].Kind != String {
 			return nil, false

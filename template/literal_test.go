@@ -22,6 +22,8 @@ Resources:
 		{`!Sub "${!Literal}"`, `${Literal}`},
 		{`!Sub ["${A}-${B}", {A: x, B: !Sub y}]`, `x-y`},
 		{`!Sub ["${A}", {A: !Ref P}]`, `-`},
+		{`!Sub ["${A}", {A: "${B}", B: x}]`, `${B}`},
+		{`!Sub ["${A}-${!A}", {A: x}]`, `x-${A}`},
 		{`!Sub "${AWS::Region}"`, `-`},
 		{`!Join ["", []]`, `""`},
 		{`!Join ["", [Pass, Through]]`, `PassThrough`},
