@@ -10,23 +10,12 @@ value with scalars as text, or the reader's error.
 import json
 import sys
 
+from oracle_text import scalars_as_text
+
 try:
     from awscli.customizations.cloudformation.yamlhelper import yaml_parse
 except ImportError:
     from samtranslator.yaml_helper import yaml_parse
-
-
-def scalars_as_text(v):
-    # As in sam_globals_oracle.py: both sides compare scalars as text.
-    if isinstance(v, dict):
-        return {k: scalars_as_text(x) for k, x in v.items()}
-    if isinstance(v, list):
-        return [scalars_as_text(x) for x in v]
-    if v is None:
-        return None
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    return str(v)
 
 
 out = {}

@@ -7,24 +7,12 @@ samtranslator's Globals plugin has merged Globals.Function into it.
 import json
 import sys
 
+from oracle_text import scalars_as_text
+
 from samtranslator.plugins.globals.globals import Globals
 from samtranslator.yaml_helper import yaml_parse
 
 KEYS = ("Tracing", "KmsKeyArn", "VpcConfig")
-
-
-def scalars_as_text(v):
-    # Both sides compare scalars as text: YAML and JSON spell numbers and
-    # booleans differently, and these properties hold strings anyway.
-    if isinstance(v, dict):
-        return {k: scalars_as_text(x) for k, x in v.items()}
-    if isinstance(v, list):
-        return [scalars_as_text(x) for x in v]
-    if v is None:
-        return None
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    return str(v)
 
 
 out = {}
