@@ -155,6 +155,16 @@ func (b *builder) strsOf(v *template.Value) []iam.Str {
 			}
 			continue
 		}
+		if rows := b.mapRows(template.Found{Alt: template.Alt{Value: it}}); rows[0].row != "" {
+			// `!FindInMap [Perms, !Ref Stage, Actions]`: what every row grants.
+			for _, r := range rows {
+				for _, x := range b.strsOf(r.Value) {
+					x.Pos = it.Pos
+					out = append(out, x)
+				}
+			}
+			continue
+		}
 		if p, val, ok := b.paramValue(it); ok && p.List {
 			for _, x := range splitList(val) {
 				out = append(out, iam.Str{Value: x, Pos: it.Pos})
