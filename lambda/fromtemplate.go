@@ -521,29 +521,35 @@ func (b *builder) ownRoleARN(text string) string {
 var roleNameInARN = regexp.MustCompile(`:role/(?:[^${}]*/)?([\w+=,.@-]+)$`)
 
 // roleResource finds the AWS::IAM::Role a value names: GetAtt X.Arn, Ref X,
-// or a Sub or Join that builds the ARN from X.
+// or a Sub or Join that builds the ARN from X or from its RoleName.
 func (b *builder) roleResource(v *template.Value) string {
 	isRole := func(id string) bool {
 		res := b.t.Resource(id)
 		return res != nil && res.Type == "AWS::IAM::Role"
+	}
+	return b.roleIn(v, isRole, b.ownRoleARN)
+}
+
+// roleIn finds the role a value names among those is accepts: by Ref or
+// GetAtt, or by an ARN that Sub or Join builds from its logical id; byName,
+// when given, reads a role ARN written with the role's name.
+func (b *builder) roleIn(v *template.Value, is func(id string) bool, byName func(arn string) string) string {
+	fromARN := func(text string) string {
+		if id := roleInARN(text); is(id) {
+			return id
+		}
+		if byName != nil {
+			return byName(text)
+		}
+		return ""
 	}
 	name, arg, ok := v.Intrinsic()
 	if !ok {
 		return ""
 	}
 	switch name {
-	case "Ref":
-		if arg.Kind == template.String && isRole(arg.Text) {
-			return arg.Text
-		}
-	case "Fn::GetAtt":
-		id := ""
-		if arg.Kind == template.String {
-			id, _, _ = strings.Cut(arg.Text, ".")
-		} else if arg.Kind == template.List && len(arg.Items) > 0 {
-			id = arg.Items[0].Text
-		}
-		if isRole(id) {
+	case "Ref", "Fn::GetAtt":
+		if id := refID(v); is(id) {
 			return id
 		}
 	case "Fn::Sub":
@@ -554,7 +560,7 @@ func (b *builder) roleResource(v *template.Value) string {
 				// `${N}` alone, N bound to an expression that names the role.
 				if m := subVar.FindStringSubmatch(tmpl.Text); m != nil && m[0] == tmpl.Text {
 					if v := arg.Items[1].Get(m[1]); v != nil {
-						return b.roleResource(v)
+						return b.roleIn(v, is, byName)
 					}
 				}
 				for _, m := range subVar.FindAllStringSubmatch(tmpl.Text, -1) {
@@ -564,15 +570,9 @@ func (b *builder) roleResource(v *template.Value) string {
 				}
 			}
 		}
-		if id := roleInARN(tmpl.Text); isRole(id) {
-			return id
-		}
-		return b.ownRoleARN(tmpl.Text)
+		return fromARN(tmpl.Text)
 	case "Fn::Join":
-		if id := roleInARN(joinText(arg)); isRole(id) {
-			return id
-		}
-		return b.ownRoleARN(joinText(arg))
+		return fromARN(joinText(arg))
 	case "Fn::If":
 		// Role: !If is expanded by Lookup; an If nested inside Sub or Join is not.
 	}
@@ -683,27 +683,7 @@ func (b *builder) samGeneratedRole(id string) bool {
 // samRoleNamed returns the SAM-generated role a value names (`!Ref FnRole`,
 // `!GetAtt FnRole.Arn`, an ARN built from it), or "".
 func (b *builder) samRoleNamed(v *template.Value) string {
-	name, arg, ok := v.Intrinsic()
-	if !ok {
-		return ""
-	}
-	id := ""
-	switch {
-	case name == "Ref" && arg.Kind == template.String:
-		id = arg.Text
-	case name == "Fn::GetAtt" && arg.Kind == template.String:
-		id, _, _ = strings.Cut(arg.Text, ".")
-	case name == "Fn::GetAtt" && arg.Kind == template.List && len(arg.Items) > 0:
-		id = arg.Items[0].Text
-	case name == "Fn::Sub":
-		id = roleInARN(subText(arg))
-	case name == "Fn::Join":
-		id = roleInARN(joinText(arg))
-	}
-	if b.samGeneratedRole(id) {
-		return id
-	}
-	return ""
+	return b.roleIn(v, b.samGeneratedRole, nil)
 }
 
 // attachedTo lists the policy resources that attach to a role through Roles

@@ -154,21 +154,26 @@ func refersTo(v *template.Value, id string) bool {
 // resourceNamed returns the logical id of a resource of the given type that
 // v names with Ref or GetAtt.
 func (b *builder) resourceNamed(v *template.Value, typ string) string {
-	name, arg, ok := v.Intrinsic()
-	if !ok {
-		return ""
-	}
-	id := ""
-	switch {
-	case name == "Ref":
-		id = arg.Text
-	case name == "Fn::GetAtt" && arg.Kind == template.String:
-		id, _, _ = strings.Cut(arg.Text, ".")
-	case name == "Fn::GetAtt" && arg.Kind == template.List && len(arg.Items) > 0:
-		id = arg.Items[0].Text
-	}
+	id := refID(v)
 	if r := b.t.Resource(id); r != nil && r.Type == typ {
 		return id
+	}
+	return ""
+}
+
+// refID returns the logical id v names with Ref or GetAtt (`!GetAtt X.Arn`,
+// `!GetAtt [X, Arn]`), or "".
+func refID(v *template.Value) string {
+	name, arg, ok := v.Intrinsic()
+	switch {
+	case !ok:
+	case name == "Ref" && arg.Kind == template.String:
+		return arg.Text
+	case name == "Fn::GetAtt" && arg.Kind == template.String:
+		id, _, _ := strings.Cut(arg.Text, ".")
+		return id
+	case name == "Fn::GetAtt" && arg.Kind == template.List && len(arg.Items) > 0:
+		return arg.Items[0].Text
 	}
 	return ""
 }
