@@ -755,16 +755,10 @@ func (b *builder) addManaged(role *Role, origin string, v *template.Value) {
 		return
 	}
 	ref := ManagedRef{Pos: v.Pos, Origin: origin}
-	if f, ok := b.t.Fold(v); ok && f.IsScalar() {
-		v = f
-	}
-	if _, val, ok := b.paramValue(v); ok {
-		// `!Ref PolicyArn` defaulting to AdministratorAccess attaches it.
-		v = &template.Value{Kind: template.String, Text: val, Pos: v.Pos}
-	}
+	text, isLiteral := b.literal(v) // `!Ref PolicyArn` defaulting to AdministratorAccess attaches it
 	switch name, arg, ok := v.Intrinsic(); {
-	case v.IsScalar():
-		ref.ARN = v.Text
+	case isLiteral:
+		ref.ARN = text
 	case ok && name == "Fn::Sub":
 		ref.ARN, ref.Intrinsic = withPartition(subText(arg), "${AWS::Partition}")
 	case ok && name == "Fn::Join":

@@ -194,12 +194,8 @@ func (b *builder) paramValue(v *template.Value) (*Param, string, bool) {
 // strOf reads a string; an intrinsic keeps a text form that still shows its
 // literal parts, so `!Sub arn:aws:s3:::${B}/*` is seen as scoped to a bucket.
 func (b *builder) strOf(v *template.Value) iam.Str {
-	if f, ok := b.t.Fold(v); ok && f.IsScalar() {
-		return iam.Str{Value: f.Text, Pos: f.Pos} // `!Select [0, ["*"]]` is "*"
-	}
-	if _, val, ok := b.paramValue(v); ok {
-		// `Resource: !Ref Res` with Res defaulting to "*" deploys "*".
-		return iam.Str{Value: val, Pos: v.Pos}
+	if text, ok := b.literal(v); ok {
+		return iam.Str{Value: text, Pos: v.Pos}
 	}
 	s := iam.Str{Value: v.Text, Pos: v.Pos}
 	if name, arg, ok := v.Intrinsic(); ok {
@@ -216,6 +212,20 @@ func (b *builder) strOf(v *template.Value) iam.Str {
 		}
 	}
 	return s
+}
+
+// literal returns the string v deploys as when the template says it: a
+// scalar, an intrinsic with written-out arguments (`!Select [0, ["*"]]` is
+// "*"), or a parameter's given or default value (`!Ref Res` defaulting to
+// "*" deploys "*").
+func (b *builder) literal(v *template.Value) (string, bool) {
+	if f, ok := b.t.Fold(v); ok && f.IsScalar() {
+		return f.Text, true
+	}
+	if _, val, ok := b.paramValue(v); ok {
+		return val, true
+	}
+	return "", false
 }
 
 // subText is the template string of a Fn::Sub.
