@@ -14,11 +14,26 @@ import (
 // rather than pass it on the branches it saw.
 const MaxAlternatives = 256
 
-// Choice is one Fn::If decision: the condition and the branch taken.
+// Choice is one Fn::If decision: the condition and the branch taken. A
+// choice with Is is a value chosen at deployment instead: the Mappings row
+// `!FindInMap [M, !Ref Stage, K]` reads (Condition "!Ref Stage", Is "prod"),
+// or one of a parameter's AllowedValues.
 type Choice struct {
 	Condition string
 	Value     bool
 	Pos       source.Pos // the Fn::If
+	Is        string
+	Note      string // what Is chooses, for messages: "Mappings row"
+}
+
+func (c Choice) String() string {
+	if c.Is != "" {
+		if c.Note != "" {
+			return fmt.Sprintf("%s is %s (%s)", c.Condition, c.Is, c.Note)
+		}
+		return fmt.Sprintf("%s is %s", c.Condition, c.Is)
+	}
+	return fmt.Sprintf("%s is %t", c.Condition, c.Value)
 }
 
 // Path is the list of Fn::If decisions that lead to a value; empty when the
@@ -32,7 +47,7 @@ func (p Path) String() string {
 	}
 	parts := make([]string, len(p))
 	for i, c := range p {
-		parts[i] = fmt.Sprintf("%s is %t", c.Condition, c.Value)
+		parts[i] = c.String()
 	}
 	return "when " + strings.Join(parts, " and ")
 }
@@ -41,8 +56,8 @@ func (p Path) String() string {
 // the same condition, which makes the combination impossible.
 func (p Path) with(c Choice) (Path, bool) {
 	for _, old := range p {
-		if old.Condition == c.Condition {
-			return p, old.Value == c.Value
+		if old.Condition == c.Condition && (old.Is != "") == (c.Is != "") {
+			return p, old.Value == c.Value && old.Is == c.Is
 		}
 	}
 	out := make(Path, len(p), len(p)+1)

@@ -29,6 +29,9 @@ type Template struct {
 	loopCopies   int                    // copies Fn::ForEach may still make
 	byType       map[string][]*Resource // in source order
 	globalValues map[*Value]bool
+	satCache     map[string]bool // see condition.go
+	generated    map[string]*Generated
+	samRefs      map[string]string
 }
 
 // Resource is one entry of the Resources section.

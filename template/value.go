@@ -36,6 +36,10 @@ type Value struct {
 	Items  []*Value // List
 	Fields []Field  // Map, in source order
 	Pos    source.Pos
+	// Parts is set on a string the evaluator made that holds parts known
+	// only at deployment (Text then renders them as ${...}), or whose text
+	// a parameter gives; nil on everything the parser reads.
+	Parts []Part
 }
 
 // Field is one key of a map, with the key's own position.

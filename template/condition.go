@@ -1,0 +1,308 @@
+package template
+
+import (
+	"strings"
+)
+
+// Conditions are read as logic, not as names: a condition is a formula of
+// Fn::And, Fn::Or, Fn::Not and Condition over atoms, each an Fn::Equals of
+// two evaluated values. A literal comparison evaluates; an atom over a
+// parameter or a pseudo parameter ranges over the values it can take (the
+// parameter's configured value, else its AllowedValues, else every value it
+// is compared with and one more); anything else is a free atom. A branch
+// combination is checked only when some assignment makes it hold together
+// with the resource's own Condition.
+
+// maxAssignments bounds the assignments tried; past it a combination is
+// taken as possible, so that it is checked rather than passed.
+const maxAssignments = 4096
+
+// Reduce reports whether the choices of p can hold together with the
+// resource condition cond (a name from Conditions, or ""), and returns p
+// without the choices cond already implies, which would only make messages
+// longer.
+func (t *Template) Reduce(p Path, cond string) (Path, bool) {
+	if cond == "" && !p.hasCondition() {
+		return p, true
+	}
+	if !t.satisfiable(p, cond) {
+		return nil, false
+	}
+	if cond == "" {
+		return p, true
+	}
+	out := p[:0:0]
+	for i, c := range p {
+		if c.Is != "" {
+			out = append(out, c)
+			continue
+		}
+		flipped := make(Path, 0, len(p))
+		flipped = append(flipped, p[:i]...)
+		flipped = append(flipped, Choice{Condition: c.Condition, Value: !c.Value})
+		flipped = append(flipped, p[i+1:]...)
+		if t.satisfiable(flipped, cond) {
+			out = append(out, c) // not implied: the message must say it
+		}
+	}
+	return out, true
+}
+
+// CanExist reports whether a resource's Condition can hold on some
+// deployment; a resource that is never created is not checked.
+func (t *Template) CanExist(r *Resource) bool {
+	if r.Condition == "" {
+		return true
+	}
+	return t.satisfiable(nil, r.Condition)
+}
+
+func (p Path) hasCondition() bool {
+	for _, c := range p {
+		if c.Is == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// logic holds what one satisfiability question needs.
+type logic struct {
+	t       *Template
+	ev      *Evaluator
+	domains map[string][]string // variable -> values it can take
+	order   []string
+}
+
+func (t *Template) satisfiable(p Path, cond string) bool {
+	key := cond + "\x00" + p.String()
+	if t.satCache == nil {
+		t.satCache = map[string]bool{}
+	}
+	if v, ok := t.satCache[key]; ok {
+		return v
+	}
+	l := &logic{t: t, ev: &Evaluator{t: t}, domains: map[string][]string{}}
+	var formulas []*Value
+	var wants []bool
+	fixed := map[string]string{}
+	for _, c := range p {
+		if c.Is != "" {
+			if name, ok := strings.CutPrefix(c.Condition, "!Ref "); ok && t.Parameters[name] != nil {
+				fixed[name] = c.Is
+				l.collectValue(name, c.Is)
+			}
+			continue
+		}
+		f := t.Conditions[c.Condition]
+		if f == nil {
+			continue // an undefined condition: CloudFormation rejects it; nothing to reason on
+		}
+		formulas = append(formulas, &Value{Kind: Map, Fields: []Field{{Key: "Condition", Value: &Value{Kind: String, Text: c.Condition}}}})
+		wants = append(wants, c.Value)
+	}
+	if cond != "" && t.Conditions[cond] != nil {
+		formulas = append(formulas, &Value{Kind: Map, Fields: []Field{{Key: "Condition", Value: &Value{Kind: String, Text: cond}}}})
+		wants = append(wants, true)
+	}
+	for _, f := range formulas {
+		l.collect(f, map[string]bool{})
+	}
+	for name, v := range fixed {
+		l.domains[name] = []string{v}
+	}
+	ok := l.search(formulas, wants)
+	t.satCache[key] = ok
+	return ok
+}
+
+// variable names what an evaluated side of an Fn::Equals stands for: a
+// parameter or pseudo parameter, or "" for a value known before deployment.
+func (l *logic) side(v *Value) (vr, val string, free bool) {
+	if text, ok := v.Known(); ok {
+		return "", text, false
+	}
+	if r := v.OnlyRef(); r != nil && (r.Kind == RefParam || r.Kind == RefPseudo) {
+		if given, ok := l.ev.Given[r.Name]; ok {
+			return "", given, false
+		}
+		return r.Name, "", false
+	}
+	return "", "", true
+}
+
+// atom splits an Fn::Equals into its sides.
+func (l *logic) atom(arg *Value) (a, b *Value, ok bool) {
+	if arg.Kind != List || len(arg.Items) != 2 {
+		return nil, nil, false
+	}
+	x, y := l.ev.One(arg.Items[0]), l.ev.One(arg.Items[1])
+	if x == nil || y == nil || !x.IsScalar() || !y.IsScalar() {
+		return nil, nil, false
+	}
+	return x, y, true
+}
+
+func (l *logic) collectValue(vr, val string) {
+	if _, ok := l.domains[vr]; !ok {
+		l.order = append(l.order, vr)
+		if p := l.t.Parameters[vr]; p != nil && len(p.Allowed) > 0 {
+			l.domains[vr] = append([]string(nil), p.Allowed...)
+		} else {
+			l.domains[vr] = []string{"\x00other"}
+		}
+	}
+	if p := l.t.Parameters[vr]; p != nil && len(p.Allowed) > 0 {
+		return
+	}
+	for _, x := range l.domains[vr] {
+		if x == val {
+			return
+		}
+	}
+	l.domains[vr] = append(l.domains[vr], val)
+}
+
+// collect finds the variables of a formula and the values they are compared with.
+func (l *logic) collect(f *Value, seen map[string]bool) {
+	name, arg, ok := f.Intrinsic()
+	if !ok {
+		return
+	}
+	switch name {
+	case "Condition":
+		if arg.Kind == String && !seen[arg.Text] {
+			seen[arg.Text] = true
+			if c := l.t.Conditions[arg.Text]; c != nil {
+				l.collect(c, seen)
+			}
+			delete(seen, arg.Text)
+		}
+	case "Fn::And", "Fn::Or", "Fn::Not":
+		for _, it := range arg.Items {
+			l.collect(it, seen)
+		}
+	case "Fn::Equals":
+		a, b, ok := l.atom(arg)
+		if !ok {
+			l.free(f)
+			return
+		}
+		va, xa, fa := l.side(a)
+		vb, xb, fb := l.side(b)
+		switch {
+		case fa || fb || (va != "" && vb != ""):
+			if va != "" && vb != "" && !fa && !fb {
+				l.collectValue(va, "\x00same")
+				l.collectValue(vb, "\x00same")
+				return
+			}
+			l.free(f)
+		case va != "":
+			l.collectValue(va, xb)
+		case vb != "":
+			l.collectValue(vb, xa)
+		}
+	default:
+		l.free(f)
+	}
+}
+
+// free makes an atom lambdagate cannot read a variable of its own.
+func (l *logic) free(f *Value) {
+	k := "\x00atom " + Describe(f)
+	if _, ok := l.domains[k]; !ok {
+		l.order = append(l.order, k)
+		l.domains[k] = []string{"true", "false"}
+	}
+}
+
+func (l *logic) search(formulas []*Value, wants []bool) bool {
+	n := 1
+	for _, v := range l.order {
+		n *= len(l.domains[v])
+		if n > maxAssignments {
+			return true
+		}
+	}
+	assign := make(map[string]string, len(l.order))
+	var try func(i int) bool
+	try = func(i int) bool {
+		if i == len(l.order) {
+			for j, f := range formulas {
+				if v, ok := l.holds(f, assign, map[string]bool{}); ok && v != wants[j] {
+					return false
+				}
+			}
+			return true
+		}
+		for _, x := range l.domains[l.order[i]] {
+			assign[l.order[i]] = x
+			if try(i + 1) {
+				return true
+			}
+		}
+		return false
+	}
+	return try(0)
+}
+
+// holds evaluates a formula under an assignment; ok is false when it cannot
+// (a cycle of conditions), which counts as either value.
+func (l *logic) holds(f *Value, assign map[string]string, seen map[string]bool) (bool, bool) {
+	name, arg, ok := f.Intrinsic()
+	if !ok {
+		if text, ok := f.Known(); ok {
+			return text == "true", true
+		}
+		return false, false
+	}
+	switch name {
+	case "Condition":
+		if arg.Kind != String || seen[arg.Text] || l.t.Conditions[arg.Text] == nil {
+			return false, false
+		}
+		seen[arg.Text] = true
+		defer delete(seen, arg.Text)
+		return l.holds(l.t.Conditions[arg.Text], assign, seen)
+	case "Fn::And", "Fn::Or":
+		and := name == "Fn::And"
+		result, known := and, true
+		for _, it := range arg.Items {
+			v, ok := l.holds(it, assign, seen)
+			switch {
+			case !ok:
+				known = false
+			case and && !v:
+				return false, true
+			case !and && v:
+				return true, true
+			}
+		}
+		return result, known
+	case "Fn::Not":
+		if arg.Kind != List || len(arg.Items) != 1 {
+			return false, false
+		}
+		v, ok := l.holds(arg.Items[0], assign, seen)
+		return !v, ok
+	case "Fn::Equals":
+		a, b, ok := l.atom(arg)
+		if !ok {
+			return assign["\x00atom "+Describe(f)] == "true", true
+		}
+		va, xa, fa := l.side(a)
+		vb, xb, fb := l.side(b)
+		if fa || fb {
+			return assign["\x00atom "+Describe(f)] == "true", true
+		}
+		if va != "" {
+			xa = assign[va]
+		}
+		if vb != "" {
+			xb = assign[vb]
+		}
+		return xa == xb, true
+	}
+	return assign["\x00atom "+Describe(f)] == "true", true
+}

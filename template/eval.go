@@ -1,0 +1,272 @@
+package template
+
+import (
+	"strings"
+)
+
+// This file is the evaluator: the one place that knows what intrinsic
+// functions deploy as. Each function lives in a file of its own (fn_*.go).
+// Given a value, the evaluator answers every value it can deploy as, each
+// with the branch (Fn::If conditions, Mappings rows, parameter values) under
+// which it does. A part known only at deployment stays a typed Ref inside the
+// string (see str.go), so `arn:aws:iam::${AWS::AccountId}:role/${R}` still
+// names role R; the readers match on those Refs, never on display text.
+
+// Outcome is one value an expression deploys as. A nil Value means absent
+// (AWS::NoValue) on that branch.
+type Outcome struct {
+	Value *Value
+	When  Path
+	// Truncated is set on every outcome of an evaluation that had more than
+	// MaxAlternatives combinations: some were dropped.
+	Truncated bool
+}
+
+// Evaluator evaluates values of one template.
+type Evaluator struct {
+	t *Template
+	// Given are the parameter values the configuration says the template
+	// deploys with.
+	Given map[string]string
+	// Params makes a Ref to a parameter evaluate to the value it deploys
+	// with: the given one, else its default, else one outcome per allowed
+	// value. Without it, a parameter stays a Ref (RefParam), as the
+	// controls read it: `KmsKeyArn: !Ref Key` is declared, whatever the
+	// default.
+	Params bool
+}
+
+// Evaluator returns an evaluator over the template.
+func (t *Template) Evaluator(given map[string]string, params bool) *Evaluator {
+	return &Evaluator{t: t, Given: given, Params: params}
+}
+
+// maxDepth bounds nesting; deeper values are not evaluated.
+const maxDepth = 64
+
+// Eval returns every value v can deploy as.
+func (e *Evaluator) Eval(v *Value) []Outcome {
+	out := e.eval(v, nil, 0)
+	if len(out) > MaxAlternatives {
+		out = out[:MaxAlternatives]
+		for i := range out {
+			out[i].Truncated = true
+		}
+	}
+	return out
+}
+
+// Strings returns the strings (or other scalars) v can deploy as, without
+// the branches: a union, as policies are read. Lists are flattened into
+// their items; absent values are left out.
+func (e *Evaluator) Strings(v *Value) []*Value {
+	var out []*Value
+	for _, o := range e.Eval(v) {
+		switch {
+		case o.Value == nil:
+		case o.Value.Kind == List:
+			for _, it := range o.Value.Items {
+				if it != nil {
+					out = append(out, it)
+				}
+			}
+		default:
+			out = append(out, o.Value)
+		}
+	}
+	return out
+}
+
+// One returns the single value v deploys as when every deployment gives the
+// same one, or nil.
+func (e *Evaluator) One(v *Value) *Value {
+	out := e.Eval(v)
+	if len(out) != 1 || out[0].Value == nil {
+		return nil
+	}
+	return out[0].Value
+}
+
+type function func(e *Evaluator, call, arg *Value, when Path, depth int) []Outcome
+
+var functions map[string]function
+
+func init() {
+	functions = map[string]function{
+		"Ref":              evalRef,
+		"Fn::GetAtt":       evalGetAtt,
+		"Fn::Sub":          evalSub,
+		"Fn::Join":         evalJoin,
+		"Fn::Split":        evalSplit,
+		"Fn::Select":       evalSelect,
+		"Fn::FindInMap":    evalFindInMap,
+		"Fn::If":           evalIf,
+		"Fn::Base64":       evalBase64,
+		"Fn::GetAZs":       evalGetAZs,
+		"Fn::Cidr":         evalCidr,
+		"Fn::ImportValue":  evalImportValue,
+		"Fn::ToJsonString": evalToJSONString,
+		"Fn::Length":       evalLength,
+	}
+}
+
+func (e *Evaluator) eval(v *Value, when Path, depth int) []Outcome {
+	if v == nil || v.IsNoValue() {
+		return []Outcome{{When: when}}
+	}
+	if depth > maxDepth {
+		return []Outcome{{Value: refValue(&Ref{Kind: RefOther, Name: Describe(v)}, v.Pos), When: when}}
+	}
+	if name, arg, ok := v.Intrinsic(); ok {
+		if fn := functions[name]; fn != nil {
+			return fn(e, v, arg, when, depth+1)
+		}
+		// Condition functions, Fn::Transform, functions of other transforms:
+		// not values lambdagate can know.
+		return []Outcome{{Value: refValue(&Ref{Kind: RefOther, Name: Describe(v)}, v.Pos), When: when}}
+	}
+	switch v.Kind {
+	case String:
+		if strings.Contains(v.Text, "{{resolve:") {
+			return []Outcome{{Value: dynamic(v), When: when}}
+		}
+		return []Outcome{{Value: v, When: when}}
+	case List:
+		return e.list(v, when, depth)
+	case Map:
+		return e.mapping(v, when, depth)
+	}
+	return []Outcome{{Value: v, When: when}}
+}
+
+// dynamic reads a string holding dynamic references ({{resolve:ssm:x}}),
+// which CloudFormation replaces at deployment, as a string with those parts
+// unknown.
+func dynamic(v *Value) *Value {
+	var parts []Part
+	rest := v.Text
+	for {
+		i := strings.Index(rest, "{{resolve:")
+		if i < 0 {
+			break
+		}
+		j := strings.Index(rest[i:], "}}")
+		if j < 0 {
+			break
+		}
+		parts = append(parts, Part{Text: rest[:i]}, Part{Ref: &Ref{Kind: RefDynamic, Name: rest[i : i+j+2], Pos: v.Pos}})
+		rest = rest[i+j+2:]
+	}
+	parts = append(parts, Part{Text: rest})
+	return stringOf(parts, v.Pos)
+}
+
+// list evaluates every item; an item absent on a branch is left out there.
+func (e *Evaluator) list(v *Value, when Path, depth int) []Outcome {
+	if !e.hasIntrinsic(v, depth) {
+		return []Outcome{{Value: v, When: when}}
+	}
+	outs := []Outcome{{Value: &Value{Kind: List, Pos: v.Pos}, When: when}}
+	for _, it := range v.Items {
+		var next []Outcome
+		for _, o := range outs {
+			for _, x := range e.eval(it, o.When, depth+1) {
+				c := &Value{Kind: List, Pos: v.Pos, Items: o.Value.Items[:len(o.Value.Items):len(o.Value.Items)]}
+				if x.Value != nil {
+					c.Items = append(c.Items, x.Value)
+				}
+				next = append(next, Outcome{Value: c, When: x.When, Truncated: x.Truncated})
+			}
+		}
+		outs = capOutcomes(next)
+	}
+	return outs
+}
+
+// mapping evaluates every field; a field absent on a branch is left out there.
+func (e *Evaluator) mapping(v *Value, when Path, depth int) []Outcome {
+	if !e.hasIntrinsic(v, depth) {
+		return []Outcome{{Value: v, When: when}}
+	}
+	outs := []Outcome{{Value: &Value{Kind: Map, Pos: v.Pos}, When: when}}
+	for _, f := range v.Fields {
+		var next []Outcome
+		for _, o := range outs {
+			for _, x := range e.eval(f.Value, o.When, depth+1) {
+				c := &Value{Kind: Map, Pos: v.Pos, Fields: o.Value.Fields[:len(o.Value.Fields):len(o.Value.Fields)]}
+				if x.Value != nil {
+					c.Fields = append(c.Fields, Field{Key: f.Key, KeyPos: f.KeyPos, Value: x.Value})
+				}
+				next = append(next, Outcome{Value: c, When: x.When, Truncated: x.Truncated})
+			}
+		}
+		outs = capOutcomes(next)
+	}
+	return outs
+}
+
+// hasIntrinsic reports whether a list or map holds anything to evaluate, so
+// that plain data is returned as it is, without copies.
+func (e *Evaluator) hasIntrinsic(v *Value, depth int) bool {
+	if v == nil || depth > maxDepth {
+		return false
+	}
+	if _, _, ok := v.Intrinsic(); ok {
+		return true
+	}
+	if v.Kind == String {
+		return strings.Contains(v.Text, "{{resolve:")
+	}
+	for _, it := range v.Items {
+		if e.hasIntrinsic(it, depth+1) {
+			return true
+		}
+	}
+	for _, f := range v.Fields {
+		if e.hasIntrinsic(f.Value, depth+1) {
+			return true
+		}
+	}
+	return false
+}
+
+// capOutcomes cuts a list of outcomes at one more than MaxAlternatives: Eval marks
+// what is kept as truncated.
+func capOutcomes(outs []Outcome) []Outcome {
+	if len(outs) > MaxAlternatives {
+		outs = outs[:MaxAlternatives+1]
+		outs[MaxAlternatives].Truncated = true
+	}
+	return outs
+}
+
+// combo is one combination of the values of a function's arguments.
+type combo struct {
+	vals []*Value
+	when Path
+}
+
+// args evaluates the arguments of a function together: one combination of
+// their values per deployment.
+func (e *Evaluator) args(items []*Value, when Path, depth int) []combo {
+	outs := []combo{{when: when}}
+	for _, it := range items {
+		var next []combo
+		for _, c := range outs {
+			for _, x := range e.eval(it, c.when, depth) {
+				next = append(next, combo{vals: append(c.vals[:len(c.vals):len(c.vals)], x.Value), when: x.When})
+			}
+		}
+		if len(next) > MaxAlternatives+1 {
+			next = next[:MaxAlternatives+1]
+		}
+		outs = next
+	}
+	return outs
+}
+
+// opaque is a value lambdagate cannot evaluate (a malformed call, a value of
+// the wrong kind): known only at deployment, if at all.
+func opaque(call *Value, when Path) []Outcome {
+	return []Outcome{{Value: refValue(&Ref{Kind: RefOther, Name: Describe(call)}, call.Pos), When: when}}
+}

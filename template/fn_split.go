@@ -1,0 +1,47 @@
+package template
+
+import "strings"
+
+// evalSplit: `!Split [delimiter, text]`. Literal parts are split; a part
+// known only at deployment stays inside the item it falls in.
+func evalSplit(e *Evaluator, call, arg *Value, when Path, depth int) []Outcome {
+	if arg.Kind != List || len(arg.Items) != 2 {
+		return opaque(call, when)
+	}
+	var out []Outcome
+	for _, c := range e.args(arg.Items, when, depth) {
+		delim, ok := c.vals[0].Known()
+		text := c.vals[1]
+		if !ok || delim == "" || text == nil || !text.IsScalar() {
+			out = append(out, opaque(call, c.when)...)
+			continue
+		}
+		list := &Value{Kind: List, Pos: call.Pos}
+		var item []Part
+		for _, p := range partsOf(text) {
+			if p.Ref != nil {
+				item = append(item, p)
+				continue
+			}
+			pieces := strings.Split(p.Text, delim)
+			for i, piece := range pieces {
+				if i > 0 {
+					list.Items = append(list.Items, splitItem(item, call))
+					item = nil
+				}
+				item = append(item, Part{Text: piece, Param: p.Param})
+			}
+		}
+		list.Items = append(list.Items, splitItem(item, call))
+		out = append(out, Outcome{Value: list, When: c.when})
+	}
+	return out
+}
+
+func splitItem(parts []Part, call *Value) *Value {
+	v := stringOf(parts, call.Pos)
+	if v.Parts == nil && len(parts) > 0 && parts[0].Param != "" {
+		v.Parts = []Part{{Text: v.Text, Param: parts[0].Param}}
+	}
+	return v
+}

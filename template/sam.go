@@ -1,0 +1,76 @@
+package template
+
+import "strings"
+
+// SAM turns each AWS::Serverless::Function into resources of its own, which
+// the rest of the template may name by their logical ids: the role it
+// generates (<Fn>Role, when the function sets no Role), the alias of
+// AutoPublishAlias (<Fn>Alias<name>, also written `<Fn>.Alias`), the version
+// it publishes (`<Fn>.Version`) and the function URL (<Fn>Url). They are
+// resources of the model: a reference to one is a reference to that part of
+// the function.
+
+// Generated is a resource SAM generates for a function.
+type Generated struct {
+	ID       string
+	Type     string    // AWS::IAM::Role, AWS::Lambda::Alias, AWS::Lambda::Version, AWS::Lambda::Url
+	Function *Resource // the AWS::Serverless::Function
+}
+
+// Generated returns the resource SAM generates under a logical id, or nil.
+func (t *Template) Generated(id string) *Generated {
+	t.indexGenerated()
+	return t.generated[id]
+}
+
+// samRef resolves SAM's `Fn.Alias` and `Fn.Version` references to the
+// logical id of the generated resource.
+func (t *Template) samRef(name string) (string, bool) {
+	if !strings.Contains(name, ".") {
+		return "", false
+	}
+	t.indexGenerated()
+	id, ok := t.samRefs[name]
+	return id, ok
+}
+
+func (t *Template) indexGenerated() {
+	if t.generated != nil {
+		return
+	}
+	t.generated = map[string]*Generated{}
+	t.samRefs = map[string]string{}
+	if !t.SAM {
+		return
+	}
+	for _, r := range t.ResourcesOfType("AWS::Serverless::Function") {
+		props := t.Properties(r)
+		add := func(id, typ string) {
+			if t.Resource(id) == nil {
+				t.generated[id] = &Generated{ID: id, Type: typ, Function: r}
+			}
+		}
+		if props.Get("Role") == nil {
+			add(r.ID+"Role", "AWS::IAM::Role")
+		}
+		if a := props.Get("AutoPublishAlias"); a != nil && a.Kind == String && a.Text != "" {
+			add(r.ID+"Alias"+a.Text, "AWS::Lambda::Alias")
+			t.samRefs[r.ID+".Alias"] = r.ID + "Alias" + a.Text
+			add(r.ID+".Version", "AWS::Lambda::Version")
+			t.samRefs[r.ID+".Version"] = r.ID + ".Version"
+		}
+		if props.Get("FunctionUrlConfig") != nil {
+			add(r.ID+"Url", "AWS::Lambda::Url")
+		}
+	}
+}
+
+// FunctionOf returns the function a logical id stands for: the function
+// itself, or a resource SAM generates for it (its alias, version, URL,
+// role); "" when it is neither.
+func (t *Template) FunctionOf(id string) string {
+	if g := t.Generated(id); g != nil {
+		return g.Function.ID
+	}
+	return ""
+}

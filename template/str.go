@@ -1,0 +1,174 @@
+package template
+
+import (
+	"strings"
+
+	"github.com/lambdagate/lambdagate/source"
+)
+
+// RefKind says where a part known only at deployment comes from.
+type RefKind int
+
+// The sources of a value known only at deployment.
+const (
+	RefParam    RefKind = iota + 1 // a parameter with neither a given value nor a default
+	RefResource                    // Ref to a resource: its physical id (a role's name, a function's name)
+	RefAttr                        // Fn::GetAtt of a resource
+	RefPseudo                      // a pseudo parameter: AWS::AccountId, AWS::Region, ...
+	RefImport                      // Fn::ImportValue
+	RefDynamic                     // a dynamic reference: {{resolve:ssm:...}}
+	RefOther                       // anything else lambdagate does not evaluate (Fn::GetAZs, Fn::Cidr, a Transform)
+)
+
+// Ref is a part of a value known only at deployment, named by its source.
+type Ref struct {
+	Kind RefKind
+	// Name is the parameter, the resource's logical id, the pseudo
+	// parameter, the export's name, or the dynamic reference as written.
+	Name string
+	Attr string // the attribute of a GetAtt ("Arn")
+	Pos  source.Pos
+}
+
+// String renders the reference as Fn::Sub would write it, for messages and
+// for the text of a value that holds it: ${Role.Arn}, ${AWS::AccountId}.
+func (r *Ref) String() string {
+	switch r.Kind {
+	case RefAttr:
+		return "${" + r.Name + "." + r.Attr + "}"
+	case RefImport:
+		return "${!ImportValue " + r.Name + "}"
+	case RefDynamic:
+		return r.Name
+	case RefOther:
+		return "${" + r.Name + "}"
+	}
+	return "${" + r.Name + "}"
+}
+
+// Why says, for a message, why the reference is known only at deployment.
+func (r *Ref) Why() string {
+	switch r.Kind {
+	case RefParam:
+		return "parameter " + r.Name + " has no default"
+	case RefImport:
+		return "it is imported (!ImportValue " + r.Name + ")"
+	case RefDynamic:
+		return "it is a dynamic reference (" + r.Name + ")"
+	}
+	return ""
+}
+
+// Part is one piece of a string: literal text, or a reference known only at
+// deployment.
+type Part struct {
+	Text string
+	Ref  *Ref
+	// Param is set on text that a parameter gives (its configured value or
+	// its default), so a reader can still say where it came from.
+	Param string
+}
+
+// Known reports whether a string value is known before deployment, and its
+// text. A value that is not a string is not.
+func (v *Value) Known() (string, bool) {
+	if v == nil || !v.IsScalar() || v.Unknown() {
+		return "", false
+	}
+	return v.Text, true
+}
+
+// Unknown reports whether the value (a string) holds a part known only at
+// deployment.
+func (v *Value) Unknown() bool {
+	for _, p := range v.Parts {
+		if p.Ref != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// Refs lists the references a string value holds.
+func (v *Value) Refs() []*Ref {
+	var out []*Ref
+	for _, p := range v.Parts {
+		if p.Ref != nil {
+			out = append(out, p.Ref)
+		}
+	}
+	return out
+}
+
+// OnlyRef returns the reference when the value is exactly one reference and
+// nothing around it (`!GetAtt R.Arn`, `!Sub "${R}"`), or nil.
+func (v *Value) OnlyRef() *Ref {
+	if v == nil || v.Kind != String {
+		return nil
+	}
+	var ref *Ref
+	for _, p := range v.Parts {
+		switch {
+		case p.Ref != nil && ref == nil:
+			ref = p.Ref
+		case p.Ref != nil, p.Text != "":
+			return nil
+		}
+	}
+	return ref
+}
+
+// stringOf builds a string value from parts, merging neighbouring texts.
+func stringOf(parts []Part, pos source.Pos) *Value {
+	var merged []Part
+	unknown := false
+	for _, p := range parts {
+		if p.Ref == nil && p.Text == "" {
+			continue
+		}
+		if n := len(merged); n > 0 && p.Ref == nil && merged[n-1].Ref == nil && merged[n-1].Param == p.Param {
+			merged[n-1].Text += p.Text
+			continue
+		}
+		merged = append(merged, p)
+		unknown = unknown || p.Ref != nil
+	}
+	var b strings.Builder
+	for _, p := range merged {
+		if p.Ref != nil {
+			b.WriteString(p.Ref.String())
+		} else {
+			b.WriteString(p.Text)
+		}
+	}
+	v := &Value{Kind: String, Text: b.String(), Pos: pos}
+	if unknown || (len(merged) == 1 && merged[0].Param != "") {
+		v.Parts = merged
+	}
+	return v
+}
+
+// partsOf returns a string value's parts (one text part when it is known).
+func partsOf(v *Value) []Part {
+	if v.Parts != nil {
+		return v.Parts
+	}
+	return []Part{{Text: v.Text}}
+}
+
+// refValue is a value known only at deployment, standing for a whole value.
+func refValue(r *Ref, pos source.Pos) *Value {
+	if r.Pos == (source.Pos{}) {
+		r.Pos = pos
+	}
+	return stringOf([]Part{{Ref: r}}, pos)
+}
+
+// FromParam returns the parameter a string value's text comes from, when
+// the whole value is a parameter's value.
+func (v *Value) FromParam() string {
+	if v != nil && len(v.Parts) == 1 && v.Parts[0].Ref == nil {
+		return v.Parts[0].Param
+	}
+	return ""
+}
