@@ -27,10 +27,27 @@ type Options struct {
 // FromTemplate reads every Lambda function of a template. Roles are read once
 // and shared between the functions that use them.
 func FromTemplate(t *template.Template, opts Options) []*Function {
-	b := builder{t: t, opts: opts, roles: map[string]*Role{}}
+	b := builder{t: t, opts: opts, roles: map[string]*Role{},
+		ev:  t.Evaluator(opts.Parameters, true),
+		cev: t.Evaluator(opts.Parameters, false)}
 	var out []*Function
 	for _, r := range t.ResourcesOfType(TypeLambda, TypeServerless) {
+		if !t.CanExist(r) {
+			continue // its Condition never holds: the function is never created
+		}
 		out = append(out, b.function(r))
+	}
+	return out
+}
+
+// NeverCreated lists the functions of a template whose Condition can never
+// hold, which FromTemplate leaves out, each with why.
+func NeverCreated(t *template.Template) []string {
+	var out []string
+	for _, r := range t.ResourcesOfType(TypeLambda, TypeServerless) {
+		if !t.CanExist(r) {
+			out = append(out, fmt.Sprintf("%s: function %s is not checked: its Condition %s can never hold, so it is never created", r.Pos, r.ID, r.Condition))
+		}
 	}
 	return out
 }
@@ -42,18 +59,19 @@ type builder struct {
 	attached  map[string][]*template.Resource
 	roleNames map[string]string        // RoleName (see nameKey) -> logical id
 	indexes   map[string]resourceIndex // see index.go
+	// ev reads values as they deploy, parameters with their given or
+	// default values (policies, names); cev keeps a parameter a reference,
+	// as the controls read it.
+	ev, cev *template.Evaluator
 	// deployed is the Condition of the function being read, taken as true:
 	// the function exists only when it holds.
-	deployed template.Path
+	deployed string
 }
 
 func (b *builder) function(r *template.Resource) *Function {
 	props := b.t.Properties(r)
 	fn := &Function{Resource: r.ID, Type: r.Type, Pos: r.Pos}
-	b.deployed = nil
-	if r.Condition != "" {
-		b.deployed = template.Path{{Condition: r.Condition, Value: true}}
-	}
+	b.deployed = r.Condition
 	fn.Misspelled = misspellings(r.Type, props)
 	fn.KmsKey = b.settings(fn, props, "KmsKeyArn")
 	if r.Type == TypeServerless {
@@ -85,47 +103,24 @@ func (b *builder) settings(fn *Function, props *template.Value, path ...string) 
 }
 
 // mapRows expands `!FindInMap [Map, !Ref Stage, Key]`, whose row is chosen
-// at deployment, into one value per row it can choose (the parameter's
-// AllowedValues, or else every row of the map), each with its row in When:
-// a row that deploys an empty key or another tracing mode is a deployment
-// like an Fn::If branch. Other values are returned as they are.
+// at deployment, into one value per row it can choose (the evaluator's
+// Mappings rows), each with its row in row: a row that deploys an empty key
+// or another tracing mode is a deployment like an Fn::If branch. Other
+// values are returned as they are.
 func (b *builder) mapRows(f template.Found) []mapRow {
 	one := []mapRow{{Found: f}}
-	name, arg, ok := f.Value.Intrinsic()
-	if !ok || name != "Fn::FindInMap" || arg.Kind != template.List || len(arg.Items) < 3 {
+	if name, _, ok := f.Value.Intrinsic(); !ok || name != "Fn::FindInMap" {
 		return one
 	}
-	if _, folded := b.t.Fold(f.Value); folded {
-		return one
+	outs := b.cev.Eval(f.Value)
+	if len(outs) == 0 || len(outs[0].When) == 0 {
+		return one // folded, or not chosen at deployment
 	}
-	m, row, key := arg.Items[0], arg.Items[1], arg.Items[2]
-	mapping := b.t.Mappings.Get(m.Text)
-	if !m.IsScalar() || !key.IsScalar() || row.IsScalar() || mapping == nil {
-		return one
-	}
-	rows := mapping.Keys()
-	if p := b.param(row); p != nil && len(p.Allowed) > 0 {
-		rows = p.Allowed
-	}
-	var def *template.Value // AWS::LanguageExtensions: `{DefaultValue: x}` for a row without the key
-	if len(arg.Items) == 4 {
-		def = arg.Items[3].Get("DefaultValue")
-	}
-	var out []mapRow
-	for _, r := range rows {
-		v := mapping.Get(r).Get(key.Text)
-		if v == nil {
-			v = def
-		}
-		if v == nil {
-			continue // that deployment fails: nothing is deployed to judge
-		}
+	out := make([]mapRow, 0, len(outs))
+	for _, o := range outs {
 		c := f
-		c.Value = &template.Value{Kind: v.Kind, Text: v.Text, Items: v.Items, Fields: v.Fields, Pos: f.Value.Pos}
-		out = append(out, mapRow{Found: c, row: fmt.Sprintf("%s is %s (Mappings row)", template.Describe(row), r)})
-	}
-	if len(out) == 0 {
-		return one
+		c.Value = o.Value
+		out = append(out, mapRow{Found: c, row: strings.TrimPrefix(o.When.String(), "when ")})
 	}
 	return out
 }
@@ -150,9 +145,6 @@ type mapRow struct {
 // condition itself is left out of the paths, which it holds on all.
 func (b *builder) lookup(props *template.Value, keys ...string) []template.Found {
 	all := template.Lookup(props, keys...)
-	if len(b.deployed) == 0 {
-		return all
-	}
 	out := all[:0:0]
 	for _, f := range all {
 		if w, ok := b.possible(f.When); ok {
@@ -166,16 +158,7 @@ func (b *builder) lookup(props *template.Value, keys ...string) []template.Found
 // possible drops from a path the function's own Condition, and reports
 // whether the path can be deployed with it.
 func (b *builder) possible(p template.Path) (template.Path, bool) {
-	if _, ok := p.Join(b.deployed); !ok || len(b.deployed) == 0 {
-		return p, ok
-	}
-	out := p[:0:0]
-	for _, c := range p {
-		if c.Condition != b.deployed[0].Condition {
-			out = append(out, c)
-		}
-	}
-	return out, true
+	return b.t.Reduce(p, b.deployed)
 }
 
 // checkComplete records a property whose Fn::If combinations were cut at
@@ -280,46 +263,17 @@ func splitList(s string) []string {
 // unresolved says why a value is known only at deploy time: it depends on a
 // parameter with neither a default nor a given value, or on an import.
 func (b *builder) unresolved(v *template.Value) string {
-	if v == nil {
-		return ""
-	}
-	if name, arg, ok := v.Intrinsic(); ok {
-		switch name {
-		case "Fn::ImportValue":
-			return "it is imported (" + template.Describe(v) + ")"
-		case "Ref":
-			if p := b.t.Parameters[arg.Text]; p != nil && p.Default == nil {
-				if _, given := b.opts.Parameters[p.Name]; !given {
-					return "parameter " + p.Name + " has no default"
+	for _, o := range b.cev.Eval(v) {
+		for _, r := range o.Value.AllRefs() {
+			switch r.Kind {
+			case template.RefImport:
+				return r.Why()
+			case template.RefParam:
+				p := b.t.Parameters[r.Name]
+				if _, given := b.opts.Parameters[r.Name]; p != nil && p.Default == nil && !given {
+					return r.Why()
 				}
 			}
-			return ""
-		case "Fn::Sub":
-			tmpl := subText(arg)
-			var bound *template.Value // `!Sub [text, {Var: value}]`: Var is not the parameter
-			if arg.Kind == template.List && len(arg.Items) > 1 {
-				bound = arg.Items[1]
-			}
-			for _, m := range subVar.FindAllStringSubmatch(tmpl, -1) {
-				if bound.Get(m[1]) != nil {
-					continue
-				}
-				if p := b.t.Parameters[m[1]]; p != nil && p.Default == nil {
-					if _, given := b.opts.Parameters[p.Name]; !given {
-						return "parameter " + p.Name + " has no default"
-					}
-				}
-			}
-		}
-	}
-	for _, it := range v.Items {
-		if r := b.unresolved(it); r != "" {
-			return r
-		}
-	}
-	for _, f := range v.Fields {
-		if r := b.unresolved(f.Value); r != "" {
-			return r
 		}
 	}
 	return ""
@@ -335,10 +289,10 @@ func (b *builder) param(v *template.Value) *Param {
 	switch {
 	case name == "Ref" && arg.Kind == template.String:
 		ref = arg.Text
-	case name == "Fn::Sub" && arg.Kind == template.String:
+	case name == "Fn::Sub":
 		// `!Sub "${P}"` is the parameter's value, as `!Ref P` is.
-		if m := subVar.FindStringSubmatch(arg.Text); m != nil && m[0] == arg.Text {
-			ref = m[1]
+		if r := b.cev.One(v).OnlyRef(); r != nil && r.Kind == template.RefParam {
+			ref = r.Name
 		}
 	}
 	p := b.t.Parameters[ref]
@@ -461,10 +415,14 @@ func (b *builder) roleUses(fn *Function, r *template.Resource, props *template.V
 	return out
 }
 
-// roleFor resolves a Role value to an AWS::IAM::Role of the template, or an
+// roleFor resolves a Role value to a role of the template (an
+// AWS::IAM::Role, or the role SAM generates for another function), or an
 // unresolved role named by its text.
 func (b *builder) roleFor(v *template.Value) *Role {
-	if id := b.roleResource(v); id != "" {
+	if id := b.roleID(v); id != "" {
+		if g := b.t.Generated(id); g != nil {
+			return b.generatedRole(g)
+		}
 		return b.templateRole(id)
 	}
 	key := template.Describe(v)
@@ -484,100 +442,86 @@ func (b *builder) roleFor(v *template.Value) *Role {
 	return r
 }
 
-var subVar = regexp.MustCompile(`\$\{([^}!][^}]*)\}`)
-
-// roleARN matches a text that is exactly a role's ARN, as Sub writes it or
-// as joinText renders a Join: `${R.Arn}`, `${!GetAtt R.Arn}`, or
-// `arn:<partition>:iam::<account>:role/[path/]${R}`. Text around the role's
-// name makes it another role's ARN, so it must end there.
-var roleARN = regexp.MustCompile(`^(?:\$\{(?:!GetAtt )?([A-Za-z0-9]+)\.Arn\}|arn:(?:\$\{[^}]*\}|[^:$])*:iam::(?:\$\{[^}]*\}|[^:$])*:role/(?:[^$]*/)?\$\{(?:!Ref )?([A-Za-z0-9]+)\})$`)
-
-// roleInARN returns the logical id of the role an ARN text names, or "".
-func roleInARN(text string) string {
-	m := roleARN.FindStringSubmatch(text)
-	if m == nil {
-		return ""
+// roleID returns the logical id of the role of the template a value names,
+// the same on every deployment, or "".
+func (b *builder) roleID(v *template.Value) string {
+	id := ""
+	for i, o := range b.cev.Eval(v) {
+		x := b.roleOf(o.Value)
+		if x == "" || (i > 0 && x != id) {
+			return ""
+		}
+		id = x
 	}
-	return m[1] + m[2]
+	return id
 }
 
-// ownRoleARN matches the ARN of a role of the stack's own account written by
-// name: `arn:${AWS::Partition}:iam::${AWS::AccountId}:role/fn-role`. A
-// literal account may be another account, whose role of that name is not
-// this one.
-var ownRoleARN = regexp.MustCompile(`^arn:(?:\$\{(?:!Ref )?AWS::Partition\}|aws[a-z-]*):iam::\$\{(?:!Ref )?AWS::AccountId\}:role/(?:[^${}]*/)?([\w+=,.@-]+)$`)
+// isRole reports whether id is a role of the template: an AWS::IAM::Role,
+// or the role SAM generates for a function.
+func (b *builder) isRole(id string) bool {
+	if r := b.t.Resource(id); r != nil {
+		return r.Type == "AWS::IAM::Role"
+	}
+	g := b.t.Generated(id)
+	return g != nil && g.Type == "AWS::IAM::Role"
+}
 
-// ownRoleARN returns the role of the template whose literal RoleName an ARN
-// of the own account names, or "".
-func (b *builder) ownRoleARN(text string) string {
-	m := ownRoleARN.FindStringSubmatch(text)
-	if m == nil {
+// A role's ARN, with the parts known only at deployment written as \x00
+// (and the partition and account pseudo parameters as \x01P and \x01A):
+// `arn:<partition>:iam::<account>:role/[path/]` before the role's name. Text
+// around the name makes it another role's ARN, so the name must end it.
+var (
+	roleARNPrefix = regexp.MustCompile(`^arn:[^:]*:iam::[^:]*:role/(?:[^\x00]*/)?$`)
+	ownRoleARN    = regexp.MustCompile(`^arn:(?:\x01P|aws[a-z-]*):iam::\x01A:role/(?:[^\x00\x01]*/)?([\w+=,.@-]+)$`)
+)
+
+// roleOf returns the role an evaluated value names: `${R.Arn}`, `${R}` at
+// the end of a role ARN, or, by name, an ARN of the stack's own account
+// (`arn:${AWS::Partition}:iam::${AWS::AccountId}:role/fn-role`; a literal
+// account may be another account, whose role of that name is not this one).
+func (b *builder) roleOf(v *template.Value) string {
+	if v == nil || v.Kind != template.String {
 		return ""
 	}
-	return b.roleNamed(&template.Value{Kind: template.String, Text: m[1]})
+	if r := v.OnlyRef(); r != nil {
+		if (r.Kind == template.RefAttr && r.Attr == "Arn" || r.Kind == template.RefResource) && b.isRole(r.Name) {
+			return r.Name
+		}
+		return ""
+	}
+	if !v.Unknown() {
+		return ""
+	}
+	parts := v.Parts
+	var text strings.Builder
+	for _, p := range parts[:len(parts)-1] {
+		switch {
+		case p.Ref == nil:
+			text.WriteString(p.Text)
+		case p.Ref.Kind == template.RefPseudo && p.Ref.Name == "AWS::Partition":
+			text.WriteString("\x01P")
+		case p.Ref.Kind == template.RefPseudo && p.Ref.Name == "AWS::AccountId":
+			text.WriteString("\x01A")
+		default:
+			text.WriteString("\x00")
+		}
+	}
+	last := parts[len(parts)-1]
+	if last.Ref != nil {
+		if last.Ref.Kind == template.RefResource && b.isRole(last.Ref.Name) &&
+			roleARNPrefix.MatchString(strings.NewReplacer("\x01P", "\x00", "\x01A", "\x00").Replace(text.String())) {
+			return last.Ref.Name
+		}
+		return ""
+	}
+	if m := ownRoleARN.FindStringSubmatch(text.String() + last.Text); m != nil {
+		return b.roleNamed(&template.Value{Kind: template.String, Text: m[1]})
+	}
+	return ""
 }
 
 // roleNameInARN is the name at the end of a role ARN.
 var roleNameInARN = regexp.MustCompile(`:role/(?:[^${}]*/)?([\w+=,.@-]+)$`)
-
-// roleResource finds the AWS::IAM::Role a value names: GetAtt X.Arn, Ref X,
-// or a Sub or Join that builds the ARN from X or from its RoleName.
-func (b *builder) roleResource(v *template.Value) string {
-	isRole := func(id string) bool {
-		res := b.t.Resource(id)
-		return res != nil && res.Type == "AWS::IAM::Role"
-	}
-	return b.roleIn(v, isRole, b.ownRoleARN)
-}
-
-// roleIn finds the role a value names among those is accepts: by Ref or
-// GetAtt, or by an ARN that Sub or Join builds from its logical id; byName,
-// when given, reads a role ARN written with the role's name.
-func (b *builder) roleIn(v *template.Value, is func(id string) bool, byName func(arn string) string) string {
-	fromARN := func(text string) string {
-		if id := roleInARN(text); is(id) {
-			return id
-		}
-		if byName != nil {
-			return byName(text)
-		}
-		return ""
-	}
-	name, arg, ok := v.Intrinsic()
-	if !ok {
-		return ""
-	}
-	switch name {
-	case "Ref", "Fn::GetAtt":
-		if id := refID(v); is(id) {
-			return id
-		}
-	case "Fn::Sub":
-		tmpl := arg
-		if arg.Kind == template.List && len(arg.Items) > 0 {
-			tmpl = arg.Items[0]
-			if len(arg.Items) > 1 {
-				// `${N}` alone, N bound to an expression that names the role.
-				if m := subVar.FindStringSubmatch(tmpl.Text); m != nil && m[0] == tmpl.Text {
-					if v := arg.Items[1].Get(m[1]); v != nil {
-						return b.roleIn(v, is, byName)
-					}
-				}
-				for _, m := range subVar.FindAllStringSubmatch(tmpl.Text, -1) {
-					if arg.Items[1].Get(m[1]) != nil {
-						return "" // a bound variable in an ARN: not followed
-					}
-				}
-			}
-		}
-		return fromARN(tmpl.Text)
-	case "Fn::Join":
-		return fromARN(joinText(arg))
-	case "Fn::If":
-		// Role: !If is expanded by Lookup; an If nested inside Sub or Join is not.
-	}
-	return ""
-}
 
 // templateRole reads an AWS::IAM::Role resource once.
 func (b *builder) templateRole(id string) *Role {
@@ -668,34 +612,13 @@ func (b *builder) connectors(fn *Function, r *template.Resource) {
 	}
 }
 
-// samGeneratedRole reports whether id is the role SAM generates for a
-// function without Role (<function>Role), which other resources of the
-// template may name by that logical id.
-func (b *builder) samGeneratedRole(id string) bool {
-	fnID, ok := strings.CutSuffix(id, "Role")
-	if !ok || b.t.Resource(id) != nil {
-		return false
-	}
-	fn := b.t.Resource(fnID)
-	return fn != nil && fn.Type == TypeServerless && b.t.Properties(fn).Get("Role") == nil
-}
-
-// samRoleNamed returns the SAM-generated role a value names (`!Ref FnRole`,
-// `!GetAtt FnRole.Arn`, an ARN built from it), or "".
-func (b *builder) samRoleNamed(v *template.Value) string {
-	return b.roleIn(v, b.samGeneratedRole, nil)
-}
-
 // attachedTo lists the policy resources that attach to a role through Roles
 // (AWS::IAM::Policy, AWS::IAM::ManagedPolicy) or RoleName (AWS::IAM::RolePolicy).
 func (b *builder) attachedTo(roleID string) []*template.Resource {
 	if b.attached == nil {
 		b.attached = map[string][]*template.Resource{}
 		target := func(v *template.Value) string {
-			if id := b.roleResource(v); id != "" {
-				return id
-			}
-			if id := b.samRoleNamed(v); id != "" {
+			if id := b.roleID(v); id != "" {
 				return id
 			}
 			return b.roleNamed(v)
@@ -747,36 +670,45 @@ func (b *builder) nameKey(v *template.Value) string {
 }
 
 // addManaged records a ManagedPolicyArns entry; a Ref to a managed policy of
-// the template brings its document.
+// the template brings its document. An ARN built with the partition pseudo
+// parameter (as CDK writes every managed policy ARN) is read as the ARN it
+// names: which policy it is does not depend on the partition.
 func (b *builder) addManaged(role *Role, origin string, v *template.Value) {
-	if id := b.resourceNamed(v, "AWS::IAM::ManagedPolicy"); id != "" {
-		res := b.t.Resource(id)
-		b.addDocument(role, res.ID, "managed policy "+res.ID, res.Properties.Get("PolicyDocument"), res.Pos)
-		return
+	for _, o := range b.ev.Eval(v) {
+		x := o.Value
+		if x == nil {
+			continue // AWS::NoValue: nothing attached
+		}
+		if r := x.OnlyRef(); r != nil && (r.Kind == template.RefResource || r.Kind == template.RefAttr) {
+			if res := b.t.Resource(r.Name); res != nil && res.Type == "AWS::IAM::ManagedPolicy" {
+				b.addDocument(role, res.ID, "managed policy "+res.ID, res.Properties.Get("PolicyDocument"), res.Pos)
+				continue
+			}
+		}
+		ref := ManagedRef{Pos: v.Pos, Origin: origin}
+		if !x.IsScalar() || x.OnlyRef() != nil {
+			ref.ARN, ref.Intrinsic = template.Describe(v), true
+			role.Managed = append(role.Managed, ref)
+			continue
+		}
+		var text strings.Builder
+		for _, p := range x.Parts {
+			switch {
+			case p.Ref == nil:
+				text.WriteString(p.Text)
+			case p.Ref.Kind == template.RefPseudo && p.Ref.Name == "AWS::Partition":
+				text.WriteString("aws")
+			default:
+				text.WriteString(p.Ref.String())
+				ref.Intrinsic = true
+			}
+		}
+		ref.ARN = text.String()
+		if x.Parts == nil {
+			ref.ARN = x.Text
+		}
+		role.Managed = append(role.Managed, ref)
 	}
-	ref := ManagedRef{Pos: v.Pos, Origin: origin}
-	text, isLiteral := b.literal(v) // `!Ref PolicyArn` defaulting to AdministratorAccess attaches it
-	switch name, arg, ok := v.Intrinsic(); {
-	case isLiteral:
-		ref.ARN = text
-	case ok && name == "Fn::Sub":
-		ref.ARN, ref.Intrinsic = withPartition(subText(arg), "${AWS::Partition}")
-	case ok && name == "Fn::Join":
-		ref.ARN, ref.Intrinsic = withPartition(joinText(arg), "${!Ref AWS::Partition}")
-	default:
-		ref.ARN, ref.Intrinsic = template.Describe(v), true
-	}
-	role.Managed = append(role.Managed, ref)
-}
-
-// withPartition reads an ARN built with the partition pseudo-parameter (as
-// CDK writes every managed policy ARN) as the literal ARN it names: which
-// policy it is does not depend on the partition. partition is how the text
-// spells it: `${AWS::Partition}` in a Sub (where `${!Ref AWS::Partition}` is
-// an escaped literal), `${!Ref AWS::Partition}` in joinText's rendering.
-func withPartition(text, partition string) (string, bool) {
-	text = strings.ReplaceAll(text, partition, "aws")
-	return text, strings.Contains(text, "${")
 }
 
 func (b *builder) addDocument(r *Role, origin, name string, doc *template.Value, at source.Pos) {
@@ -802,12 +734,13 @@ func (b *builder) samRoles(fn *Function, props *template.Value, when template.Pa
 		}
 		use := RoleUse{Pos: fn.Pos, When: w.String()}
 		roleID := fn.Resource + "Role"
-		if f.Value == nil && props.Get("AssumeRolePolicyDocument") == nil && len(b.attachedTo(roleID)) == 0 {
+		role := &Role{Kind: RoleTemplate, ID: fn.Resource + "Role", Pos: fn.Pos}
+		added := b.samAdded(role, fn, props)
+		if f.Value == nil && !added && props.Get("AssumeRolePolicyDocument") == nil && len(b.attachedTo(roleID)) == 0 {
 			use.Role = &Role{Kind: RoleSAMDefault, ID: fn.Resource + "Role"}
 			out = append(out, use)
 			continue
 		}
-		role := &Role{Kind: RoleTemplate, ID: fn.Resource + "Role", Pos: fn.Pos}
 		var items []*template.Value
 		if f.Value != nil {
 			items = []*template.Value{f.Value}

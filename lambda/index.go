@@ -67,80 +67,70 @@ func refKeys(ids []string) []string {
 	return out
 }
 
-// referencedIDs lists every id for which refersTo(v, id) holds.
-func referencedIDs(v *template.Value) []string {
+// referencedIDs lists the logical ids a value refers to on any deployment
+// (Ref, GetAtt, and the parts of a Sub or Join built from them), as the
+// evaluator reads them: `!Ref Fn.Alias` refers to the alias SAM generates.
+func (b *builder) referencedIDs(v *template.Value) []string {
 	var out []string
-	var walk func(v *template.Value)
-	walk = func(v *template.Value) {
-		if v == nil {
-			return
-		}
-		if name, arg, ok := v.Intrinsic(); ok {
-			switch name {
-			case "Ref":
-				out = append(out, arg.Text)
-			case "Fn::GetAtt":
-				if arg.Kind == template.String {
-					for i := range len(arg.Text) {
-						if arg.Text[i] == '.' {
-							out = append(out, arg.Text[:i])
-						}
-					}
-				} else if arg.Kind == template.List && len(arg.Items) > 0 {
-					out = append(out, arg.Items[0].Text)
-				}
-			case "Fn::Sub":
-				for _, m := range subVar.FindAllStringSubmatch(subText(arg), -1) {
-					head, _, _ := strings.Cut(m[1], ".")
-					out = append(out, head)
-				}
+	for _, o := range b.ev.Eval(v) {
+		for _, r := range o.Value.AllRefs() {
+			if r.Kind == template.RefResource || r.Kind == template.RefAttr {
+				out = append(out, r.Name)
 			}
 		}
-		for _, it := range v.Items {
-			walk(it)
-		}
-		for _, f := range v.Fields {
-			walk(f.Value)
-		}
 	}
-	walk(v)
 	return out
 }
 
+// refersTo reports whether v refers to the resource id.
+func (b *builder) refersTo(v *template.Value, id string) bool {
+	return slices.Contains(b.referencedIDs(v), id)
+}
+
 // functionNameKeys are the keys a FunctionName-like value is found under:
-// the ids it refers to, its literal text, and the names after :function: in a literal ARN.
-func functionNameKeys(v *template.Value) []string {
-	keys := refKeys(referencedIDs(v))
-	if v != nil && v.Kind == template.String {
-		keys = append(keys, textKey(v.Text))
-		for rest := v.Text; ; {
-			_, after, ok := strings.Cut(rest, ":function:")
-			if !ok {
-				break
-			}
-			keys = append(keys, textKey(after))
-			rest = after
+// the ids it refers to, the name it deploys as, and the name after
+// :function: in an ARN.
+func (b *builder) functionNameKeys(v *template.Value) []string {
+	keys := refKeys(b.referencedIDs(v))
+	for _, o := range b.ev.Eval(v) {
+		text, ok := o.Value.Known()
+		if !ok {
+			continue
+		}
+		keys = append(keys, textKey(text))
+		if _, after, ok := strings.Cut(text, ":function:"); ok {
+			name, _, _ := strings.Cut(after, ":") // a qualifier names the same function
+			keys = append(keys, textKey(name))
 		}
 	}
 	return keys
 }
 
-// logGroupNameKeys are the keys a LogGroupName is found under: the ids it
-// refers to, its literal text, and what follows /aws/lambda/ in it.
-func logGroupNameKeys(v *template.Value) []string {
-	keys := refKeys(referencedIDs(v))
-	if v == nil {
-		return keys
-	}
-	text := v.Text
-	if name, arg, ok := v.Intrinsic(); ok && name == "Fn::Sub" {
-		text = subText(arg)
-	} else if ok && name == "Fn::Join" {
-		text = joinText(arg)
-	}
-	keys = append(keys, textKey(v.Text))
-	if rest, ok := strings.CutPrefix(text, "/aws/lambda/"); ok {
-		keys = append(keys, textKey(rest))
+// logGroupNameKeys are the keys a LogGroupName is found under: the name it
+// deploys as, "fn:<id>" for `/aws/lambda/${Fn}` exactly (a function's Ref is
+// its name), and "lambda:<name>" for `/aws/lambda/<name>`.
+func (b *builder) logGroupNameKeys(v *template.Value) []string {
+	var keys []string
+	for _, o := range b.ev.Eval(v) {
+		x := o.Value
+		if x == nil || x.Kind != template.String {
+			continue
+		}
+		// A name with parts known only at deployment is compared as written:
+		// the same parts deploy the same name.
+		keys = append(keys, textKey(x.Text))
+		if rest, ok := strings.CutPrefix(x.Text, "/aws/lambda/"); ok {
+			keys = append(keys, lambdaKey(rest))
+		}
+		if len(x.Parts) == 2 && x.Parts[0].Ref == nil && x.Parts[0].Text == "/aws/lambda/" && x.Parts[1].Ref.Kind == template.RefResource {
+			keys = append(keys, fnKey(x.Parts[1].Ref.Name))
+		}
 	}
 	return keys
 }
+
+// lambdaKey is the key of a log group named /aws/lambda/<name>.
+func lambdaKey(name string) string { return "lambda:" + name }
+
+// fnKey is the key of a log group named for the function id by reference.
+func fnKey(id string) string { return "fn:" + id }

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/lambdagate/lambdagate/iam"
+	"github.com/lambdagate/lambdagate/source"
 	"github.com/lambdagate/lambdagate/template"
 )
 
@@ -17,24 +18,26 @@ func (b *builder) policyOf(name, origin string, doc *template.Value) (iam.Policy
 	var probs []iam.Problem
 
 	for _, d := range unionItems(doc) {
-		text, built, isText := b.jsonText(d)
+		texts, built, isText := b.jsonText(d)
 		switch {
 		case isText:
-			parsed, err := iam.ParseJSON(name, []byte(text))
-			switch {
-			case err != nil && built:
-				// `"Resource": ${Arns}`: valid once substituted, unreadable here.
-				probs = append(probs, iam.Problem{Pos: d.Pos, Severity: iam.Warning, Kind: iam.KindUnverified,
-					Message: name + " is JSON built by " + template.Describe(d) + " that cannot be read before deployment (" + strings.TrimPrefix(err.Error(), name+": ") + "), so its permissions cannot be verified here; write the document as a map"})
-				continue
-			case err != nil:
-				probs = append(probs, iam.Problem{Pos: d.Pos, Severity: iam.Error, Message: name + ": " + strings.TrimPrefix(err.Error(), name+": ")})
-				continue
+			for _, text := range texts {
+				parsed, err := iam.ParseJSON(name, []byte(text.Text))
+				switch {
+				case err != nil && built:
+					// `"Resource": ${Arns}`: valid once substituted, unreadable here.
+					probs = append(probs, iam.Problem{Pos: d.Pos, Severity: iam.Warning, Kind: iam.KindUnverified,
+						Message: name + " is JSON built by " + template.Describe(d) + " that cannot be read before deployment (" + strings.TrimPrefix(err.Error(), name+": ") + "), so its permissions cannot be verified here; write the document as a map"})
+					continue
+				case err != nil:
+					probs = append(probs, iam.Problem{Pos: d.Pos, Severity: iam.Error, Message: name + ": " + strings.TrimPrefix(err.Error(), name+": ")})
+					continue
+				}
+				for i := range parsed.Statements {
+					setPos(&parsed.Statements[i], d, text)
+				}
+				p.Statements = append(p.Statements, parsed.Statements...)
 			}
-			for i := range parsed.Statements {
-				setPos(&parsed.Statements[i], d, built)
-			}
-			p.Statements = append(p.Statements, parsed.Statements...)
 		case d.Kind != template.Map:
 			probs = append(probs, iam.Problem{Pos: d.Pos, Severity: iam.Error,
 				Message: name + ": a policy document must be a map with Statement, not a " + d.Kind.String()})
@@ -60,33 +63,37 @@ func (b *builder) policyOf(name, origin string, doc *template.Value) (iam.Policy
 	return p, probs
 }
 
-// jsonText returns the text of a document written as a JSON string, or
-// (built) as a JSON text that Fn::Sub or Fn::Join builds, whose ${...} stay
-// in the text.
-func (b *builder) jsonText(d *template.Value) (text string, built, ok bool) {
-	if f, ok := b.t.Fold(d); ok && f.Kind == template.String {
-		return f.Text, false, true
+// jsonText returns the texts a document written as a JSON string deploys
+// as: a literal, or a JSON text an intrinsic builds (built), whose parts
+// known only at deployment stay as ${...} in the text and are listed in refs.
+func (b *builder) jsonText(d *template.Value) (texts []*template.Value, built, ok bool) {
+	_, _, intrinsic := d.Intrinsic()
+	if d.Kind != template.String && !intrinsic {
+		return nil, false, false
 	}
-	name, arg, ok := d.Intrinsic()
-	switch {
-	case !ok:
-		return "", false, false
-	case name == "Fn::Sub":
-		return subText(arg), true, true
-	case name == "Fn::Join":
-		return joinText(arg), true, true
+	for _, o := range b.ev.Eval(d) {
+		if o.Value == nil || o.Value.Kind != template.String || o.Value.OnlyRef() != nil {
+			return nil, false, false // a Ref to a document, an import: not text
+		}
+		texts = append(texts, o.Value)
+		built = built || o.Value.Unknown()
 	}
-	return "", false, false
+	return texts, built, len(texts) > 0
 }
 
-// setPos places a statement read from JSON text on the text's value; in a
-// built text, a string with ${...} is known only at deployment.
-func setPos(s *iam.Statement, at *template.Value, built bool) {
+// setPos places a statement read from JSON text on the text's value; a
+// string that holds a part known only at deployment is not a literal.
+func setPos(s *iam.Statement, at, text *template.Value) {
 	s.Pos = at.Pos
+	refs := text.Refs()
 	for _, l := range [][]iam.Str{s.Action, s.NotAction, s.Resource, s.NotResource} {
 		for i := range l {
 			l[i].Pos = at.Pos
-			l[i].Intrinsic = built && strings.Contains(l[i].Value, "${")
+			for _, r := range refs {
+				if strings.Contains(l[i].Value, r.String()) {
+					l[i].Intrinsic = true
+				}
+			}
 		}
 	}
 	s.Effect.Pos = at.Pos
@@ -143,75 +150,36 @@ func conditional(c *template.Value) bool {
 	return len(alts) > 0
 }
 
+// strsOf reads the strings a policy element deploys as, on every branch at
+// once: `!FindInMap` to a list, `!Split` of a literal, a list parameter and
+// a Mappings row chosen at deployment give their items, reported at the
+// call (a Mappings row may serve many).
 func (b *builder) strsOf(v *template.Value) []iam.Str {
 	var out []iam.Str
 	for _, it := range unionItems(v) {
-		if f, ok := b.t.Fold(it); ok && f.Kind == template.List && f != it {
-			// `!FindInMap` to a list, `!Split` of a literal: its items,
-			// reported at the call (the Mappings row may serve many).
-			for _, x := range b.strsOf(f) {
-				x.Pos = it.Pos
-				out = append(out, x)
-			}
-			continue
+		for _, x := range b.ev.Strings(it) {
+			out = append(out, iamStr(x, it.Pos))
 		}
-		if rows := b.mapRows(template.Found{Alt: template.Alt{Value: it}}); rows[0].row != "" {
-			// `!FindInMap [Perms, !Ref Stage, Actions]`: what every row grants.
-			for _, r := range rows {
-				for _, x := range b.strsOf(r.Value) {
-					x.Pos = it.Pos
-					out = append(out, x)
-				}
-			}
-			continue
-		}
-		if p, val, ok := b.paramValue(it); ok && p.List {
-			for _, x := range splitList(val) {
-				out = append(out, iam.Str{Value: x, Pos: it.Pos})
-			}
-			continue
-		}
-		out = append(out, b.strOf(it))
 	}
 	return out
 }
 
-// paramValue returns the value a Ref to a parameter deploys with: the one
-// the configuration gives, or else the default.
-func (b *builder) paramValue(v *template.Value) (*Param, string, bool) {
-	p := b.param(v)
-	switch {
-	case p == nil:
-		return nil, "", false
-	case p.Given:
-		return p, p.Value, true
-	case p.HasDefault:
-		return p, p.Default, true
+// iamStr is an evaluated string as the policy analysis reads it.
+func iamStr(v *template.Value, pos source.Pos) iam.Str {
+	if !v.IsScalar() {
+		return iam.Str{Value: template.Describe(v), Intrinsic: true, Pos: pos}
 	}
-	return p, "", false
+	return iam.Str{Value: v.Text, Intrinsic: v.Unknown(), Pos: pos}
 }
 
-// strOf reads a string; an intrinsic keeps a text form that still shows its
-// literal parts, so `!Sub arn:aws:s3:::${B}/*` is seen as scoped to a bucket.
+// strOf reads a string; one known only at deployment keeps a text that
+// still shows its known parts, so `!Sub arn:aws:s3:::${B}/*` is seen as
+// scoped to a bucket.
 func (b *builder) strOf(v *template.Value) iam.Str {
-	if text, ok := b.literal(v); ok {
-		return iam.Str{Value: text, Pos: v.Pos}
+	if xs := b.ev.Strings(v); len(xs) > 0 {
+		return iamStr(xs[0], v.Pos)
 	}
-	s := iam.Str{Value: v.Text, Pos: v.Pos}
-	if name, arg, ok := v.Intrinsic(); ok {
-		s.Intrinsic = true
-		switch name {
-		case "Fn::Sub":
-			s.Value = subText(arg)
-			s.Intrinsic = strings.Contains(s.Value, "${") // `!Sub "*"` is the literal "*"
-		case "Fn::Join":
-			s.Value = joinText(arg)
-			s.Intrinsic = strings.Contains(s.Value, "${")
-		default:
-			s.Value = template.Describe(v)
-		}
-	}
-	return s
+	return iam.Str{Value: template.Describe(v), Intrinsic: true, Pos: v.Pos}
 }
 
 // literal returns the string v deploys as when the template says it: a
@@ -219,35 +187,8 @@ func (b *builder) strOf(v *template.Value) iam.Str {
 // "*"), or a parameter's given or default value (`!Ref Res` defaulting to
 // "*" deploys "*").
 func (b *builder) literal(v *template.Value) (string, bool) {
-	if f, ok := b.t.Fold(v); ok && f.IsScalar() {
-		return f.Text, true
-	}
-	if _, val, ok := b.paramValue(v); ok {
-		return val, true
+	if one := b.ev.One(v); one != nil {
+		return one.Known()
 	}
 	return "", false
-}
-
-// subText is the template string of a Fn::Sub.
-func subText(arg *template.Value) string {
-	if arg.Kind == template.List && len(arg.Items) > 0 {
-		return arg.Items[0].Text
-	}
-	return arg.Text
-}
-
-// joinText renders a Fn::Join with its literal parts and ${...} for the rest.
-func joinText(arg *template.Value) string {
-	if arg.Kind != template.List || len(arg.Items) != 2 || arg.Items[1].Kind != template.List {
-		return template.Describe(arg)
-	}
-	parts := make([]string, len(arg.Items[1].Items))
-	for i, it := range arg.Items[1].Items {
-		if it.IsScalar() {
-			parts[i] = it.Text
-		} else {
-			parts[i] = "${" + template.Describe(it) + "}"
-		}
-	}
-	return strings.Join(parts, arg.Items[0].Text)
 }

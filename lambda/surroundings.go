@@ -13,56 +13,38 @@ import (
 func (b *builder) surroundings(r *template.Resource, props *template.Value) *Surroundings {
 	s := &Surroundings{}
 	targets := b.aliasesOf(r.ID)
-	fnName := ""
-	if n := props.Get("FunctionName"); n != nil && n.Kind == template.String {
-		fnName = n.Text
-	}
-	names := func(v *template.Value) bool {
-		for id := range targets {
-			if refersTo(v, id) {
-				return true
+	var fnNames []string // the names the function deploys with, when it sets FunctionName
+	if n := props.Get("FunctionName"); n != nil {
+		for _, x := range b.ev.Strings(n) {
+			if text, ok := x.Known(); ok {
+				fnNames = append(fnNames, text)
 			}
 		}
-		return fnName != "" && v != nil && v.Kind == template.String &&
-			(v.Text == fnName || strings.HasSuffix(v.Text, ":function:"+fnName))
+	}
+	keys := refKeys(slices.Sorted(maps.Keys(targets)))
+	for _, n := range fnNames {
+		keys = append(keys, textKey(n))
 	}
 	candidates := func(prop, typ string) []*template.Resource {
-		keys := refKeys(slices.Collect(maps.Keys(targets)))
-		if fnName != "" {
-			keys = append(keys, textKey(fnName))
-		}
-		return b.index(prop, functionNameKeys, typ).find(keys...)
+		return b.index(prop, b.functionNameKeys, typ).find(keys...)
 	}
 	for _, pr := range candidates("FunctionName", "AWS::Lambda::Permission") {
-		pp := pr.Properties
-		if pp == nil || !names(pp.Get("FunctionName")) {
-			continue
-		}
-		perm := Permission{ID: pr.ID, Pos: pr.Pos}
-		if f, ok := pp.Field("Principal"); ok {
-			perm.Principal, perm.PrincPos = f.Value.Text, f.Value.Pos
-		}
-		if a := pp.Get("Action"); a != nil {
-			perm.Action = a.Text
-		}
-		for _, k := range []string{"SourceArn", "SourceAccount", "PrincipalOrgID"} {
-			if v := pp.Get(k); v != nil && !v.IsNoValue() {
-				perm.Scoped = true
-			}
-		}
-		s.Permissions = append(s.Permissions, perm)
+		s.Permissions = append(s.Permissions, b.permission(pr))
 	}
 	for _, u := range candidates("TargetFunctionArn", "AWS::Lambda::Url") {
-		if u.Properties == nil || !names(u.Properties.Get("TargetFunctionArn")) {
-			continue
-		}
 		if f, ok := u.Properties.Field("AuthType"); ok {
-			s.URLs = append(s.URLs, URL{Where: "AWS::Lambda::Url " + u.ID, ID: u.ID, AuthType: f.Value.Text, Pos: f.Value.Pos})
+			for _, auth := range b.ev.Strings(f.Value) {
+				s.URLs = append(s.URLs, URL{Where: "AWS::Lambda::Url " + u.ID, ID: u.ID, AuthType: auth.Text, Pos: f.Value.Pos})
+			}
 		}
 	}
 	for _, f := range b.lookup(props, "FunctionUrlConfig", "AuthType") {
-		if f.Value != nil && f.Value.IsScalar() {
-			s.URLs = append(s.URLs, URL{Where: "FunctionUrlConfig", AuthType: f.Value.Text, Pos: f.Value.Pos})
+		if f.Value == nil {
+			continue
+		}
+		for _, auth := range b.ev.Strings(f.Value) {
+			// `AuthType: !Ref Auth` defaulting to NONE deploys NONE.
+			s.URLs = append(s.URLs, URL{Where: "FunctionUrlConfig", AuthType: auth.Text, Pos: f.Value.Pos})
 		}
 	}
 	for _, f := range b.lookup(props, "KmsKeyArn") {
@@ -90,8 +72,41 @@ func (b *builder) surroundings(r *template.Resource, props *template.Value) *Sur
 			}
 		}
 	}
-	s.LogGroup, s.LogGroupNote = b.logGroup(r, props, fnName)
+	s.LogGroup, s.LogGroupNote = b.logGroup(r, props, fnNames)
 	return s
+}
+
+// permission reads an AWS::Lambda::Permission: its principal as it deploys
+// (`!Ref Caller` defaulting to "*" is "*"), and whether a source limits it
+// on every branch.
+func (b *builder) permission(pr *template.Resource) Permission {
+	pp := pr.Properties
+	perm := Permission{ID: pr.ID, Pos: pr.Pos}
+	if f, ok := pp.Field("Principal"); ok {
+		perm.PrincPos = f.Value.Pos
+		for i, x := range b.ev.Strings(f.Value) {
+			if i == 0 || x.Text == "*" {
+				perm.Principal = x.Text
+			}
+		}
+	}
+	if a, ok := b.literal(pp.Get("Action")); ok {
+		perm.Action = a
+	}
+	for _, k := range []string{"SourceArn", "SourceAccount", "PrincipalOrgID"} {
+		v := pp.Get(k)
+		if v == nil {
+			continue
+		}
+		scoped := true
+		for _, o := range b.ev.Eval(v) {
+			if text, ok := o.Value.Known(); o.Value == nil || (ok && strings.TrimSpace(text) == "") {
+				scoped = false // absent (or empty) on a branch: nothing limits it there
+			}
+		}
+		perm.Scoped = perm.Scoped || scoped
+	}
+	return perm
 }
 
 func appendKey(keys []Key, k Key) []Key {
@@ -104,76 +119,31 @@ func appendKey(keys []Key, k Key) []Key {
 }
 
 // aliasesOf is the function's logical id and those of its aliases and
-// versions, through which a permission can name it.
+// versions, through which a permission can name it: AWS::Lambda::Alias and
+// AWS::Lambda::Version resources of the template, and those SAM generates
+// (AutoPublishAlias: <Fn>Alias<name>, `<Fn>.Alias`, `<Fn>.Version`).
 func (b *builder) aliasesOf(id string) map[string]bool {
 	out := map[string]bool{id: true}
-	for _, r := range b.index("FunctionName", functionNameKeys, "AWS::Lambda::Alias", "AWS::Lambda::Version").find(refKey(id)) {
-		if r.Properties != nil && refersTo(r.Properties.Get("FunctionName"), id) {
-			out[r.ID] = true
+	for _, r := range b.index("FunctionName", b.functionNameKeys, "AWS::Lambda::Alias", "AWS::Lambda::Version").find(refKey(id)) {
+		out[r.ID] = true
+	}
+	for _, g := range b.t.GeneratedFor(id) {
+		if g.Type == "AWS::Lambda::Alias" || g.Type == "AWS::Lambda::Version" {
+			out[g.ID] = true
 		}
 	}
 	return out
 }
 
-// refersTo reports whether v names the resource id: Ref, GetAtt, or a
-// Sub/Join built from them.
-func refersTo(v *template.Value, id string) bool {
-	if v == nil {
-		return false
-	}
-	if name, arg, ok := v.Intrinsic(); ok {
-		switch name {
-		case "Ref":
-			return arg.Text == id
-		case "Fn::GetAtt":
-			if arg.Kind == template.String {
-				return strings.HasPrefix(arg.Text, id+".")
-			}
-			return arg.Kind == template.List && len(arg.Items) > 0 && arg.Items[0].Text == id
-		case "Fn::Sub":
-			for _, m := range subVar.FindAllStringSubmatch(subText(arg), -1) {
-				if head, _, _ := strings.Cut(m[1], "."); head == id {
-					return true
-				}
-			}
-		}
-	}
-	for _, it := range v.Items {
-		if refersTo(it, id) {
-			return true
-		}
-	}
-	for _, f := range v.Fields {
-		if refersTo(f.Value, id) {
-			return true
-		}
-	}
-	return false
-}
-
 // resourceNamed returns the logical id of a resource of the given type that
-// v names with Ref or GetAtt.
+// v names with Ref or GetAtt (also written `!Sub ${Key.Arn}`).
 func (b *builder) resourceNamed(v *template.Value, typ string) string {
-	id := refID(v)
-	if r := b.t.Resource(id); r != nil && r.Type == typ {
-		return id
+	r := b.cev.One(v).OnlyRef()
+	if r == nil || (r.Kind != template.RefResource && r.Kind != template.RefAttr) {
+		return ""
 	}
-	return ""
-}
-
-// refID returns the logical id v names with Ref or GetAtt (`!GetAtt X.Arn`,
-// `!GetAtt [X, Arn]`), or "".
-func refID(v *template.Value) string {
-	name, arg, ok := v.Intrinsic()
-	switch {
-	case !ok:
-	case name == "Ref" && arg.Kind == template.String:
-		return arg.Text
-	case name == "Fn::GetAtt" && arg.Kind == template.String:
-		id, _, _ := strings.Cut(arg.Text, ".")
-		return id
-	case name == "Fn::GetAtt" && arg.Kind == template.List && len(arg.Items) > 0:
-		return arg.Items[0].Text
+	if res := b.t.Resource(r.Name); res != nil && res.Type == typ {
+		return r.Name
 	}
 	return ""
 }
@@ -207,10 +177,8 @@ func (b *builder) group(id string) Group {
 	for _, rule := range unionItems(r.Properties.Get("SecurityGroupIngress")) {
 		add(rule)
 	}
-	for _, ing := range b.index("GroupId", functionNameKeys, "AWS::EC2::SecurityGroupIngress").find(refKey(id)) {
-		if ing.Properties != nil && refersTo(ing.Properties.Get("GroupId"), id) {
-			add(ing.Properties)
-		}
+	for _, ing := range b.index("GroupId", b.functionNameKeys, "AWS::EC2::SecurityGroupIngress").find(refKey(id)) {
+		add(ing.Properties)
 	}
 	return g
 }
@@ -232,8 +200,9 @@ func portRange(rule *template.Value) string {
 }
 
 // logGroup finds the function's log group: the one LoggingConfig names, or
-// an AWS::Logs::LogGroup named /aws/lambda/<function>.
-func (b *builder) logGroup(r *template.Resource, props *template.Value, fnName string) (*LogGroup, string) {
+// an AWS::Logs::LogGroup named /aws/lambda/<function>, the name compared as
+// it deploys.
+func (b *builder) logGroup(r *template.Resource, props *template.Value, fnNames []string) (*LogGroup, string) {
 	of := func(id string) *LogGroup {
 		res := b.t.Resource(id)
 		lg := &LogGroup{ID: id, Pos: res.Pos}
@@ -242,40 +211,27 @@ func (b *builder) logGroup(r *template.Resource, props *template.Value, fnName s
 		}
 		return lg
 	}
+	ix := b.index("LogGroupName", b.logGroupNameKeys, "AWS::Logs::LogGroup")
 	named := props.Get("LoggingConfig").Get("LogGroup")
 	if named != nil {
 		if id := b.resourceNamed(named, "AWS::Logs::LogGroup"); id != "" {
 			return of(id), ""
 		}
-		for _, lg := range b.index("LogGroupName", logGroupNameKeys, "AWS::Logs::LogGroup").find(textKey(named.Text)) {
-			if n := lg.Properties.Get("LogGroupName"); n != nil && n.IsScalar() && named.IsScalar() && n.Text == named.Text {
-				return of(lg.ID), ""
-			}
+		var keys []string
+		for _, x := range b.ev.Strings(named) {
+			keys = append(keys, textKey(x.Text))
+		}
+		if found := ix.find(keys...); len(found) > 0 {
+			return of(found[0].ID), ""
 		}
 		return nil, fmt.Sprintf("LoggingConfig.LogGroup %s is not an AWS::Logs::LogGroup of this template", template.Describe(named))
 	}
-	keys := []string{textKey("${" + r.ID + "}"), refKey(r.ID)}
-	if fnName != "" {
-		keys = append(keys, textKey(fnName))
+	keys := []string{fnKey(r.ID)}
+	for _, n := range fnNames {
+		keys = append(keys, lambdaKey(n))
 	}
-	for _, lg := range b.index("LogGroupName", logGroupNameKeys, "AWS::Logs::LogGroup").find(keys...) {
-		n := lg.Properties.Get("LogGroupName")
-		if n == nil {
-			continue
-		}
-		text := n.Text
-		if name, arg, ok := n.Intrinsic(); ok && name == "Fn::Sub" {
-			text = subText(arg)
-		} else if ok && name == "Fn::Join" {
-			text = joinText(arg)
-		}
-		if !strings.HasPrefix(text, "/aws/lambda/") {
-			continue
-		}
-		rest := strings.TrimPrefix(text, "/aws/lambda/")
-		if rest == "${"+r.ID+"}" || (fnName != "" && rest == fnName) || refersTo(n, r.ID) {
-			return of(lg.ID), ""
-		}
+	if found := ix.find(keys...); len(found) > 0 {
+		return of(found[0].ID), ""
 	}
 	return nil, "no AWS::Logs::LogGroup of this template is the function's (LoggingConfig.LogGroup, or one named /aws/lambda/<function>), so Lambda creates one that keeps logs forever"
 }

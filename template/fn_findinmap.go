@@ -55,6 +55,9 @@ func (e *Evaluator) rows(row, mapping *Value) ([]string, bool) {
 	if !ok || name != "Ref" || arg.Kind != String || mapping == nil || mapping.Kind != Map {
 		return nil, false
 	}
+	if pseudoParameters[arg.Text] {
+		return mapping.Keys(), true // `!Ref AWS::Region`: a row per region written
+	}
 	p := e.t.Parameters[arg.Text]
 	if p == nil {
 		return nil, false

@@ -39,6 +39,7 @@ func (t *Template) indexGenerated() {
 		return
 	}
 	t.generated = map[string]*Generated{}
+	t.generatedBy = map[string][]*Generated{}
 	t.samRefs = map[string]string{}
 	if !t.SAM {
 		return
@@ -47,7 +48,9 @@ func (t *Template) indexGenerated() {
 		props := t.Properties(r)
 		add := func(id, typ string) {
 			if t.Resource(id) == nil {
-				t.generated[id] = &Generated{ID: id, Type: typ, Function: r}
+				g := &Generated{ID: id, Type: typ, Function: r}
+				t.generated[id] = g
+				t.generatedBy[r.ID] = append(t.generatedBy[r.ID], g)
 			}
 		}
 		if props.Get("Role") == nil {
@@ -73,4 +76,10 @@ func (t *Template) FunctionOf(id string) string {
 		return g.Function.ID
 	}
 	return ""
+}
+
+// GeneratedFor lists the resources SAM generates for the function id.
+func (t *Template) GeneratedFor(id string) []*Generated {
+	t.indexGenerated()
+	return t.generatedBy[id]
 }

@@ -172,3 +172,18 @@ func (v *Value) FromParam() string {
 	}
 	return ""
 }
+
+// AllRefs lists the references an evaluated value holds, at any depth.
+func (v *Value) AllRefs() []*Ref {
+	if v == nil {
+		return nil
+	}
+	out := v.Refs()
+	for _, it := range v.Items {
+		out = append(out, it.AllRefs()...)
+	}
+	for _, f := range v.Fields {
+		out = append(out, f.Value.AllRefs()...)
+	}
+	return out
+}

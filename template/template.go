@@ -31,6 +31,7 @@ type Template struct {
 	globalValues map[*Value]bool
 	satCache     map[string]bool // see condition.go
 	generated    map[string]*Generated
+	generatedBy  map[string][]*Generated
 	samRefs      map[string]string
 }
 
