@@ -54,6 +54,10 @@ func analyse(p Policy, granted *grants) []Problem {
 		var every []Str
 		if !st.HasNotResource {
 			for _, r := range st.Resource {
+				if !r.Intrinsic && strings.TrimSpace(r.Value) == "" {
+					add(KindOther, or(r.Pos, st.Pos), Error,
+						"Resource is empty: IAM rejects the policy, so the role cannot be deployed as written; name the ARNs of the resources the function uses")
+				}
 				if everyResource(r) {
 					every = append(every, r)
 				}

@@ -565,53 +565,6 @@ func (b *builder) addAttached(role *Role, id string) {
 	}
 }
 
-// connectors adds to the function's roles what its SAM connectors grant on
-// every resource: a Destination given as `Arn: "*"` (or a parameter that
-// deploys "*") grants the connector's permissions on every resource of the
-// type. A destination named by Id, or by a scoped ARN, is scoped.
-func (b *builder) connectors(fn *Function, r *template.Resource) {
-	type connector struct {
-		id, origin string
-		props      *template.Value
-	}
-	var cs []connector
-	for _, f := range fieldsOf(r.Node.Get("Connectors")) {
-		cs = append(cs, connector{f.Key, fn.Resource, f.Value.Get("Properties")})
-	}
-	for _, c := range b.t.ResourcesOfType("AWS::Serverless::Connector") {
-		if src := c.Properties.Get("Source").Get("Id"); src != nil && src.IsScalar() && src.Text == fn.Resource {
-			cs = append(cs, connector{c.ID, c.ID, c.Properties})
-		}
-	}
-	var probs []iam.Problem
-	for _, c := range cs {
-		perms := template.Describe(c.props.Get("Permissions"))
-		for _, d := range unionItems(c.props.Get("Destination")) {
-			arn := d.Get("Arn")
-			if arn == nil {
-				continue
-			}
-			if s := b.strOf(arn); !s.Intrinsic && strings.Trim(s.Value, "*") == "" {
-				probs = append(probs, iam.Problem{Pos: arn.Pos, Severity: iam.Error, Kind: iam.KindEveryResource, Origin: c.origin,
-					Message: fmt.Sprintf("connector %s grants %s on every %s (Destination Arn %q); name the destination by Id, or by its ARN", c.id, perms, template.Describe(d.Get("Type")), s.Value)})
-			}
-		}
-	}
-	if len(probs) == 0 {
-		return
-	}
-	for i, use := range fn.Roles {
-		switch {
-		case use.Role == nil || use.Role.Kind == RoleUnresolved:
-		case use.Role.Kind == RoleSAMDefault:
-			// The connector's policy attaches to the role SAM generates.
-			fn.Roles[i].Role = &Role{Kind: RoleTemplate, ID: use.Role.ID, Pos: fn.Pos, Problems: probs}
-		default:
-			use.Role.Problems = append(use.Role.Problems, probs...)
-		}
-	}
-}
-
 // attachedTo lists the policy resources that attach to a role through Roles
 // (AWS::IAM::Policy, AWS::IAM::ManagedPolicy) or RoleName (AWS::IAM::RolePolicy).
 func (b *builder) attachedTo(roleID string) []*template.Resource {
