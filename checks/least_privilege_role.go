@@ -18,9 +18,12 @@ its ARN) its inline ` + "`Policies`" + `, its ` + "`ManagedPolicyArns`" + `, eve
 ` + "`AWS::IAM::ManagedPolicy`" + ` and ` + "`AWS::IAM::RolePolicy`" + ` that attaches to it, and its trust policy; for a SAM
 function without ` + "`Role`" + `, its ` + "`Policies`" + ` (managed policy names or ARNs, SAM policy templates with their
 parameters, inline documents) and the policies attached by name to the role SAM generates for it. A SAM
-function with neither is given the basic execution role: fine. A SAM connector (embedded, or an
-` + "`AWS::Serverless::Connector`" + ` whose source is the function) whose destination is ` + "`Arn: \"*\"`" + ` grants its
-permissions on every resource of the type: an error.
+function with neither is given the basic execution role: fine. The role SAM generates also holds what
+SAM adds outside ` + "`Policies`" + `, read as the SAM translator writes it: the ` + "`DeadLetterQueue`" + `, the
+` + "`EventInvokeConfig`" + ` destinations, a DocumentDB event source, and each SAM connector (embedded, or an
+` + "`AWS::Serverless::Connector`" + ` whose source is the function) with the statements of SAM's own connector
+profile for its destination type, so a destination ` + "`Arn: \"*\"`" + ` or ` + "`table/*`" + ` is judged like any policy.
+Another function may use that role (` + "`Role: !GetAtt OtherFnRole.Arn`" + `): it is followed the same way.
 
 Errors, for an ` + "`Allow`" + ` statement:
 - ` + "`Action: \"*\"`" + ` or ` + "`service:*`" + `;
@@ -153,7 +156,7 @@ func (p *Pass) roleProblems(r *lambda.Role) []iam.Problem {
 			probs = append(probs, iam.Problem{Pos: m.Pos, Severity: iam.Error, Kind: iam.KindManaged, Origin: m.Origin, Message: v.Reason})
 		case iam.Unknown:
 			switch {
-			case awsManaged(m.ARN):
+			case !m.Intrinsic && awsManaged(m.ARN) && v.Name != "":
 				probs = append(probs, iam.Problem{Pos: m.Pos, Severity: iam.Warning, Kind: iam.KindManaged, Origin: m.Origin, Message: fmt.Sprintf(
 					"AWS managed policy %s is not one of the Lambda execution policies, and AWS managed policies grant their actions on every resource; attach a policy scoped to the function's resources, or list it under allowed-managed-policies once vetted", v.Name)})
 			case r.Kind != lambda.RoleDeployed:

@@ -2,7 +2,6 @@ package deployed
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 
 	"github.com/lambdagate/lambdagate/lambda"
@@ -82,18 +81,6 @@ func attach(fn, tf *lambda.Function, s *stack, r *run) {
 	fn.Template = resolve(tf, s, r)
 }
 
-// refTo reads the logical id of `!GetAtt X.Arn` or `!Ref X`, as
-// template.Describe writes them.
-var refTo = regexp.MustCompile(`^!(?:GetAtt ([A-Za-z0-9]+)\.Arn|Ref ([A-Za-z0-9]+))$`)
-
-func referenced(text string) string {
-	m := refTo.FindStringSubmatch(text)
-	if m == nil {
-		return ""
-	}
-	return m[1] + m[2]
-}
-
 // resolve copies the template's function with the values the stack
 // determines written as literals: a key or role of the stack becomes its
 // ARN or name, so that drift compares values, not expressions.
@@ -107,7 +94,7 @@ func resolve(tf *lambda.Function, s *stack, r *run) *lambda.Function {
 		if k.State != lambda.Deferred {
 			continue
 		}
-		if res, ok := s.resources[referenced(k.Text)]; ok && res.typ == typeKey && res.physical != "" {
+		if res, ok := s.resources[k.Names()]; ok && res.typ == typeKey && res.physical != "" {
 			r.mu.Lock()
 			account := r.account
 			r.mu.Unlock()

@@ -38,7 +38,13 @@ func Trust(p Policy) []Problem {
 			default:
 				// Any other principal, an intrinsic one too (its text, such as the Sub
 				// template, names it): an account or a user is never Lambda.
-				out = append(out, Problem{Pos: pos, Severity: Warning, Kind: KindTrust, Origin: p.Origin, Message: fmt.Sprintf(
+				// An error, as the rule's documentation says; a Condition
+				// lambdagate cannot evaluate may narrow it: a warning then.
+				sev := Error
+				if st.HasCondition {
+					sev = Warning
+				}
+				out = append(out, Problem{Pos: pos, Severity: sev, Kind: KindTrust, Origin: p.Origin, Message: fmt.Sprintf(
 					"the role also trusts %s principal %q, which can then act with the function's permissions; trust only lambda.amazonaws.com, or give that principal a role of its own",
 					pr.Kind, pr.Value.Value)})
 			}

@@ -55,9 +55,9 @@ func TestTrust(t *testing.T) {
 			want: []Problem{{Pos: at(21), Severity: Warning, Message: `the trust policy lets Principal "*" assume this role, limited only by a Condition`}},
 		},
 		{
-			name: "another principal is a warning naming it",
+			name: "another principal is an error naming it",
 			p:    assume(false, principal("Service", "lambda.amazonaws.com", 20), principal("AWS", "arn:aws:iam::111122223333:root", 21)),
-			want: []Problem{{Pos: at(21), Severity: Warning, Message: `the role also trusts AWS principal "arn:aws:iam::111122223333:root"`}},
+			want: []Problem{{Pos: at(21), Severity: Error, Message: `the role also trusts AWS principal "arn:aws:iam::111122223333:root"`}},
 		},
 		{
 			name: "a Deny statement is not a trust",
@@ -71,27 +71,27 @@ func TestTrust(t *testing.T) {
 			p:    assume(false, Principal{Kind: "Service", Value: Str{Value: "!Ref Svc", Intrinsic: true}}),
 		},
 		{
-			name: "an intrinsic AWS principal is a warning naming its template",
+			name: "an intrinsic AWS principal is an error naming its template",
 			p:    assume(false, principal("Service", "lambda.amazonaws.com", 20), intrinsicPrincipal("AWS", "arn:aws:iam::${AWS::AccountId}:root", 21)),
-			want: []Problem{{Pos: at(21), Severity: Warning, Message: `the role also trusts AWS principal "arn:aws:iam::${AWS::AccountId}:root", which can then act with the function's permissions`}},
+			want: []Problem{{Pos: at(21), Severity: Error, Message: `the role also trusts AWS principal "arn:aws:iam::${AWS::AccountId}:root", which can then act with the function's permissions`}},
 		},
 		{
-			name: "an intrinsic Federated principal is a warning too",
+			name: "an intrinsic Federated principal is an error too",
 			p:    assume(false, principal("Service", "lambda.amazonaws.com", 20), intrinsicPrincipal("Federated", "!Ref Provider", 21)),
-			want: []Problem{{Pos: at(21), Severity: Warning, Message: `the role also trusts Federated principal "!Ref Provider"`}},
+			want: []Problem{{Pos: at(21), Severity: Error, Message: `the role also trusts Federated principal "!Ref Provider"`}},
 		},
 		{
 			name: "an intrinsic AWS principal alone does not stand for Lambda",
 			p:    assume(false, intrinsicPrincipal("AWS", "arn:aws:iam::${AWS::AccountId}:root", 21)),
 			want: []Problem{
-				{Pos: at(21), Severity: Warning, Message: `the role also trusts AWS principal "arn:aws:iam::${AWS::AccountId}:root"`},
+				{Pos: at(21), Severity: Error, Message: `the role also trusts AWS principal "arn:aws:iam::${AWS::AccountId}:root"`},
 				{Pos: policyPos, Severity: Warning, Message: `the trust policy does not trust the Service principal "lambda.amazonaws.com"`},
 			},
 		},
 		{
 			name: "an intrinsic Service principal may be Lambda; an intrinsic AWS one is still named",
 			p:    assume(false, intrinsicPrincipal("Service", "!If [Edge, edgelambda.amazonaws.com, lambda.amazonaws.com]", 20), intrinsicPrincipal("AWS", "!Ref Trusted", 21)),
-			want: []Problem{{Pos: at(21), Severity: Warning, Message: `the role also trusts AWS principal "!Ref Trusted"`}},
+			want: []Problem{{Pos: at(21), Severity: Error, Message: `the role also trusts AWS principal "!Ref Trusted"`}},
 		},
 		{
 			name: "an intrinsic AWS principal under a Condition is still a warning",

@@ -246,6 +246,9 @@ func (b *builder) classify(s *Setting, v *template.Value) {
 			return
 		}
 		s.Unresolved = b.unresolved(v)
+		if one := b.cev.One(v); one != nil && one.OnlyRef() != nil {
+			s.Refs = []*template.Ref{one.OnlyRef()}
+		}
 	}
 }
 
@@ -722,7 +725,7 @@ func (b *builder) samRoles(fn *Function, props *template.Value, when template.Pa
 func (b *builder) samPolicy(role *Role, fn *Function, v *template.Value) {
 	switch {
 	case v.IsScalar():
-		role.Managed = append(role.Managed, ManagedRef{ARN: v.Text, Pos: v.Pos, Origin: fn.Resource})
+		b.addManaged(role, fn.Resource, v) // a name, an ARN, or a dynamic reference
 		return
 	case v.Kind != template.Map:
 		return

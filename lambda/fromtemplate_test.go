@@ -117,7 +117,7 @@ func testSettings(t *testing.T, first, typ string, get func(*Function) []Setting
 		t.Run(c.name, func(t *testing.T) {
 			src := fmt.Sprintf(settingHead, first, typ) + c.body
 			fn := function(t, build(t, src, c.params), "Fn")
-			if diff := cmp.Diff(c.want, get(fn), cmpopts.EquateEmpty()); diff != "" {
+			if diff := cmp.Diff(c.want, get(fn), cmpopts.EquateEmpty(), ignoreRefs); diff != "" {
 				t.Errorf("settings differ (-want +got):\n%s\ntemplate:\n%s", diff, numbered(src))
 			}
 		})
@@ -378,4 +378,27 @@ Resources:
 			t.Errorf("roles differ (-want +got):\n%s", diff)
 		}
 	})
+}
+
+// ignoreRefs leaves Setting.Refs to TestSettingRefs: the other cases say
+// how a value is classified.
+var ignoreRefs = cmpopts.IgnoreFields(Setting{}, "Refs")
+
+func TestSettingRefs(t *testing.T) {
+	for _, c := range []struct{ value, names string }{
+		{"!GetAtt Key.Arn", "Key"},
+		{"!GetAtt [Key, Arn]", "Key"},
+		{"!Ref Key", "Key"},
+		{`!Sub "${Key.Arn}"`, "Key"},
+		{`!Sub ["${K}", {K: !GetAtt Key.Arn}]`, "Key"},
+		{`!Sub "arn:aws:kms:${AWS::Region}:1:key/${Key}"`, ""},
+		{"!GetAtt Key.KeyId", ""},
+		{"!ImportValue shared-key", ""},
+	} {
+		src := "Resources:\n  Key: {Type: AWS::KMS::Key}\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      KmsKeyArn: " + c.value + "\n"
+		fn := function(t, build(t, src, nil), "Fn")
+		if got := fn.KmsKey[0].Names(); got != c.names {
+			t.Errorf("KmsKeyArn: %s: Names() = %q, want %q", c.value, got, c.names)
+		}
+	}
 }

@@ -8,6 +8,7 @@ package lambda
 import (
 	"github.com/lambdagate/lambdagate/iam"
 	"github.com/lambdagate/lambdagate/source"
+	"github.com/lambdagate/lambdagate/template"
 )
 
 // Function is one Lambda function.
@@ -82,6 +83,9 @@ type Setting struct {
 	Globals string
 	// Param is set when the value is a Ref to a template parameter.
 	Param *Param
+	// Refs are what a deferred value is built from, as the evaluator reads
+	// it: the parameters, resources and attributes it names.
+	Refs []*template.Ref
 	// Unresolved says why a deferred value is known only at deploy time (a
 	// parameter without a default or a given value, an import); empty when
 	// the template determines it.
@@ -243,4 +247,17 @@ type LogGroup struct {
 	Pos          source.Pos
 	Retention    string // RetentionInDays as written; "" when absent
 	RetentionPos source.Pos
+}
+
+// Names returns the logical id of the resource a deferred value is, as a
+// whole (`!GetAtt Key.Arn`, `!Ref Key`, `!Sub ${Key.Arn}`), or "".
+func (s Setting) Names() string {
+	if len(s.Refs) != 1 {
+		return ""
+	}
+	r := s.Refs[0]
+	if r.Kind == template.RefResource || (r.Kind == template.RefAttr && r.Attr == "Arn") {
+		return r.Name
+	}
+	return ""
 }

@@ -128,7 +128,7 @@ func TestGlobals(t *testing.T) {
 	for id, w := range want {
 		t.Run(id, func(t *testing.T) {
 			got := controlsOf(function(t, fns, id))
-			if diff := cmp.Diff(w, got, cmpopts.EquateEmpty()); diff != "" {
+			if diff := cmp.Diff(w, got, cmpopts.EquateEmpty(), ignoreRefs); diff != "" {
 				t.Errorf("settings differ (-want +got):\n%s\ntemplate:\n%s", diff, numbered(globalsTemplate))
 			}
 		})
