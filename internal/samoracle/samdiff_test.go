@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/bmatcuk/doublestar/v4"
 )
 
 // The shared material, beside the checkout.
@@ -74,6 +76,9 @@ func TestVerdictsMatchSAMTranslation(t *testing.T) {
 	for i, tr := range translations {
 		if tr.Error != "" {
 			skipped[skipReason(tr.Error)]++
+			if testing.Verbose() {
+				t.Logf("%s: skipped, the SAM translator refuses it: %s", inputs[i].name, tr.Error)
+			}
 			if inputs[i].probe {
 				t.Errorf("%s: the SAM translator refuses this probe: %s", inputs[i].name, tr.Error)
 			}
@@ -97,6 +102,9 @@ func TestVerdictsMatchSAMTranslation(t *testing.T) {
 		}
 		functions += len(tr.SAMFunctions)
 		diffs = append(diffs, compare(name, tr.SAMFunctions, rules, sam.of(tr.Path), cfn.of(tr.Out))...)
+		if inputs[i].probe {
+			checkExpectations(t, inputs[i], rules, sam.of(tr.Path), cfn.of(tr.Out))
+		}
 	}
 
 	used := make([]bool, len(accepted))
@@ -266,15 +274,11 @@ func translate(t *testing.T, outDir string, paths []string) []translation {
 	return res.Results
 }
 
-// skipReason shortens a translator error to its kind, to count the skipped.
-var reasonPattern = regexp.MustCompile(`^(\w+)(?:: \[?(?:\w+\()?(?:u?'[^']*', )?"?'?([^."']{0,60}))?`)
-
+// skipReason is the kind of a translator error (its exception's name), to
+// count the templates skipped.
 func skipReason(msg string) string {
-	m := reasonPattern.FindStringSubmatch(msg)
-	if m == nil {
-		return msg
-	}
-	return strings.TrimSpace(m[1] + " " + m[2])
+	kind, _, _ := strings.Cut(msg, ":")
+	return kind
 }
 
 // The JSON contract of `lambdagate scan --format json`.
@@ -439,7 +443,7 @@ func compare(name string, functions, rules []string, sam, cfn fileScan) []disagr
 			vs, vc = errorsVerdict(gs[k], notVerified), errorsVerdict(gc[k], notVerified)
 		}
 		if k.rule == templateErrors {
-			vs, vc = errorsVerdict(gs[k], "errors"), errorsVerdict(gc[k], "errors")
+			vs, vc = errorKinds(gs[k]), errorKinds(gc[k])
 		}
 		if vs == vc {
 			continue
@@ -464,6 +468,30 @@ func errorsVerdict(fs []finding, some string) string {
 	return some
 }
 
+// errorKinds is the verdict of a template's own errors: what each says is
+// wrong (the text before its advice, names and numbers left out), sorted.
+func errorKinds(fs []finding) string {
+	if len(fs) == 0 {
+		return pass
+	}
+	var kinds []string
+	for _, f := range fs {
+		k, _, _ := strings.Cut(f.Message, ";")
+		k = quoted.ReplaceAllString(k, `"…"`)
+		k = number.ReplaceAllString(k, "#")
+		if !slices.Contains(kinds, k) {
+			kinds = append(kinds, k)
+		}
+	}
+	slices.Sort(kinds)
+	return strings.Join(kinds, " | ")
+}
+
+var (
+	quoted = regexp.MustCompile(`"[^"]*"`)
+	number = regexp.MustCompile(`[0-9]+`)
+)
+
 func describe(fs []finding) []string {
 	var out []string
 	for _, f := range fs {
@@ -486,7 +514,7 @@ type acceptEnt struct {
 
 func (d disagreement) acceptedBy(a acceptEnt) bool {
 	match := func(pattern, s string) bool {
-		ok, err := filepath.Match(pattern, s)
+		ok, err := doublestar.Match(pattern, s)
 		return err == nil && ok
 	}
 	return match(a.template, d.Template) && match(a.function, d.Function) && match(a.rule, d.Rule) &&
@@ -511,11 +539,57 @@ func readAccepted(path string) ([]acceptEnt, error) {
 			return nil, fmt.Errorf("%s:%d: want 6 tab-separated columns (template, function, rule, SAM verdict, translation verdict, reason), the reason not empty", path, i+1)
 		}
 		for _, p := range c[:5] {
-			if _, err := filepath.Match(p, ""); err != nil {
-				return nil, fmt.Errorf("%s:%d: bad pattern %q: %w", path, i+1, p, err)
+			if !doublestar.ValidatePattern(p) {
+				return nil, fmt.Errorf("%s:%d: bad pattern %q", path, i+1, p)
 			}
 		}
 		out = append(out, acceptEnt{line: i + 1, template: c[0], function: c[1], rule: c[2], sam: c[3], cfn: c[4], reason: c[5]})
 	}
 	return out, nil
+}
+
+// An expectation of a probe: "# expect: FUNCTION RULE VERDICT" (RULE may be
+// *). Where both forms agree on a wrong verdict the differential cannot see
+// it, so each probe also says what the right verdict is, and both forms must
+// give it.
+var expectLine = regexp.MustCompile(`^# expect: (\S+) (\S+) (pass|notice|warning|error|suppressed)$`)
+
+func checkExpectations(t *testing.T, in input, rules []string, sam, cfn fileScan) {
+	t.Helper()
+	data, err := os.ReadFile(in.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byKey := func(s fileScan, fn, rule string) []finding {
+		var out []finding
+		for _, f := range s.findings {
+			if f.Resource == fn && f.Rule == rule {
+				out = append(out, f)
+			}
+		}
+		return out
+	}
+	for n, line := range strings.Split(string(data), "\n") {
+		m := expectLine.FindStringSubmatch(strings.TrimSpace(line))
+		if m == nil {
+			if strings.HasPrefix(line, "# expect") {
+				t.Errorf("%s:%d: write # expect: FUNCTION RULE VERDICT", in.name, n+1)
+			}
+			continue
+		}
+		fn, want := m[1], m[3]
+		for _, rule := range rules {
+			if m[2] != "*" && m[2] != rule {
+				continue
+			}
+			fs, fc := byKey(sam, fn, rule), byKey(cfn, fn, rule)
+			vs, vc := verdict(fs), verdict(fc)
+			if vs == want && vc == want {
+				continue
+			}
+			d := disagreement{Template: in.name, Function: fn, Rule: rule, SAM: vs, Translation: vc,
+				SAMFindings: describe(fs), CFNFindings: describe(fc)}
+			t.Errorf("%s:%d: expected %s; %v", in.name, n+1, want, d)
+		}
+	}
 }
