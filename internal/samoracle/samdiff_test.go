@@ -102,8 +102,21 @@ func TestVerdictsMatchSAMTranslation(t *testing.T) {
 		}
 		functions += len(tr.SAMFunctions)
 		diffs = append(diffs, compare(name, tr.SAMFunctions, rules, sam.of(tr.Path), cfn.of(tr.Out))...)
+		// The JSON contract says a finding's resource is the function's logical
+		// id; a finding on a role or a permission would be compared with
+		// nothing in the other form.
+		for _, side := range []struct {
+			form string
+			s    fileScan
+		}{{"SAM form", sam.of(tr.Path)}, {"translation", cfn.of(tr.Out)}} {
+			for _, f := range side.s.findings {
+				if !slices.Contains(tr.SAMFunctions, f.Resource) {
+					t.Errorf("%s: %s: a %s finding of the %s is on %s, which is not a function: %s", name, f.Resource, f.Rule, side.form, f.Resource, f.Message)
+				}
+			}
+		}
 		if inputs[i].probe {
-			checkExpectations(t, inputs[i], rules, sam.of(tr.Path), cfn.of(tr.Out))
+			checkExpectations(t, inputs[i], tr.SAMFunctions, rules, sam.of(tr.Path), cfn.of(tr.Out))
 		}
 	}
 
@@ -554,7 +567,7 @@ func readAccepted(path string) ([]acceptEnt, error) {
 // give it.
 var expectLine = regexp.MustCompile(`^# expect: (\S+) (\S+) (pass|notice|warning|error|suppressed)$`)
 
-func checkExpectations(t *testing.T, in input, rules []string, sam, cfn fileScan) {
+func checkExpectations(t *testing.T, in input, functions, rules []string, sam, cfn fileScan) {
 	t.Helper()
 	data, err := os.ReadFile(in.path)
 	if err != nil {
@@ -578,6 +591,14 @@ func checkExpectations(t *testing.T, in input, rules []string, sam, cfn fileScan
 			continue
 		}
 		fn, want := m[1], m[3]
+		if !slices.Contains(functions, fn) {
+			t.Errorf("%s:%d: %s is not a function of the probe", in.name, n+1, fn)
+			continue
+		}
+		if m[2] != "*" && !slices.Contains(rules, m[2]) {
+			t.Errorf("%s:%d: %s is not a rule of lambdagate rules", in.name, n+1, m[2])
+			continue
+		}
 		for _, rule := range rules {
 			if m[2] != "*" && m[2] != rule {
 				continue
