@@ -102,19 +102,8 @@ func TestVerdictsMatchSAMTranslation(t *testing.T) {
 		}
 		functions += len(tr.SAMFunctions)
 		diffs = append(diffs, compare(name, tr.SAMFunctions, rules, sam.of(tr.Path), cfn.of(tr.Out))...)
-		// The JSON contract says a finding's resource is the function's logical
-		// id; a finding on a role or a permission would be compared with
-		// nothing in the other form.
-		for _, side := range []struct {
-			form string
-			s    fileScan
-		}{{"SAM form", sam.of(tr.Path)}, {"translation", cfn.of(tr.Out)}} {
-			for _, f := range side.s.findings {
-				if !slices.Contains(tr.SAMFunctions, f.Resource) {
-					t.Errorf("%s: %s: a %s finding of the %s is on %s, which is not a function: %s", name, f.Resource, f.Rule, side.form, f.Resource, f.Message)
-				}
-			}
-		}
+		checkResources(t, name, "SAM form", tr.SAMFunctions, sam.of(tr.Path))
+		checkResources(t, name, "translation", tr.SAMFunctions, cfn.of(tr.Out))
 		if inputs[i].probe {
 			checkExpectations(t, inputs[i], tr.SAMFunctions, rules, sam.of(tr.Path), cfn.of(tr.Out))
 		}
@@ -146,12 +135,26 @@ func TestVerdictsMatchSAMTranslation(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	translated := len(samFiles)
-	t.Logf("%d SAM templates (%d probes); %d translated, %d refused by the SAM translator %v", len(inputs), countProbes(inputs), translated, len(inputs)-translated, skipped)
+	translated, probes := len(samFiles), countProbes(inputs)
+	t.Logf("%d SAM templates of the corpus: %d translated, %d refused by the SAM translator %v; and %d probes",
+		len(inputs)-probes, translated-probes, len(inputs)-translated, skipped, probes)
 	t.Logf("%d functions, %d rules: %d verdicts compared; %d disagreements (%d accepted, %d failing)",
 		functions, len(rules), functions*len(rules), len(diffs), len(diffs)-len(failing), len(failing))
 	if translated < 500 || functions < 800 {
 		t.Errorf("only %d templates and %d functions compared; is the corpus complete?", translated, functions)
+	}
+}
+
+// checkResources fails on a finding whose resource is not a function: the
+// JSON contract says a finding's resource is the function's logical id, and
+// a finding on a role or a permission would be compared with nothing in the
+// other form.
+func checkResources(t *testing.T, name, form string, functions []string, s fileScan) {
+	t.Helper()
+	for _, f := range s.findings {
+		if !slices.Contains(functions, f.Resource) {
+			t.Errorf("%s: %s: a %s finding of the %s is on %s, which is not a function: %s", name, f.Resource, f.Rule, form, f.Resource, f.Message)
+		}
 	}
 }
 
@@ -277,10 +280,14 @@ func translate(t *testing.T, outDir string, paths []string) []translation {
 	if err != nil {
 		t.Fatalf("the SAM translator script failed: %v\n%s", err, stderr.String())
 	}
-	var res struct{ Results []translation }
+	var res struct {
+		SAMTranslator string
+		Results       []translation
+	}
 	if err := json.Unmarshal(out, &res); err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("samtranslator %s", res.SAMTranslator)
 	if len(res.Results) != len(paths) {
 		t.Fatalf("the SAM translator script answered for %d of %d templates", len(res.Results), len(paths))
 	}

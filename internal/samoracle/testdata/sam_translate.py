@@ -14,7 +14,7 @@ is fixed, and boto3 is never asked for credentials.
 The translation of the i-th template is written to OUT_DIR/<i>.json, with
 the template's other transforms (AWS::LanguageExtensions...) kept, since
 CloudFormation runs them on it too. Standard output is one JSON document:
-{"results": [{"path", "sam_functions", "out", "functions"} or {"path", "error"}, ...]}
+{"samtranslator": VERSION, "results": [{"path", "sam_functions", "out", "functions"} or {"path", "error"}, ...]}
 in input order, with the logical ids of the functions (AWS::Serverless::Function
 and AWS::Lambda::Function) of the template and of its translation.
 """
@@ -33,6 +33,7 @@ os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
 os.environ["AWS_DEFAULT_REGION"] = "us-east-1"
 
 import boto3  # noqa: E402
+import samtranslator  # noqa: E402
 from samtranslator.parser.parser import Parser  # noqa: E402
 from samtranslator.plugins.application.serverless_app_plugin import ServerlessAppPlugin  # noqa: E402
 from samtranslator.translator.translator import Translator  # noqa: E402
@@ -224,7 +225,7 @@ def main(argv):
             json.dump(out, f, indent=1, sort_keys=False, default=str)
         entry["out"] = name
         entry["functions"] = functions(out)
-    json.dump({"results": results}, sys.stdout)
+    json.dump({"samtranslator": samtranslator.__version__, "results": results}, sys.stdout)
 
 
 if __name__ == "__main__":
