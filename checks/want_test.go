@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/lambdagate/lambdagate/checks"
+	"github.com/lambdagate/lambdagate/evaluation"
 	"github.com/lambdagate/lambdagate/scan"
 )
 
@@ -50,7 +51,7 @@ func TestWant(t *testing.T) {
 	for _, file := range files {
 		t.Run(filepath.ToSlash(strings.TrimPrefix(file, "../testdata/")), func(t *testing.T) {
 			want := readWants(t, file)
-			res, err := scan.Scan([]string{file}, scan.Options{Checks: checksFor(t, file)})
+			res, err := scan.Scan([]string{file}, scan.Options{Stage: evaluation.New(evaluation.Config{Checks: checksFor(t, file)})})
 			if err != nil {
 				t.Fatal(err)
 			}

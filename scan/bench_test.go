@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"github.com/lambdagate/lambdagate/evaluation"
 	"os"
 	"testing"
 
@@ -12,7 +13,7 @@ import (
 func corpusFiles(b *testing.B) (names []string, data [][]byte) {
 	b.Helper()
 	needCorpus(b)
-	files, err := discover([]string{corpusDir}, Options{}.withDefaults(), &Result{})
+	files, err := discover([]string{corpusDir}, Options{}.withDefaults(), &evaluation.Result{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package scan
 
 import (
 	"fmt"
+	"github.com/lambdagate/lambdagate/evaluation"
 	"os"
 	"path/filepath"
 	"slices"
@@ -35,7 +36,7 @@ func needCorpus(tb testing.TB) {
 func TestCorpusSweep(t *testing.T) {
 	needCorpus(t)
 	opts := Options{}.withDefaults()
-	res := &Result{}
+	res := &evaluation.Result{}
 	files, err := discover([]string{corpusDir}, opts, res)
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +63,7 @@ func TestCorpusSweep(t *testing.T) {
 		if d > slowest {
 			slowest, slowestFile = d, f
 		}
-		for _, e := range r.errors {
+		for _, e := range r.eval.Errors {
 			if strings.HasPrefix(e.Message, internalError) {
 				t.Errorf("%v", e)
 			}
@@ -70,9 +71,9 @@ func TestCorpusSweep(t *testing.T) {
 		switch {
 		case r.template:
 			templates++
-			functions += r.functions
-			findings = append(findings, r.findings...)
-		case len(r.errors) > 0:
+			functions += len(r.eval.Rows)
+			findings = append(findings, r.eval.Findings...)
+		case len(r.eval.Errors) > 0:
 			rel, _ := filepath.Rel(corpusDir, f)
 			unparsed = append(unparsed, filepath.ToSlash(rel))
 		default:

@@ -2,6 +2,7 @@ package scan
 
 import (
 	"fmt"
+	"github.com/lambdagate/lambdagate/evaluation"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -47,7 +48,7 @@ func TestOutputIndependentOfScheduling(t *testing.T) {
 	}
 }
 
-func firstDifference(got, want *Result) string {
+func firstDifference(got, want *evaluation.Result) string {
 	for i := range min(len(got.Findings), len(want.Findings)) {
 		if !reflect.DeepEqual(got.Findings[i], want.Findings[i]) {
 			return fmt.Sprintf("finding %d: got %+v, want %+v", i, got.Findings[i], want.Findings[i])

@@ -2,6 +2,7 @@ package scan
 
 import (
 	"fmt"
+	"github.com/lambdagate/lambdagate/evaluation"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -18,7 +19,7 @@ import (
 func replicateCorpus(b *testing.B, n int) string {
 	b.Helper()
 	needCorpus(b)
-	found, err := discover([]string{corpusDir}, Options{}.withDefaults(), &Result{})
+	found, err := discover([]string{corpusDir}, Options{}.withDefaults(), &evaluation.Result{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -84,7 +85,7 @@ func BenchmarkScan10k(b *testing.B) {
 			runtime.ReadMemStats(&ms0)
 			stop := peakHeap()
 			var templates int
-			var res *Result
+			var res *evaluation.Result
 			for b.Loop() {
 				var err error
 				if res, err = Scan([]string{dir}, Options{}); err != nil {
@@ -176,7 +177,7 @@ func BenchmarkLargeTemplate(b *testing.B) {
 		data := bigTemplate(2000 * scale)
 		b.Run(fmt.Sprintf("%dx=%dMB", scale, len(data)>>20), func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
-			var res *Result
+			var res *evaluation.Result
 			for b.Loop() {
 				res = ScanBytes("big.yaml", data, Options{})
 			}
