@@ -49,6 +49,12 @@ func verifyAccount(tracing string) *fakeaws.Account {
 // runVerifyOn runs `lambdagate verify args...` in dir against the fake.
 func runVerifyOn(t *testing.T, a *fakeaws.Account, dir string, environ []string, args ...string) (string, string, int) {
 	t.Helper()
+	return runVerifyWith(t, a, dir, environ, nil, args...)
+}
+
+// runVerifyWith is runVerifyOn with the process adjusted by tweak first.
+func runVerifyWith(t *testing.T, a *fakeaws.Account, dir string, environ []string, tweak func(*process), args ...string) (string, string, int) {
+	t.Helper()
 	srv := a.Start()
 	t.Cleanup(srv.Close)
 	for k, v := range map[string]string{"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_REGION": "eu-west-1",
@@ -59,6 +65,9 @@ func runVerifyOn(t *testing.T, a *fakeaws.Account, dir string, environ []string,
 	var stdout, stderr bytes.Buffer
 	p := newProcess(environ, &stdout, &stderr)
 	p.clients = deployed.ClientOptions{BaseEndpoint: srv.URL, MaxAttempts: 3, MaxBackoff: time.Millisecond}
+	if tweak != nil {
+		tweak(p)
+	}
 	code := runVerify(p, args)
 	return stdout.String(), stderr.String(), code
 }

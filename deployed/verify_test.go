@@ -234,19 +234,18 @@ func TestServerErrorsAreRetried(t *testing.T) {
 	has(t, lines, "error active-tracing Bad:")
 }
 
+// TestSlowAnswersPastTheTimeout: a call that never answers is ended by the
+// per-call timeout. The fake answers only when the caller gives up, so the run
+// ends at all only because the timeout bounds it; no clock is read here.
 func TestSlowAnswersPastTheTimeout(t *testing.T) {
 	a := app()
 	a.Fault = func(c fakeaws.Call) *fakeaws.Fault {
 		if c.Resource == "app-Good-X" {
-			return &fakeaws.Fault{Sleep: 5 * time.Second}
+			return &fakeaws.Fault{Sleep: 24 * time.Hour}
 		}
 		return nil
 	}
-	start := time.Now()
 	out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{CallTimeout: 300 * time.Millisecond})
-	if d := time.Since(start); d > 3*time.Second {
-		t.Errorf("the per-call timeout did not bound the run: %s", d)
-	}
 	if len(out.Functions) != 2 {
 		t.Errorf("the other functions must still be verified; got %d", len(out.Functions))
 	}

@@ -1,10 +1,10 @@
 package scan
 
 import (
-	"github.com/lambdagate/lambdagate/evaluation"
 	"os"
 	"testing"
 
+	"github.com/lambdagate/lambdagate/evaluation"
 	"github.com/lambdagate/lambdagate/template"
 )
 

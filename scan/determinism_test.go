@@ -2,11 +2,12 @@ package scan
 
 import (
 	"fmt"
-	"github.com/lambdagate/lambdagate/evaluation"
 	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/lambdagate/lambdagate/evaluation"
 )
 
 // TestOutputIndependentOfScheduling scans the same folders many times with

@@ -1,7 +1,6 @@
 package scan
 
 import (
-	"github.com/lambdagate/lambdagate/evaluation"
 	"os"
 	"path/filepath"
 	"slices"
@@ -9,6 +8,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/lambdagate/lambdagate/evaluation"
 )
 
 func writeTemplate(t *testing.T, p string) {

@@ -2,7 +2,6 @@ package scan
 
 import (
 	"fmt"
-	"github.com/lambdagate/lambdagate/evaluation"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -12,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/lambdagate/lambdagate/evaluation"
 )
 
 // replicateCorpus fills a temporary folder with n templates: the corpus
