@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,7 +13,6 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 	"github.com/sethvargo/go-githubactions"
 
-	"github.com/lambdagate/lambdagate/checks"
 	"github.com/lambdagate/lambdagate/config"
 	"github.com/lambdagate/lambdagate/pullrequest"
 	"github.com/lambdagate/lambdagate/report"
@@ -45,20 +43,6 @@ var actionInputs = []actionInput{
 	{"mode", "scan"},
 	{"stack-name", ""},
 	{"region", ""},
-}
-
-// actionEnv is the runner's environment, read once: no os.Getenv below, so
-// tests can run the Action in-process with any environment.
-type actionEnv map[string]string
-
-func newActionEnv(environ []string) actionEnv {
-	env := actionEnv{}
-	for _, kv := range environ {
-		if k, v, ok := strings.Cut(kv, "="); ok {
-			env[k] = v
-		}
-	}
-	return env
 }
 
 // input reads an input, trimmed, with its default.
@@ -110,17 +94,17 @@ const diffContext = 3
 // the environment, scans, annotates, writes the job summary, SARIF and the
 // outputs, and returns the exit code: 0 pass, 1 findings at or above
 // fail-on survive the filter, 2 an input or configuration error.
-func runAction(environ []string, stdout, stderr io.Writer) int {
-	env := newActionEnv(environ)
-	outputs, err := action(context.Background(), env, stdout, stderr)
+func runAction(p *process) int {
+	env := p.env()
+	outputs, err := action(context.Background(), p, env)
 	if err != nil {
-		githubactions.New(githubactions.WithWriter(stdout)).
+		githubactions.New(githubactions.WithWriter(p.stdout)).
 			WithFieldsMap(map[string]string{"title": "lambdagate configuration error"}).Errorf("%s", err.Error())
 		outputs = errorOutputs()
 	}
 	if outputs != nil {
-		if werr := writeOutputs(env, outputs.list); werr != nil {
-			fmt.Fprintln(stderr, "lambdagate:", werr)
+		if werr := env.writeOutputs(outputs.list); werr != nil {
+			fmt.Fprintln(p.stderr, "lambdagate:", werr)
 			return exitUsage
 		}
 	}
@@ -147,27 +131,9 @@ func errorOutputs() *actionOutputs {
 	return &actionOutputs{list: list, code: exitUsage}
 }
 
-// writeOutputs appends to GITHUB_OUTPUT; without it (a local run) there is
-// nowhere to write and nothing is lost.
-func writeOutputs(env actionEnv, outs []report.Output) error {
-	path := env["GITHUB_OUTPUT"]
-	if path == "" {
-		return nil
-	}
-	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o666)
-	if err != nil {
-		return fmt.Errorf("writing the outputs: %w", err)
-	}
-	if err := report.WriteOutputs(f, outs); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
-// action does the work; a nil outputs with a nil error means another
-// command (verify) has written its own.
-func action(ctx context.Context, env actionEnv, stdout, stderr io.Writer) (*actionOutputs, error) {
+// action does the work. In post-deploy mode it runs the verify command,
+// which writes its own outputs.
+func action(ctx context.Context, p *process, env actionEnv) (*actionOutputs, error) {
 	mode := env.input("mode")
 	switch mode {
 	case "scan":
@@ -176,7 +142,7 @@ func action(ctx context.Context, env actionEnv, stdout, stderr io.Writer) (*acti
 		if err != nil {
 			return nil, err
 		}
-		return &actionOutputs{code: runVerify(args, stdout, stderr)}, nil
+		return &actionOutputs{code: p.run(append([]string{"verify"}, args...))}, nil
 	default:
 		return nil, fmt.Errorf("input mode: %q; use scan (templates in the repository) or post-deploy (the deployed stack)", mode)
 	}
@@ -222,7 +188,7 @@ func action(ctx context.Context, env actionEnv, stdout, stderr io.Writer) (*acti
 			configPath = config.Find(root)
 		}
 	}
-	st, err := loadSettings(overrides{configPath: configPath, failOn: env.input("fail-on"), exclude: env.list("exclude"),
+	st, err := p.loadSettings(overrides{configPath: configPath, failOn: env.input("fail-on"), exclude: env.list("exclude"),
 		baseline: inWD(env.input("baseline"))})
 	if err != nil {
 		return nil, err
@@ -231,22 +197,22 @@ func action(ctx context.Context, env actionEnv, stdout, stderr io.Writer) (*acti
 	if err != nil {
 		return nil, err
 	}
+	st.eval.Facts = true // the change filter's, taken from the scan's parse
+	if st.opts.Stage, err = st.stage(); err != nil {
+		return nil, err
+	}
 	res, err := scan.Scan(paths, st.opts)
 	if err != nil {
 		return nil, err
 	}
-	if err := applyBaseline(st.baseline, res); err != nil {
-		return nil, err
-	}
 
-	facts := readTemplateFacts(res.Files, st.opts.Parameters)
 	opts := report.GitHubOptions{
 		Root:      root,
 		Threshold: st.threshold,
 		Log:       true,
 		Title:     "lambdagate",
-		Links:     report.Links{ServerURL: env["GITHUB_SERVER_URL"], Repository: env["GITHUB_REPOSITORY"], SHA: env["GITHUB_SHA"]},
-		Functions: facts.rows(),
+		Links:     env.links(),
+		Functions: res.Rows,
 	}
 	if !annotate {
 		opts.MaxPerLevel = -1
@@ -260,25 +226,23 @@ func action(ctx context.Context, env actionEnv, stdout, stderr io.Writer) (*acti
 	}
 	opts.Filter = filter
 	if changes != nil {
-		f := changeFilter{changes: changes, root: root, facts: facts, mode: filter}
+		f := changeFilter{changes: changes, root: root, facts: res.Facts, mode: filter}
 		opts.New, opts.Counts, opts.CountsError = f.isNew, f.counts, f.countsError
 	}
 	var summary bytes.Buffer
 	if summarize && env["GITHUB_STEP_SUMMARY"] != "" {
 		opts.Summary = &summary
 	}
-	stats, err := report.GitHub(stdout, res, opts)
+	stats, err := report.GitHub(p.stdout, res, opts)
 	if err != nil {
 		return nil, err
 	}
-	if opts.Summary != nil {
-		if err := appendFile(env["GITHUB_STEP_SUMMARY"], summary.Bytes()); err != nil {
-			return nil, fmt.Errorf("writing the job summary: %w", err)
-		}
+	if err := env.appendSummary(opts.Summary, &summary); err != nil {
+		return nil, err
 	}
 	sarifOut := ""
-	if p := env.input("sarif-file"); p != "" {
-		path := inWD(p)
+	if sf := env.input("sarif-file"); sf != "" {
+		path := inWD(sf)
 		if err := writeSARIF(path, res, report.SARIFOptions{Root: root, Category: env.input("sarif-category"), RunID: env["GITHUB_RUN_ID"], Version: version}); err != nil {
 			return nil, err
 		}
@@ -289,7 +253,7 @@ func action(ctx context.Context, env actionEnv, stdout, stderr io.Writer) (*acti
 	if stats.Failing {
 		code = exitFindings
 	}
-	fmt.Fprintf(stdout, "lambdagate: %d findings (%d errors, %d warnings, %d notices, %d suppressed), %d count under filter-mode %s, %d annotated; result: %s\n",
+	fmt.Fprintf(p.stdout, "lambdagate: %d findings (%d errors, %d warnings, %d notices, %d suppressed), %d count under filter-mode %s, %d annotated; result: %s\n",
 		stats.Findings, stats.Errors, stats.Warnings, stats.Notices, stats.Suppressed, stats.Counted, filter, stats.Annotated, stats.Result())
 	return &actionOutputs{list: list, code: code}, nil
 }
@@ -366,153 +330,4 @@ func excluded(p string, globs []string) bool {
 		}
 	}
 	return false
-}
-
-// findChanges diffs the change the event describes. When the history is too
-// shallow it says so in one notice and falls back: to file mode on the
-// files it can still see, or to nofilter.
-func findChanges(ctx context.Context, git pullrequest.Git, env actionEnv, filter string) (*pullrequest.Changes, string, []string) {
-	degrade := func(why string) (*pullrequest.Changes, string, []string) {
-		if filter == "nofilter" {
-			return nil, filter, nil // nothing depended on the diff
-		}
-		return nil, "nofilter", []string{fmt.Sprintf("filter-mode %s: %s; every finding is annotated and counts (nofilter).", filter, why)}
-	}
-	path := env["GITHUB_EVENT_PATH"]
-	if path == "" {
-		return degrade("GITHUB_EVENT_PATH is not set, so the change is unknown")
-	}
-	ev, err := pullrequest.ReadEvent(path)
-	if err != nil {
-		return degrade(err.Error())
-	}
-	if ev.Base() == "" {
-		return degrade(fmt.Sprintf("the %s event has no base commit to compare with", env["GITHUB_EVENT_NAME"]))
-	}
-	d, err := pullrequest.DiffChange(ctx, git, ev)
-	if err != nil {
-		return degrade(err.Error())
-	}
-	if !d.Changes.Lines && (filter == "added" || filter == "diff-context") {
-		return d.Changes, "file", []string{fmt.Sprintf("filter-mode %s: the history is too shallow for a line diff (check out with fetch-depth: 2, or 0); findings in the %d files the change touches count (file mode).", filter, len(d.Changes.Files))}
-	}
-	return d.Changes, filter, nil
-}
-
-// changeFilter decides, from the diff, which findings are new and which
-// count under the filter mode.
-type changeFilter struct {
-	changes *pullrequest.Changes
-	root    string
-	facts   templateFacts
-	mode    string
-}
-
-func (c changeFilter) path(file string) string { return report.RepoPath(c.root, file) }
-
-// touched reports whether the change edits the function's resource, or the
-// SAM Globals it inherits: a removed KmsKeyArn or a swapped Role leaves a
-// finding on a line the change did not touch, and must still count.
-func (c changeFilter) touched(f checks.Finding) bool {
-	if !c.changes.Lines {
-		return false
-	}
-	t := c.facts[f.Pos.File]
-	if t == nil {
-		return false
-	}
-	p := c.path(f.Pos.File)
-	if s, ok := t.spans[f.Resource]; ok && c.changes.Near(p, s.from, s.to, 0) {
-		return true
-	}
-	return t.globals.from > 0 && t.sam[f.Resource] && c.changes.Near(p, t.globals.from, t.globals.to, 0)
-}
-
-func (c changeFilter) isNew(f checks.Finding) bool {
-	if !c.changes.Lines {
-		return false
-	}
-	return c.changes.Added(c.path(f.Pos.File), f.Pos.Line) || c.touched(f)
-}
-
-func (c changeFilter) counts(f checks.Finding) bool {
-	p := c.path(f.Pos.File)
-	switch c.mode {
-	case "added":
-		return c.isNew(f)
-	case "diff-context":
-		return c.changes.Near(p, f.Pos.Line, f.Pos.Line, diffContext) || c.touched(f)
-	case "file":
-		return c.changes.Touches(p)
-	}
-	return true
-}
-
-// countsError: a template that cannot be read counts when the change
-// touches it (or always, without a filter).
-func (c changeFilter) countsError(e scan.FileError) bool {
-	return c.mode == "nofilter" || c.changes.Touches(c.path(e.Pos.File))
-}
-
-func appendFile(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o666)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
-// writeSARIF writes the SARIF file, creating its folder. The container runs
-// as root: the file is made writable by all so that a self-hosted runner's
-// next checkout can clean it.
-func writeSARIF(path string, res *scan.Result, opts report.SARIFOptions) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
-		return fmt.Errorf("sarif-file: %w", err)
-	}
-	var buf bytes.Buffer
-	if err := report.SARIF(&buf, res, opts); err != nil {
-		return err
-	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o666); err != nil {
-		return fmt.Errorf("sarif-file: %w", err)
-	}
-	return os.Chmod(path, 0o666)
-}
-
-// scanGitHub is `lambdagate scan --format github`: the Action's annotations
-// and log listing, without a filter, so a plain `run:` step (or a local run)
-// prints what the Action prints; under the runner it also writes the job
-// summary and the step outputs.
-func scanGitHub(w io.Writer, res *scan.Result, threshold checks.Severity, env actionEnv) error {
-	return writeGitHub(w, res, env, report.GitHubOptions{
-		Threshold: threshold,
-		Title:     "lambdagate",
-		Functions: readTemplateFacts(res.Files, nil).rows(),
-	})
-}
-
-// writeGitHub prints the annotations and writes the job summary and the
-// outputs, for scan and verify alike; opts brings what differs between them.
-func writeGitHub(w io.Writer, res *scan.Result, env actionEnv, opts report.GitHubOptions, extra ...report.Output) error {
-	opts.Root = gitTopLevel(".")
-	opts.Log = true
-	opts.Links = report.Links{ServerURL: env["GITHUB_SERVER_URL"], Repository: env["GITHUB_REPOSITORY"], SHA: env["GITHUB_SHA"]}
-	var summary bytes.Buffer
-	if env["GITHUB_STEP_SUMMARY"] != "" {
-		opts.Summary = &summary
-	}
-	stats, err := report.GitHub(w, res, opts)
-	if err != nil {
-		return err
-	}
-	if opts.Summary != nil {
-		if err := appendFile(env["GITHUB_STEP_SUMMARY"], summary.Bytes()); err != nil {
-			return fmt.Errorf("writing the job summary: %w", err)
-		}
-	}
-	return writeOutputs(env, append(stats.Outputs(), extra...))
 }

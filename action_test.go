@@ -249,7 +249,7 @@ func TestActionFallsBackToNofilterOnAShallowCheckout(t *testing.T) {
 	env, outputs, _ := runnerEnv(t, dir, event, map[string]string{"filter-mode": "added"})
 	t.Chdir(dir)
 	var stdout, stderr strings.Builder
-	code := runAction(env, &stdout, &stderr)
+	code := runAction(newProcess(env, &stdout, &stderr))
 	if code != exitFindings {
 		t.Errorf("exit %d, want 1\n%s%s", code, stdout.String(), stderr.String())
 	}
@@ -274,7 +274,7 @@ func TestActionInputErrorIsAnAnnotationAndExitTwo(t *testing.T) {
 			env, outputs, _ := runnerEnv(t, dir, event, map[string]string{tc.input: tc.value})
 			t.Chdir(dir)
 			var stdout, stderr strings.Builder
-			if code := runAction(env, &stdout, &stderr); code != exitUsage {
+			if code := runAction(newProcess(env, &stdout, &stderr)); code != exitUsage {
 				t.Errorf("exit %d, want 2", code)
 			}
 			if !strings.HasPrefix(stdout.String(), "::error title=lambdagate configuration error::") || !strings.Contains(stdout.String(), tc.says) {

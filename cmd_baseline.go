@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 
 	"github.com/lambdagate/lambdagate/baseline"
 	"github.com/lambdagate/lambdagate/scan"
@@ -12,17 +11,18 @@ import (
 
 // runBaseline: `lambdagate baseline write FILE [flags] [PATH...]` records
 // today's findings.
-func runBaseline(args []string, stdout, stderr io.Writer) int {
+func runBaseline(p *process, args []string) int {
 	if len(args) < 2 || args[0] != "write" {
-		fmt.Fprintln(stderr, "usage: lambdagate baseline write FILE [--config FILE] [--exclude GLOB] [PATH...]")
+		fmt.Fprintln(p.stderr, "usage: lambdagate baseline write FILE [--config FILE] [--exclude GLOB] [PATH...]")
 		return exitUsage
 	}
 	file := args[1]
 	fs := flag.NewFlagSet("baseline write", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	configPath := fs.String("config", "", "configuration file (default: .lambdagate.yml at the repository root, if any)")
+	fs.SetOutput(p.stderr)
+	var configPath string
+	configFlag(fs, &configPath)
 	var exclude multiFlag
-	fs.Var(&exclude, "exclude", "skip paths matching this glob; repeatable")
+	excludeFlag(fs, &exclude)
 	paths, err := parseInterleaved(fs, args[2:])
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -30,36 +30,26 @@ func runBaseline(args []string, stdout, stderr io.Writer) int {
 		}
 		return exitUsage
 	}
-	st, err := loadSettings(overrides{configPath: *configPath, exclude: exclude})
-	if err != nil {
-		fmt.Fprintln(stderr, "lambdagate:", err)
+	fail := func(err error) int {
+		fmt.Fprintln(p.stderr, "lambdagate:", err)
 		return exitUsage
+	}
+	st, err := p.loadSettings(overrides{configPath: configPath, exclude: exclude})
+	if err != nil {
+		return fail(err)
+	}
+	st.baseline = "" // today's findings, all of them
+	if st.opts.Stage, err = st.stage(); err != nil {
+		return fail(err)
 	}
 	res, err := scan.Scan(paths, st.opts)
 	if err != nil {
-		fmt.Fprintln(stderr, "lambdagate:", err)
-		return exitUsage
+		return fail(err)
 	}
 	b := baseline.New(res.Findings)
 	if err := b.Write(file); err != nil {
-		fmt.Fprintln(stderr, "lambdagate:", err)
-		return exitUsage
+		return fail(err)
 	}
-	fmt.Fprintf(stdout, "wrote %d findings to %s\n", len(b.Findings), file)
+	fmt.Fprintf(p.stdout, "wrote %d findings to %s\n", len(b.Findings), file)
 	return exitOK
-}
-
-// applyBaseline marks the findings a baseline holds and records the fixed ones.
-func applyBaseline(path string, res *scan.Result) error {
-	if path == "" {
-		return nil
-	}
-	b, err := baseline.Read(path)
-	if err != nil {
-		return err
-	}
-	for _, e := range b.Apply(path, res.Findings) {
-		res.Fixed = append(res.Fixed, scan.Fixed{Rule: e.Rule, File: e.File, Resource: e.Resource, Message: e.Message})
-	}
-	return nil
 }

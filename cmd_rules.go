@@ -2,23 +2,23 @@ package main
 
 import (
 	"fmt"
-	"io"
 
 	"github.com/lambdagate/lambdagate/checks"
 )
 
-func runRules(args []string, stdout, stderr io.Writer) int {
+// runRules is `lambdagate rules [ID]`.
+func runRules(p *process, args []string) int {
 	if len(args) == 0 {
 		for _, c := range checks.All() {
-			fmt.Fprintf(stdout, "%-22s %s\n", c.ID, c.Title)
+			fmt.Fprintf(p.stdout, "%-22s %s\n", c.ID, c.Title)
 		}
 		return exitOK
 	}
 	c := checks.ByID(args[0])
 	if c == nil {
-		fmt.Fprintf(stderr, "lambdagate: no rule %q; 'lambdagate rules' lists them\n", args[0])
+		fmt.Fprintf(p.stderr, "lambdagate: no rule %q; 'lambdagate rules' lists them\n", args[0])
 		return exitUsage
 	}
-	fmt.Fprint(stdout, checks.Markdown(c))
+	fmt.Fprint(p.stdout, checks.Markdown(c))
 	return exitOK
 }

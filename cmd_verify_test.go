@@ -49,6 +49,12 @@ func verifyAccount(tracing string) *fakeaws.Account {
 // runVerifyOn runs `lambdagate verify args...` in dir against the fake.
 func runVerifyOn(t *testing.T, a *fakeaws.Account, dir string, environ []string, args ...string) (string, string, int) {
 	t.Helper()
+	return runVerifyWith(t, a, dir, environ, nil, args...)
+}
+
+// runVerifyWith is runVerifyOn with the process adjusted by tweak first.
+func runVerifyWith(t *testing.T, a *fakeaws.Account, dir string, environ []string, tweak func(*process), args ...string) (string, string, int) {
+	t.Helper()
 	srv := a.Start()
 	t.Cleanup(srv.Close)
 	for k, v := range map[string]string{"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_REGION": "eu-west-1",
@@ -57,11 +63,12 @@ func runVerifyOn(t *testing.T, a *fakeaws.Account, dir string, environ []string,
 	}
 	t.Chdir(dir)
 	var stdout, stderr bytes.Buffer
-	code := verify(args, &stdout, &stderr, verifyEnv{
-		clients:    deployed.ClientOptions{BaseEndpoint: srv.URL, MaxAttempts: 3, MaxBackoff: time.Millisecond},
-		newClients: deployed.NewClients,
-		environ:    environ,
-	})
+	p := newProcess(environ, &stdout, &stderr)
+	p.clients = deployed.ClientOptions{BaseEndpoint: srv.URL, MaxAttempts: 3, MaxBackoff: time.Millisecond}
+	if tweak != nil {
+		tweak(p)
+	}
+	code := runVerify(p, args)
 	return stdout.String(), stderr.String(), code
 }
 
@@ -158,10 +165,12 @@ func TestVerifyUsageErrors(t *testing.T) {
 		{"verify --stack s extra", `unexpected argument "extra"`},
 	} {
 		var stdout, stderr bytes.Buffer
-		code := verify(strings.Fields(tc.args)[1:], &stdout, &stderr, verifyEnv{newClients: func(context.Context, deployed.ClientOptions) (deployed.Clients, error) {
+		p := newProcess(nil, &stdout, &stderr)
+		p.newClients = func(context.Context, deployed.ClientOptions) (deployed.Clients, error) {
 			t.Fatal("no AWS call on a usage error")
 			return deployed.Clients{}, nil
-		}})
+		}
+		code := p.run(strings.Fields(tc.args))
 		if code != exitUsage || !strings.Contains(stderr.String(), tc.want) {
 			t.Errorf("%s: exit %d, stderr %q; want 2 and %q", tc.args, code, stderr.String(), tc.want)
 		}

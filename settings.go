@@ -2,20 +2,23 @@ package main
 
 import (
 	"fmt"
-	"os/exec"
 	"path/filepath"
 	"strings"
 
+	"github.com/lambdagate/lambdagate/baseline"
 	"github.com/lambdagate/lambdagate/checks"
 	"github.com/lambdagate/lambdagate/config"
+	"github.com/lambdagate/lambdagate/evaluation"
 	"github.com/lambdagate/lambdagate/scan"
 )
 
 // settings are the effective options of a run: the configuration file first,
 // then the command-line flags (or the Action's inputs) over it.
 type settings struct {
-	cfg       *config.Config
-	opts      scan.Options
+	cfg  *config.Config
+	opts scan.Options
+	// eval configures the evaluation stage; the baseline is read by stage.
+	eval      evaluation.Config
 	threshold checks.Severity
 	baseline  string
 }
@@ -32,7 +35,7 @@ type overrides struct {
 }
 
 // loadSettings reads the configuration and applies the overrides.
-func loadSettings(o overrides) (*settings, error) {
+func (p *process) loadSettings(o overrides) (*settings, error) {
 	path := o.configPath
 	if path == "" {
 		path = config.Find(".")
@@ -62,26 +65,26 @@ func loadSettings(o overrides) (*settings, error) {
 		return nil, err
 	}
 	st.opts = scan.Options{
-		Exclude:      append(append([]string{}, cfg.Exclude...), o.exclude...),
-		MaxFileSize:  o.maxFileSize,
-		CheckOptions: cfg.Checks,
-		Severity:     map[string]checks.Severity{},
+		Exclude:     append(append([]string{}, cfg.Exclude...), o.exclude...),
+		MaxFileSize: o.maxFileSize,
+		Parse:       p.parse,
 	}
+	st.eval = evaluation.Config{CheckOptions: cfg.Checks, Severity: map[string]checks.Severity{}, Checks: []*checks.Check{}}
 	if o.unresolved != "" {
 		u, ok := checks.ParseUnresolved(o.unresolved)
 		if !ok {
 			return nil, fmt.Errorf("--unresolved %q: use pass, warn or fail", o.unresolved)
 		}
-		st.opts.CheckOptions.Unresolved = u
+		st.eval.CheckOptions.Unresolved = u
 	}
 	for _, c := range checks.All() {
 		r := cfg.Rules[c.ID]
 		if r.Off {
 			continue
 		}
-		st.opts.Checks = append(st.opts.Checks, c)
+		st.eval.Checks = append(st.eval.Checks, c)
 		if r.Severity != 0 {
-			st.opts.Severity[c.ID] = r.Severity
+			st.eval.Severity[c.ID] = r.Severity
 		}
 	}
 	if len(cfg.Parameters) > 0 {
@@ -106,17 +109,15 @@ func loadSettings(o overrides) (*settings, error) {
 	return st, nil
 }
 
-// gitTopLevel is the root of the git work tree holding dir, or "".
-func gitTopLevel(dir string) string {
-	if _, err := exec.LookPath("git"); err != nil {
-		return ""
+// stage starts the evaluation stage, with the baseline when there is one.
+func (st *settings) stage() (*evaluation.Stage, error) {
+	cfg := st.eval
+	if st.baseline != "" {
+		b, err := baseline.Read(st.baseline)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Baseline, cfg.BaselinePath = b, st.baseline
 	}
-	cmd := exec.Command("git", "rev-parse", "--show-toplevel")
-	cmd.Dir = dir
-	cmd.Stderr = nil
-	out, err := cmd.Output()
-	if err != nil {
-		return ""
-	}
-	return strings.TrimSpace(string(out))
+	return evaluation.New(cfg), nil
 }

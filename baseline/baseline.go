@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -183,23 +184,49 @@ func posAt(path string, data []byte, offset int64) string {
 // "baseline") and returns the baseline entries no finding matched: fixed.
 // A fingerprint recorded n times covers n findings.
 func (b *File) Apply(path string, fs []checks.Finding) (fixed []Entry) {
-	left := map[string]int{}
+	m := b.Matcher(path)
+	m.Mark(fs)
+	return m.Fixed()
+}
+
+// Matcher applies a baseline to findings that come in parts (a file at a
+// time), counting what each fingerprint has left to cover. It is not safe
+// for concurrent use.
+type Matcher struct {
+	b    *File
+	path string
+	left map[string]int
+}
+
+// Matcher starts applying the baseline read from path.
+func (b *File) Matcher(path string) *Matcher {
+	m := &Matcher{b: b, path: path, left: map[string]int{}}
 	for _, e := range b.Findings {
-		left[e.Fingerprint]++
+		m.left[e.Fingerprint]++
 	}
+	return m
+}
+
+// Mark marks the findings the baseline still covers as suppressed.
+func (m *Matcher) Mark(fs []checks.Finding) {
 	for i := range fs {
 		f := &fs[i]
 		if f.Suppression != nil {
 			continue
 		}
 		fp := Fingerprint(*f)
-		if left[fp] > 0 {
-			left[fp]--
+		if m.left[fp] > 0 {
+			m.left[fp]--
 			f.Suppression = &checks.Suppression{Source: "baseline", ID: fp,
-				Reason: "recorded in the baseline " + path, Pos: source.Pos{File: path}}
+				Reason: "recorded in the baseline " + m.path, Pos: source.Pos{File: m.path}}
 		}
 	}
-	for _, e := range b.Findings {
+}
+
+// Fixed are the entries no finding marked so far, in a stable order.
+func (m *Matcher) Fixed() (fixed []Entry) {
+	left := maps.Clone(m.left)
+	for _, e := range m.b.Findings {
 		if left[e.Fingerprint] > 0 {
 			left[e.Fingerprint]--
 			fixed = append(fixed, e)

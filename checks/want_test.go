@@ -14,13 +14,25 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/lambdagate/lambdagate/checks"
+	"github.com/lambdagate/lambdagate/evaluation"
 	"github.com/lambdagate/lambdagate/scan"
 )
 
-// wantComment is `# want: rule-a rule-b` at the end of a YAML line. The
-// pseudo-rule "error" stands for a template error (parse error, duplicate key);
-// `rule/suppressed` is a finding a justified exception covers.
-var wantComment = regexp.MustCompile(`#\s*want:\s*([a-z0-9 /-]+)\s*$`)
+// wantComment is `# want: rule-a rule-b "pattern"` at the end of a YAML
+// line. The pseudo-rule "error" stands for a template error (parse error,
+// duplicate key); `rule/suppressed` is a finding a justified exception
+// covers. A quoted regular expression after a rule, as analysistest's, must
+// match the message of one of that rule's findings on the line.
+var wantComment = regexp.MustCompile(`#\s*want:\s*((?:[a-z0-9/-]+|"(?:[^"\\]|\\.)*"|\s)+)$`)
+
+// wantToken is a rule or a quoted pattern of a want comment.
+var wantToken = regexp.MustCompile(`[a-z0-9/-]+|"(?:[^"\\]|\\.)*"`)
+
+// wantPattern is a message pattern for the findings of key ("12 kms-key").
+type wantPattern struct {
+	key string
+	re  *regexp.Regexp
+}
 
 // TestWant runs every template under testdata against every check and
 // compares the findings with the `# want:` comments written on the lines
@@ -49,14 +61,15 @@ func TestWant(t *testing.T) {
 	functions := 0
 	for _, file := range files {
 		t.Run(filepath.ToSlash(strings.TrimPrefix(file, "../testdata/")), func(t *testing.T) {
-			want := readWants(t, file)
-			res, err := scan.Scan([]string{file}, scan.Options{Checks: checksFor(t, file)})
+			want, patterns := readWants(t, file)
+			res, err := scan.Scan([]string{file}, scan.Options{Stage: evaluation.New(evaluation.Config{Checks: checksFor(t, file)})})
 			if err != nil {
 				t.Fatal(err)
 			}
 			functions += res.Functions
 			var got []string
 			messages := map[string][]string{}
+			raw := map[string][]string{} // the messages alone, for the patterns
 			for _, f := range res.Findings {
 				k := fmt.Sprintf("%d %s", f.Pos.Line, f.Rule)
 				if f.Suppression != nil {
@@ -64,11 +77,22 @@ func TestWant(t *testing.T) {
 				}
 				got = append(got, k)
 				messages[k] = append(messages[k], f.Severity.String()+": "+f.Resource+": "+f.Message)
+				raw[k] = append(raw[k], f.Message)
 			}
 			for _, e := range res.Errors {
 				k := fmt.Sprintf("%d error", e.Pos.Line)
 				got = append(got, k)
 				messages[k] = append(messages[k], e.Message)
+				raw[k] = append(raw[k], e.Message)
+			}
+			for _, p := range patterns {
+				// Each pattern takes a message of its own.
+				i := slices.IndexFunc(raw[p.key], p.re.MatchString)
+				if i < 0 {
+					t.Errorf("%s:%s: no finding's message matches %q; the messages: %q", file, p.key, p.re, raw[p.key])
+					continue
+				}
+				raw[p.key] = slices.Delete(raw[p.key], i, i+1)
 			}
 			slices.SortFunc(got, byLine)
 			slices.SortFunc(want, byLine)
@@ -124,23 +148,52 @@ func byLine(a, b string) int {
 	return strings.Compare(a, b)
 }
 
-func readWants(t *testing.T, file string) []string {
+// readWants reads the wanted findings ("12 kms-key") and their message
+// patterns.
+func readWants(t *testing.T, file string) ([]string, []wantPattern) {
 	t.Helper()
 	var want []string
+	var patterns []wantPattern
+	add := func(where string, line int, tokens []string) {
+		for _, tok := range tokens {
+			if !strings.HasPrefix(tok, `"`) {
+				want = append(want, fmt.Sprintf("%d %s", line, tok))
+				continue
+			}
+			text, err := strconv.Unquote(tok)
+			if err != nil {
+				t.Fatalf("%s: %s is not a Go string literal (write a backslash as \\\\)", where, tok)
+			}
+			if len(want) == 0 {
+				t.Fatalf("%s: the message pattern %s must follow the rule it is about", where, tok)
+			}
+			re, err := regexp.Compile(text)
+			if err != nil {
+				t.Fatalf("%s: the message pattern %s: %v", where, tok, err)
+			}
+			patterns = append(patterns, wantPattern{want[len(want)-1], re})
+		}
+	}
 	if strings.HasSuffix(file, ".json") || strings.HasSuffix(file, ".template") {
 		data, err := os.ReadFile(file + ".want")
 		if os.IsNotExist(err) {
-			return nil
+			return nil, nil
 		}
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-			if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") && !strings.HasPrefix(line, "checks:") {
-				want = append(want, strings.Join(strings.Fields(line), " "))
+		for i, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+			if line = strings.TrimSpace(line); line == "" || strings.HasPrefix(line, "#") || strings.HasPrefix(line, "checks:") {
+				continue
 			}
+			num, rest, _ := strings.Cut(line, " ")
+			n, err := strconv.Atoi(num)
+			if err != nil {
+				t.Fatalf("%s.want:%d: %q: want a line number, then rules", file, i+1, line)
+			}
+			add(fmt.Sprintf("%s.want:%d", file, i+1), n, wantToken.FindAllString(rest, -1))
 		}
-		return want
+		return want, patterns
 	}
 	f, err := os.Open(file)
 	if err != nil {
@@ -150,10 +203,87 @@ func readWants(t *testing.T, file string) []string {
 	sc := bufio.NewScanner(f)
 	for n := 1; sc.Scan(); n++ {
 		if m := wantComment.FindStringSubmatch(sc.Text()); m != nil {
-			for _, rule := range strings.Fields(m[1]) {
-				want = append(want, fmt.Sprintf("%d %s", n, rule))
-			}
+			add(fmt.Sprintf("%s:%d", file, n), n, wantToken.FindAllString(m[1], -1))
 		}
 	}
-	return want
+	return want, patterns
+}
+
+// docExample is a fenced YAML block after a **Fails** or **Passes** heading.
+var docExample = regexp.MustCompile("(?s)\\*\\*(Fails|Passes)[^*]*\\*\\*\\s*```ya?ml\\n(.*?)```")
+
+// exampleFunction is the function an example of a resource a function
+// uses (a key, a security group, a permission) is read with.
+const exampleFunction = `  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      KmsKeyArn: !GetAtt Key.Arn
+      VpcConfig:
+        SecurityGroupIds: [!GetAtt FnSecurityGroup.GroupId]
+        SubnetIds: [subnet-1]
+`
+
+// exampleTemplate makes a template of a documented example: a template as
+// is; resources under Resources, with a function that uses them when none
+// is among them; properties as a function's.
+func exampleTemplate(text string) string {
+	if regexp.MustCompile(`(?m)^(Resources|AWSTemplateFormatVersion|Transform):`).MatchString(text) {
+		return text
+	}
+	indent := func(s, by string) string {
+		return regexp.MustCompile(`(?m)^`).ReplaceAllString(strings.TrimRight(s, "\n"), by) + "\n"
+	}
+	if strings.HasPrefix(text, "Globals:") {
+		// SAM Globals: what a SAM function with nothing of its own inherits.
+		return "Transform: AWS::Serverless-2016-10-31\n" + text + "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n"
+	}
+	if !regexp.MustCompile(`(?m)^  Type: `).MatchString(text) {
+		return "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n" + indent(text, "      ")
+	}
+	out := "Resources:\n" + indent(text, "  ")
+	if !strings.Contains(text, "Type: AWS::Lambda::Function") && !strings.Contains(text, "Type: AWS::Serverless::Function") {
+		out += exampleFunction
+	}
+	return out
+}
+
+// TestDocumentedExamples scans each rule's documented failing and passing
+// examples: the failing one must have a finding of the rule, the passing one
+// none. An example that is a resource, not a template, is put under
+// Resources.
+func TestDocumentedExamples(t *testing.T) {
+	for _, c := range checks.All() {
+		t.Run(c.ID, func(t *testing.T) {
+			ms := docExample.FindAllStringSubmatch(c.Doc, -1)
+			if c.ID == "drift" {
+				return // compares a deployment with its template: verify's tests
+			}
+			kinds := map[string]bool{}
+			for i, m := range ms {
+				kinds[m[1]] = true
+				text := exampleTemplate(m[2])
+				name := fmt.Sprintf("%s-example-%d.yaml", c.ID, i+1)
+				res := scan.ScanBytes(name, []byte(text), scan.Options{Stage: evaluation.New(evaluation.Config{Checks: []*checks.Check{c}})})
+				if len(res.Errors) > 0 {
+					t.Errorf("the %s example does not read: %v\n%s", m[1], res.Errors, text)
+					continue
+				}
+				n := 0
+				for _, f := range res.Findings {
+					if f.Rule == c.ID && f.Suppression == nil {
+						n++
+					}
+				}
+				switch {
+				case m[1] == "Fails" && n == 0:
+					t.Errorf("the failing example has no %s finding:\n%s", c.ID, text)
+				case m[1] == "Passes" && n > 0:
+					t.Errorf("the passing example has %d %s findings (%v):\n%s", n, c.ID, res.Findings, text)
+				}
+			}
+			if !kinds["Fails"] || !kinds["Passes"] {
+				t.Errorf("the documentation has no failing or no passing YAML example (found %v)", kinds)
+			}
+		})
+	}
 }

@@ -200,7 +200,7 @@ func TestAgainstMoto(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out, err := deployed.Verify(ctx, c, deployed.Target{Stacks: []string{"app"}}, deployed.Options{Templates: []*template.Template{tpl}})
+		out, err := deployed.Verify(ctx, c, deployed.Target{Stacks: []string{"app"}}, deployed.Options{Templates: units(tpl)})
 		if err != nil {
 			t.Fatal(err)
 		}

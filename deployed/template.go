@@ -16,13 +16,9 @@ func (r *run) matchTemplates(stacks []*stack) {
 		return
 	}
 	byID := make([]map[string]*lambda.Function, len(r.o.Templates))
-	for i, t := range r.o.Templates {
-		var opts lambda.Options
-		if r.o.Parameters != nil {
-			opts.Parameters = r.o.Parameters(t.File)
-		}
+	for i, u := range r.o.Templates {
 		byID[i] = map[string]*lambda.Function{}
-		for _, fn := range lambda.FromTemplate(t, opts) {
+		for _, fn := range u.Functions {
 			byID[i][fn.Resource] = fn
 		}
 	}

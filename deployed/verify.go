@@ -9,9 +9,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/lambdagate/lambdagate/evaluation"
 	"github.com/lambdagate/lambdagate/lambda"
 	"github.com/lambdagate/lambdagate/source"
-	"github.com/lambdagate/lambdagate/template"
 )
 
 // Defaults of Options.
@@ -41,10 +41,9 @@ type Options struct {
 	// Templates may define the stacks' functions: each stack is matched to
 	// the template that defines the most of its functions' logical ids, so
 	// findings point at the template's lines and drift can be found.
-	Templates []*template.Template
-	// Parameters gives the values a template's parameters are deployed
-	// with (from the configuration), by the template's path; nil for none.
-	Parameters func(file string) map[string]string
+	// Each is a template and the functions built from it (with the
+	// configuration's parameters), as the scan parsed them.
+	Templates []evaluation.Unit
 }
 
 // Problem is something that could not be verified.
@@ -62,7 +61,7 @@ type Result struct {
 	Functions []*lambda.Function
 	Problems  []Problem
 	// Templates are those matched to a stack, in the order given.
-	Templates []*template.Template
+	Templates []evaluation.Unit
 	// Calls counts the API calls made, by action (iam:GetRole); retries of
 	// one call are not counted again.
 	Calls map[string]int
@@ -150,7 +149,7 @@ type run struct {
 	roles     map[string]*roleFetch
 	policies  map[string]*policyFetch
 	pending   []pendingProblem
-	templates []*template.Template
+	templates []evaluation.Unit
 }
 
 // entry is one function to verify.
@@ -345,4 +344,31 @@ func stackPath(e *entry) string {
 		return ""
 	}
 	return e.stack.path
+}
+
+// Units are what the evaluation stage checks: each matched template with
+// the deployed functions mapped onto it (its suppressions apply to them),
+// then the functions no template defines, with what could not be verified.
+func (res *Result) Units() []evaluation.Unit {
+	units := make([]evaluation.Unit, len(res.Templates), len(res.Templates)+1)
+	byFile := map[string]int{}
+	for i, t := range res.Templates {
+		units[i].Template = t.Template
+		byFile[t.Template.File] = i
+	}
+	var rest evaluation.Unit
+	for _, fn := range res.Functions {
+		if i, ok := byFile[fn.Pos.File]; ok && fn.Pos.File != "" {
+			units[i].Functions = append(units[i].Functions, fn)
+			continue
+		}
+		rest.Functions = append(rest.Functions, fn)
+	}
+	for _, p := range res.Problems {
+		rest.Errors = append(rest.Errors, evaluation.FileError{Pos: p.Pos, Message: p.Message})
+	}
+	if len(rest.Functions) > 0 || len(rest.Errors) > 0 {
+		units = append(units, rest)
+	}
+	return units
 }

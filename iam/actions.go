@@ -21,17 +21,86 @@ type actionTable map[string]*serviceActions
 
 type serviceActions struct {
 	names    []string        // AWS spelling, sorted by lower case
+	lower    []string        // names lower-cased, in the same order
 	starOnly map[string]bool // lower-case action name -> accepts only "*"
 }
 
-// actions parses actions.txt once; the result is never modified.
-var actions = sync.OnceValue(func() actionTable {
-	t, err := parseActions(actionsTxt)
-	if err != nil {
-		panic(fmt.Sprintf("iam: actions.txt: %v; regenerate it with go generate ./iam", err))
+// actionIndex finds each service's lines in actions.txt without reading
+// them: a service's actions are parsed the first time a policy names it, so
+// a run that meets three services does not pay for all of them at start-up.
+type actionIndex map[string]*lazyService
+
+type lazyService struct {
+	text string // the service's lines
+	once sync.Once
+	s    *serviceActions
+}
+
+// actionsIndex indexes actions.txt once; it is never modified after.
+var actionsIndex = sync.OnceValue(func() actionIndex { return indexActions(actionsTxt) })
+
+// indexActions cuts the table into its services' lines. The generator writes
+// each service's lines together; a service met again is appended to.
+func indexActions(text string) actionIndex {
+	x := actionIndex{}
+	var cur *lazyService
+	curSvc, start := "", 0
+	flush := func(end int) {
+		if cur != nil {
+			cur.text += text[start:end]
+		}
+	}
+	for off := 0; off < len(text); {
+		end := strings.IndexByte(text[off:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += off
+		}
+		line := text[off:end]
+		if line != "" && line[0] != '#' {
+			svc, _, _ := strings.Cut(line, ":")
+			if cur == nil || !strings.EqualFold(svc, curSvc) {
+				flush(off)
+				key := strings.ToLower(svc)
+				if cur = x[key]; cur == nil {
+					cur = &lazyService{}
+					x[key] = cur
+				}
+				curSvc, start = svc, off
+			}
+		}
+		off = end + 1
+	}
+	flush(len(text))
+	return x
+}
+
+// service returns a service's actions, parsing them on first use; nil when
+// the table does not know the service.
+func service(svc string) *serviceActions {
+	ls := actionsIndex()[svc]
+	if ls == nil {
+		return nil
+	}
+	ls.once.Do(func() {
+		t, err := parseActions(ls.text)
+		if err != nil {
+			panic(fmt.Sprintf("iam: actions.txt: %v; regenerate it with go generate ./iam", err))
+		}
+		ls.s = t[svc]
+	})
+	return ls.s
+}
+
+// allActions parses the whole table (tests read it all).
+func allActions() actionTable {
+	t := actionTable{}
+	for svc := range actionsIndex() {
+		t[svc] = service(svc)
 	}
 	return t
-})
+}
 
 func parseActions(text string) (actionTable, error) {
 	t := actionTable{}
@@ -49,13 +118,26 @@ func parseActions(text string) (actionTable, error) {
 			s = &serviceActions{starOnly: map[string]bool{}}
 			t[strings.ToLower(svc)] = s
 		}
+		lower := strings.ToLower(act)
 		s.names = append(s.names, act)
-		s.starOnly[strings.ToLower(act)] = star
+		s.lower = append(s.lower, lower)
+		s.starOnly[lower] = star
 	}
 	for _, s := range t {
-		sort.Slice(s.names, func(i, j int) bool { return strings.ToLower(s.names[i]) < strings.ToLower(s.names[j]) })
+		// Lower-cased once, not on every comparison.
+		sort.Sort(byLower{s})
 	}
 	return t, nil
+}
+
+// byLower sorts a service's actions by their lower-case names.
+type byLower struct{ s *serviceActions }
+
+func (b byLower) Len() int           { return len(b.s.names) }
+func (b byLower) Less(i, j int) bool { return b.s.lower[i] < b.s.lower[j] }
+func (b byLower) Swap(i, j int) {
+	b.s.names[i], b.s.names[j] = b.s.names[j], b.s.names[i]
+	b.s.lower[i], b.s.lower[j] = b.s.lower[j], b.s.lower[i]
 }
 
 // StarOnly reports whether the action ("xray:PutTraceSegments", any case) accepts only
@@ -65,7 +147,7 @@ func StarOnly(action string) (starOnly, known bool) {
 	if !ok {
 		return false, false
 	}
-	s := actions()[svc]
+	s := service(svc)
 	if s == nil {
 		return false, false
 	}
@@ -81,12 +163,12 @@ func Expand(pattern string) (matched []string, known bool) {
 	if !ok {
 		return nil, false
 	}
-	s := actions()[svc]
+	s := service(svc)
 	if s == nil {
 		return nil, false
 	}
-	for _, name := range s.names {
-		if globMatch(act, strings.ToLower(name)) {
+	for i, name := range s.names {
+		if globMatch(act, s.lower[i]) {
 			matched = append(matched, svc+":"+name)
 		}
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/sethvargo/go-githubactions"
 
 	"github.com/lambdagate/lambdagate/checks"
-	"github.com/lambdagate/lambdagate/scan"
+	"github.com/lambdagate/lambdagate/evaluation"
 )
 
 // MaxAnnotationsPerLevel is how many errors, warnings and notices of one step
@@ -34,7 +34,7 @@ type GitHubOptions struct {
 	// only those are annotated and can fail the step. nil counts all.
 	Counts func(checks.Finding) bool
 	// CountsError is the same for files that could not be read. nil counts all.
-	CountsError func(scan.FileError) bool
+	CountsError func(evaluation.FileError) bool
 	// New reports whether a finding is on a line the change adds or
 	// touches: those are annotated first and marked in the summary.
 	New func(checks.Finding) bool
@@ -61,7 +61,7 @@ type GitHubOptions struct {
 	Links Links
 	// Functions list every function scanned, so that clean ones show in the
 	// summary's table too; nil lists the functions that have findings.
-	Functions []FunctionRow
+	Functions []evaluation.FunctionRow
 	// Title names the run in the summary ("lambdagate scan").
 	Title string
 	// Filter describes the filter for the summary ("added"); "" for none.
@@ -73,14 +73,6 @@ type Links struct {
 	ServerURL  string // https://github.com
 	Repository string // OWNER/REPO
 	SHA        string
-}
-
-// FunctionRow is one function of the summary's table.
-type FunctionRow struct {
-	File     string // as scanned; "" for a deployed function without a template
-	Line     int    // the logical id's line
-	Resource string // logical id
-	Name     string // the deployed name, if known
 }
 
 // GitHubStats count what the GitHub output reported.
@@ -166,7 +158,7 @@ type item struct {
 // GitHub writes the run's annotations (and, with opts.Log, a full text
 // listing) to w, the job summary to opts.Summary, and returns the counts for
 // the outputs and the exit code.
-func GitHub(w io.Writer, res *scan.Result, opts GitHubOptions) (GitHubStats, error) {
+func GitHub(w io.Writer, res *evaluation.Result, opts GitHubOptions) (GitHubStats, error) {
 	paths := newRepoPaths(opts.Root)
 	st := GitHubStats{Findings: len(res.Findings), Templates: res.Templates, Functions: res.Functions, FileErrors: len(res.Errors)}
 	c := Count(res.Findings)
@@ -315,7 +307,7 @@ func cmpBool(a, b bool) int {
 // commands stopped: the listing quotes template lines, and a template must
 // not be able to issue commands (the runner trims leading spaces before it
 // looks for "::", so indenting is no protection).
-func logListing(w io.Writer, res *scan.Result, token string) error {
+func logListing(w io.Writer, res *evaluation.Result, token string) error {
 	if token == "" {
 		token = randomToken()
 	}

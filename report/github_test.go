@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/lambdagate/lambdagate/checks"
-	"github.com/lambdagate/lambdagate/scan"
+	"github.com/lambdagate/lambdagate/evaluation"
 	"github.com/lambdagate/lambdagate/source"
 )
 
@@ -19,7 +19,7 @@ func finding(file string, line int, rule string, sev checks.Severity, resource, 
 // warnings and 5 notices. GitHub shows 10 per level; the errors on changed
 // lines get the error slots, and the last notice slot says what is left.
 func TestAnnotationBudgetSpendsTenPerLevelChangedLinesFirst(t *testing.T) {
-	res := &scan.Result{}
+	res := &evaluation.Result{}
 	for i := range 30 {
 		res.Findings = append(res.Findings, finding("app.yaml", 100+i, "kms-key", checks.Error, fmt.Sprintf("Fn%d", i), "no key"))
 	}
@@ -63,7 +63,7 @@ func TestAnnotationBudgetSpendsTenPerLevelChangedLinesFirst(t *testing.T) {
 // When the notices themselves fill their ten slots, one of them gives way
 // to the overflow notice, so the total stays at ten.
 func TestAnnotationBudgetOverflowTakesTheLastNoticeSlot(t *testing.T) {
-	res := &scan.Result{}
+	res := &evaluation.Result{}
 	for i := range 12 {
 		res.Findings = append(res.Findings, finding("a.yaml", i+1, "public-invoke", checks.Notice, "N", "note"))
 	}
@@ -83,7 +83,7 @@ func TestAnnotationBudgetOverflowTakesTheLastNoticeSlot(t *testing.T) {
 // A template controls logical ids, property values (and so messages) and
 // file names. None of it can start a workflow command: the exact bytes.
 func TestHostileTemplateTextCannotInjectWorkflowCommands(t *testing.T) {
-	res := &scan.Result{Findings: []checks.Finding{{
+	res := &evaluation.Result{Findings: []checks.Finding{{
 		Rule: "kms-key", Severity: checks.Error,
 		Pos:      source.Pos{File: "evil,file=x:y.yaml", Line: 7, Column: 2},
 		Resource: "Fn\n::add-mask::secret",
@@ -115,7 +115,7 @@ func TestHostileTemplateTextCannotInjectWorkflowCommands(t *testing.T) {
 }
 
 func TestSummaryEscapesTemplateText(t *testing.T) {
-	res := &scan.Result{Findings: []checks.Finding{
+	res := &evaluation.Result{Findings: []checks.Finding{
 		finding("a.yaml", 3, "kms-key", checks.Error, "Fn|<img src=x>", "use `x` **now** @org/team [l](javascript:x)\n# heading"),
 	}}
 	md := Summary(res, GitHubStats{}, GitHubOptions{})
@@ -129,7 +129,7 @@ func TestSummaryEscapesTemplateText(t *testing.T) {
 // 20,000 findings over 2,000 functions stay under the 900 KiB budget, with
 // the verdict and the table first and a line saying what was left out.
 func TestSummaryStaysUnderBudgetWithTwentyThousandFindings(t *testing.T) {
-	res := &scan.Result{Templates: 200, Functions: 2000}
+	res := &evaluation.Result{Templates: 200, Functions: 2000}
 	for i := range 20000 {
 		file := fmt.Sprintf("stacks/service-%03d/template.yaml", i%200)
 		res.Findings = append(res.Findings, finding(file, i+1, checks.All()[i%4].ID, checks.Error,
@@ -155,7 +155,7 @@ func TestSummaryStaysUnderBudgetWithTwentyThousandFindings(t *testing.T) {
 }
 
 func TestSummaryTableMarksEachControlPerFunction(t *testing.T) {
-	res := &scan.Result{Templates: 1, Functions: 2, Findings: []checks.Finding{
+	res := &evaluation.Result{Templates: 1, Functions: 2, Findings: []checks.Finding{
 		finding("app.yaml", 12, "kms-key", checks.Error, "Orders", "no key"),
 		finding("app.yaml", 14, "log-retention", checks.Warning, "Orders", "no log group"),
 	}}
@@ -163,7 +163,7 @@ func TestSummaryTableMarksEachControlPerFunction(t *testing.T) {
 	sup.Suppression = &checks.Suppression{Source: "lambdagate", ID: "security-groups", Reason: "public webhook"}
 	res.Findings = append(res.Findings, sup)
 	md := Summary(res, GitHubStats{Findings: 3, Errors: 1, Warnings: 1, Suppressed: 1}, GitHubOptions{
-		Functions: []FunctionRow{{File: "app.yaml", Line: 10, Resource: "Orders"}, {File: "app.yaml", Line: 28, Resource: "Webhook"}, {File: "app.yaml", Line: 40, Resource: "Clean"}},
+		Functions: []evaluation.FunctionRow{{File: "app.yaml", Line: 10, Resource: "Orders"}, {File: "app.yaml", Line: 28, Resource: "Webhook"}, {File: "app.yaml", Line: 40, Resource: "Clean"}},
 	})
 	for _, row := range []string{
 		"| <code>Orders</code> | app.yaml | ✅ | ✅ | ❌ | ✅ | ⚠️ |",

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"io"
 
-	"github.com/lambdagate/lambdagate/scan"
+	"github.com/lambdagate/lambdagate/evaluation"
 )
 
 // JSON is the machine-readable contract other tools read. Its field names and
@@ -67,7 +67,7 @@ type JSONSummary struct {
 }
 
 // ToJSON builds the JSON document of a result.
-func ToJSON(r *scan.Result) JSON {
+func ToJSON(r *evaluation.Result) JSON {
 	out := JSON{Findings: []JSONFinding{}, Errors: []JSONError{}}
 	for _, f := range r.Findings {
 		jf := JSONFinding{
@@ -90,7 +90,7 @@ func ToJSON(r *scan.Result) JSON {
 }
 
 // WriteJSON writes the JSON document, indented.
-func WriteJSON(w io.Writer, r *scan.Result) error {
+func WriteJSON(w io.Writer, r *evaluation.Result) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false) // the JSON is read by programs and people, not pasted into HTML

@@ -6,7 +6,7 @@ package report
 
 import (
 	"github.com/lambdagate/lambdagate/checks"
-	"github.com/lambdagate/lambdagate/scan"
+	"github.com/lambdagate/lambdagate/evaluation"
 )
 
 // Counts tallies findings by severity; suppressed findings are counted
@@ -38,17 +38,4 @@ func Count(fs []checks.Finding) Counts {
 // Failing reports whether the result reaches the failure threshold; a zero
 // threshold ("never") never fails. Files that could not be read count as
 // errors: a gate that cannot read a template cannot vouch for it.
-func Failing(r *scan.Result, threshold checks.Severity) bool {
-	if threshold == 0 {
-		return false
-	}
-	if len(r.Errors) > 0 && threshold <= checks.Error {
-		return true
-	}
-	for _, f := range r.Findings {
-		if f.Suppression == nil && f.Severity >= threshold {
-			return true
-		}
-	}
-	return false
-}
+func Failing(r *evaluation.Result, threshold checks.Severity) bool { return r.Failing(threshold) }

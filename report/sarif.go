@@ -11,7 +11,7 @@ import (
 
 	"github.com/lambdagate/lambdagate/baseline"
 	"github.com/lambdagate/lambdagate/checks"
-	"github.com/lambdagate/lambdagate/scan"
+	"github.com/lambdagate/lambdagate/evaluation"
 )
 
 // The SARIF is written from our own small structs rather than with
@@ -149,7 +149,7 @@ var securitySeverity = map[checks.Severity]string{checks.Error: "7.5", checks.Wa
 // justification) with a repository-relative location and a fingerprint
 // that survives edits elsewhere in the file, and the files that could not
 // be read as notifications.
-func SARIF(w io.Writer, res *scan.Result, opts SARIFOptions) error {
+func SARIF(w io.Writer, res *evaluation.Result, opts SARIFOptions) error {
 	rules := opts.Rules
 	if rules == nil {
 		rules = checks.All()

@@ -12,7 +12,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/lambdagate/lambdagate/checks"
-	"github.com/lambdagate/lambdagate/scan"
+	"github.com/lambdagate/lambdagate/evaluation"
 	"github.com/lambdagate/lambdagate/source"
 )
 
@@ -33,11 +33,11 @@ func sarifSchema(t *testing.T) *jsonschema.Schema {
 	return s
 }
 
-func sampleResult() *scan.Result {
+func sampleResult() *evaluation.Result {
 	sup := checks.Finding{Rule: "security-groups", Severity: checks.Error, Pos: source.Pos{File: "infra/app.yaml", Line: 30, Column: 3},
 		Resource: "Webhook", Message: "no security groups",
 		Suppression: &checks.Suppression{Source: "cfn_nag", ID: "W89", Reason: "public webhook", Pos: source.Pos{File: "infra/app.yaml", Line: 33}}}
-	return &scan.Result{
+	return &evaluation.Result{
 		Templates: 2, Functions: 3,
 		Findings: []checks.Finding{
 			{Rule: "kms-key", Severity: checks.Error, Pos: source.Pos{File: "infra/app.yaml", Line: 12, Column: 7}, Resource: "Orders", Message: "the function has no KmsKeyArn"},
@@ -45,7 +45,7 @@ func sampleResult() *scan.Result {
 			{Rule: "active-tracing", Severity: checks.Error, Resource: "live-fn", FunctionName: "live-fn", FunctionARN: "arn:aws:lambda:eu-west-1:1:function:live-fn", Message: "tracing is PassThrough"},
 			sup,
 		},
-		Errors: []scan.FileError{{Pos: source.Pos{File: "infra/broken.yaml", Line: 6, Column: 18}, Message: "cannot parse YAML"}},
+		Errors: []evaluation.FileError{{Pos: source.Pos{File: "infra/broken.yaml", Line: 6, Column: 18}, Message: "cannot parse YAML"}},
 	}
 }
 
@@ -110,7 +110,7 @@ func TestSARIFCarriesWhatCodeScanningNeeds(t *testing.T) {
 // (not closed and reopened) when lines above it move.
 func TestSARIFFingerprintSurvivesMovedLines(t *testing.T) {
 	fp := func(line int) string {
-		res := &scan.Result{Findings: []checks.Finding{{Rule: "kms-key", Severity: checks.Error, Pos: source.Pos{File: "a.yaml", Line: line}, Resource: "Fn", Message: "no key"}}}
+		res := &evaluation.Result{Findings: []checks.Finding{{Rule: "kms-key", Severity: checks.Error, Pos: source.Pos{File: "a.yaml", Line: line}, Resource: "Fn", Message: "no key"}}}
 		var b bytes.Buffer
 		if err := SARIF(&b, res, SARIFOptions{}); err != nil {
 			t.Fatal(err)

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/lambdagate/lambdagate/checks"
-	"github.com/lambdagate/lambdagate/scan"
+	"github.com/lambdagate/lambdagate/evaluation"
 )
 
 // tableRules are the summary table's columns: the four controls a function
@@ -25,7 +25,7 @@ var marks = []struct {
 // Summary is the job summary's Markdown: a verdict, a table of the
 // functions by the four controls, then the findings by template, within
 // opts.SummaryBudget bytes whatever the number of findings.
-func Summary(res *scan.Result, st GitHubStats, opts GitHubOptions) string {
+func Summary(res *evaluation.Result, st GitHubStats, opts GitHubOptions) string {
 	limit := opts.SummaryBudget
 	if limit <= 0 {
 		limit = SummaryBudget
@@ -60,7 +60,7 @@ func (s *summary) add(max int, text string) bool {
 	return true
 }
 
-func (s *summary) head(res *scan.Result, st GitHubStats) {
+func (s *summary) head(res *evaluation.Result, st GitHubStats) {
 	title := s.opts.Title
 	if title == "" {
 		title = "lambdagate"
@@ -96,15 +96,15 @@ func (s *summary) head(res *scan.Result, st GitHubStats) {
 type rowKey struct{ file, resource string }
 
 type row struct {
-	FunctionRow
+	evaluation.FunctionRow
 	cells []checks.Severity // per tableRules, then "other"; -1 suppressed only
 	worst checks.Severity
 }
 
-func (s *summary) table(res *scan.Result, limit int) {
+func (s *summary) table(res *evaluation.Result, limit int) {
 	rows := map[rowKey]*row{}
 	var order []*row
-	get := func(fr FunctionRow) *row {
+	get := func(fr evaluation.FunctionRow) *row {
 		k := rowKey{fr.File, fr.Resource}
 		r := rows[k]
 		if r == nil {
@@ -118,7 +118,7 @@ func (s *summary) table(res *scan.Result, limit int) {
 		get(fr)
 	}
 	for _, f := range res.Findings {
-		r := get(FunctionRow{File: f.Pos.File, Resource: f.Resource, Name: f.FunctionName})
+		r := get(evaluation.FunctionRow{File: f.Pos.File, Resource: f.Resource, Name: f.FunctionName})
 		col := slices.Index(tableRules, f.Rule)
 		if col < 0 {
 			col = len(tableRules)
@@ -200,7 +200,7 @@ func mark(sev checks.Severity) string {
 	return marks[4].mark
 }
 
-func (s *summary) findings(res *scan.Result, max int) {
+func (s *summary) findings(res *evaluation.Result, max int) {
 	if len(res.Findings) == 0 {
 		return
 	}
@@ -276,7 +276,7 @@ func (s *summary) findingLine(f checks.Finding) string {
 	return b.String()
 }
 
-func (s *summary) fileErrors(res *scan.Result, max int) {
+func (s *summary) fileErrors(res *evaluation.Result, max int) {
 	if len(res.Errors) == 0 {
 		return
 	}

@@ -8,12 +8,12 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/lambdagate/lambdagate/scan"
+	"github.com/lambdagate/lambdagate/evaluation"
 )
 
 // Text writes findings like a compiler: `file:line:col: severity: rule:
 // message`, the source line and a caret under the column, then a count.
-func Text(w io.Writer, r *scan.Result) error {
+func Text(w io.Writer, r *evaluation.Result) error {
 	lines := newLineCache()
 	bw := bufio.NewWriter(w)
 	for _, e := range r.Errors {
@@ -78,7 +78,7 @@ func (c lineCache) line(file string, n int) (string, bool) {
 	lines, ok := c[file]
 	if !ok {
 		data, err := os.ReadFile(file)
-		if err == nil && len(data) <= scan.DefaultMaxFileSize*4 {
+		if err == nil && len(data) <= maxQuotedFile {
 			lines = strings.Split(string(data), "\n")
 		}
 		c[file] = lines
@@ -103,3 +103,7 @@ func (c lineCache) show(w io.Writer, file string, line, col int) {
 		fmt.Fprintf(w, "    %s^\n", strings.Repeat(" ", col-1))
 	}
 }
+
+// maxQuotedFile bounds the files whose lines are quoted: four times the
+// default size a scan reads, so a file read is always quoted.
+const maxQuotedFile = 20 << 20

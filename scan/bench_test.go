@@ -4,6 +4,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/lambdagate/lambdagate/evaluation"
 	"github.com/lambdagate/lambdagate/template"
 )
 
@@ -12,7 +13,7 @@ import (
 func corpusFiles(b *testing.B) (names []string, data [][]byte) {
 	b.Helper()
 	needCorpus(b)
-	files, err := discover([]string{corpusDir}, Options{}.withDefaults(), &Result{})
+	files, err := discover([]string{corpusDir}, Options{}.withDefaults(), &evaluation.Result{})
 	if err != nil {
 		b.Fatal(err)
 	}

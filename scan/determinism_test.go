@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/lambdagate/lambdagate/evaluation"
 )
 
 // TestOutputIndependentOfScheduling scans the same folders many times with
@@ -47,7 +49,7 @@ func TestOutputIndependentOfScheduling(t *testing.T) {
 	}
 }
 
-func firstDifference(got, want *Result) string {
+func firstDifference(got, want *evaluation.Result) string {
 	for i := range min(len(got.Findings), len(want.Findings)) {
 		if !reflect.DeepEqual(got.Findings[i], want.Findings[i]) {
 			return fmt.Sprintf("finding %d: got %+v, want %+v", i, got.Findings[i], want.Findings[i])

@@ -8,6 +8,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/lambdagate/lambdagate/evaluation"
 )
 
 func writeTemplate(t *testing.T, p string) {
@@ -29,10 +31,10 @@ func symlink(t *testing.T, target, link string) {
 
 // scanWithin runs Scan and fails the test if it has not returned in ten
 // seconds (a link loop or a FIFO would hang it).
-func scanWithin(t *testing.T, paths []string, opts Options) *Result {
+func scanWithin(t *testing.T, paths []string, opts Options) *evaluation.Result {
 	t.Helper()
 	type out struct {
-		res *Result
+		res *evaluation.Result
 		err error
 	}
 	c := make(chan out, 1)
@@ -138,14 +140,14 @@ func TestSpecialFiles(t *testing.T) {
 	writeTemplate(t, filepath.Join(dir, "good.yaml"))
 	for _, paths := range [][]string{{dir}, {fifo, filepath.Join(dir, "good.yaml")}} {
 		res := scanWithin(t, paths, Options{})
-		want := []Skipped{{fifo, "not a regular file"}}
+		want := []evaluation.Skipped{{Path: fifo, Reason: "not a regular file"}}
 		if !slices.Equal(res.Skipped, want) || len(res.Errors) != 0 || res.Templates != 1 {
 			t.Errorf("scan %v: skipped %v, errors %v, %d templates; want the FIFO skipped and good.yaml read", paths, res.Skipped, res.Errors, res.Templates)
 		}
 	}
 	if _, err := os.Stat("/dev/null"); err == nil {
 		res := scanWithin(t, []string{"/dev/null"}, Options{})
-		if want := []Skipped{{"/dev/null", "not a regular file"}}; !slices.Equal(res.Skipped, want) {
+		if want := []evaluation.Skipped{{Path: "/dev/null", Reason: "not a regular file"}}; !slices.Equal(res.Skipped, want) {
 			t.Errorf("/dev/null: skipped %v, want %v", res.Skipped, want)
 		}
 	}

@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/lambdagate/lambdagate/evaluation"
 )
 
 // replicateCorpus fills a temporary folder with n templates: the corpus
@@ -18,7 +20,7 @@ import (
 func replicateCorpus(b *testing.B, n int) string {
 	b.Helper()
 	needCorpus(b)
-	found, err := discover([]string{corpusDir}, Options{}.withDefaults(), &Result{})
+	found, err := discover([]string{corpusDir}, Options{}.withDefaults(), &evaluation.Result{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -84,7 +86,7 @@ func BenchmarkScan10k(b *testing.B) {
 			runtime.ReadMemStats(&ms0)
 			stop := peakHeap()
 			var templates int
-			var res *Result
+			var res *evaluation.Result
 			for b.Loop() {
 				var err error
 				if res, err = Scan([]string{dir}, Options{}); err != nil {
@@ -176,7 +178,7 @@ func BenchmarkLargeTemplate(b *testing.B) {
 		data := bigTemplate(2000 * scale)
 		b.Run(fmt.Sprintf("%dx=%dMB", scale, len(data)>>20), func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
-			var res *Result
+			var res *evaluation.Result
 			for b.Loop() {
 				res = ScanBytes("big.yaml", data, Options{})
 			}

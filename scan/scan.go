@@ -1,11 +1,11 @@
-// Package scan finds the templates under a set of paths, reads each one,
-// runs the checks on its functions and gathers the findings and errors in a
+// Package scan is the source of units for templates on disk: it finds the
+// templates under a set of paths, parses each one once, builds its functions
+// and hands them to the evaluation stage, gathering the results in a
 // deterministic order. Files are scanned in parallel and none is held in
-// memory once its findings are taken; one bad file never stops the scan.
+// memory once evaluated; one bad file never stops the scan.
 package scan
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -20,10 +20,9 @@ import (
 
 	"github.com/bmatcuk/doublestar/v4"
 
-	"github.com/lambdagate/lambdagate/checks"
+	"github.com/lambdagate/lambdagate/evaluation"
 	"github.com/lambdagate/lambdagate/lambda"
 	"github.com/lambdagate/lambdagate/source"
-	"github.com/lambdagate/lambdagate/suppress"
 	"github.com/lambdagate/lambdagate/template"
 )
 
@@ -34,56 +33,29 @@ type Options struct {
 	Exclude     []string
 	Limits      template.Limits
 	MaxFileSize int64 // bytes; 0 means DefaultMaxFileSize
-	Checks      []*checks.Check
+	// Stage evaluates each template; nil runs every check with the defaults.
+	Stage *evaluation.Stage
 	// Parameters gives the values a template's parameters will be deployed
 	// with (from the configuration), by the template's path; nil for none.
 	Parameters func(file string) map[string]string
-	// Severity overrides the severity of every finding of a rule.
-	Severity map[string]checks.Severity
-	// CheckOptions tune the checks (configuration file, flags).
-	CheckOptions checks.Options
-	Workers      int // 0 means GOMAXPROCS
+	Workers    int // 0 means GOMAXPROCS
 	// Shard, when set, scans only the files of one shard of the split.
 	Shard Shard
 	// Progress, when set, is called as each file is done, from the workers:
 	// it must be safe for concurrent use.
 	Progress func(done, total int)
+	// Parsed, when set, receives each template's unit, in file order once
+	// the scan is done: what verify maps deployed functions onto, without
+	// parsing the files again.
+	Parsed func(evaluation.Unit)
+	// Parse parses a file; nil means template.Parse. Tests count parses
+	// with it.
+	Parse func(path string, data []byte, lim template.Limits) (*template.Template, error)
 }
 
 // DefaultMaxFileSize bounds the files read; the largest real templates are a
 // few megabytes and CloudFormation itself accepts at most 1 MB.
 const DefaultMaxFileSize = 5 << 20
-
-// FileError is a file that could not be read, or a problem in a template
-// that is not a finding of a rule (a parse error, a duplicate key).
-type FileError struct {
-	Pos     source.Pos
-	Message string
-}
-
-func (e FileError) Error() string { return e.Pos.String() + ": " + e.Message }
-
-// Skipped is a file passed over on purpose, and why.
-type Skipped struct {
-	Path, Reason string
-}
-
-// Result is what a scan found.
-type Result struct {
-	Findings  []checks.Finding
-	Errors    []FileError
-	Skipped   []Skipped
-	Templates int // files read as templates
-	Functions int
-	Files     []string // the templates read, in order
-	// Fixed are baseline findings that no longer occur.
-	Fixed []Fixed
-}
-
-// Fixed is a finding of the baseline that is gone.
-type Fixed struct {
-	Rule, File, Resource, Message string
-}
 
 func (opts Options) withDefaults() Options {
 	if opts.Limits == (template.Limits{}) {
@@ -92,14 +64,17 @@ func (opts Options) withDefaults() Options {
 	if opts.MaxFileSize == 0 {
 		opts.MaxFileSize = DefaultMaxFileSize
 	}
-	if opts.Checks == nil {
-		opts.Checks = checks.All()
+	if opts.Stage == nil {
+		opts.Stage = evaluation.New(evaluation.Config{})
+	}
+	if opts.Parse == nil {
+		opts.Parse = template.Parse
 	}
 	return opts
 }
 
 // Scan walks the paths and checks every template found.
-func Scan(paths []string, opts Options) (*Result, error) {
+func Scan(paths []string, opts Options) (*evaluation.Result, error) {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
@@ -109,7 +84,7 @@ func Scan(paths []string, opts Options) (*Result, error) {
 			return nil, fmt.Errorf("--exclude %q is not a valid glob pattern", g)
 		}
 	}
-	res := &Result{}
+	res := &evaluation.Result{}
 	found, err := discover(paths, opts, res)
 	if err != nil {
 		return nil, err
@@ -142,39 +117,43 @@ func Scan(paths []string, opts Options) (*Result, error) {
 	close(next)
 	wg.Wait()
 	for i, r := range results {
-		res.Errors = append(res.Errors, r.errors...)
-		res.Findings = append(res.Findings, r.findings...)
-		res.Functions += r.functions
-		if r.template {
-			res.Templates++
-			res.Files = append(res.Files, files[i])
-		} else if r.skip != "" {
-			res.Skipped = append(res.Skipped, Skipped{files[i], r.skip})
-		}
+		r.addTo(res, files[i], opts)
 	}
+	res.Fixed = opts.Stage.Fixed()
 	return res, nil
 }
 
+// fileResult is one file's: its evaluation when it is a template, why it
+// was skipped otherwise.
 type fileResult struct {
-	template  bool
-	functions int
-	findings  []checks.Finding
-	errors    []FileError
-	skip      string
+	template bool
+	eval     evaluation.File
+	skip     string
+	unit     evaluation.Unit // kept for Options.Parsed only
+}
+
+func (r fileResult) addTo(res *evaluation.Result, file string, opts Options) {
+	switch {
+	case r.template:
+		res.Add(file, r.eval)
+		if opts.Parsed != nil {
+			opts.Parsed(r.unit)
+		}
+	case r.skip != "":
+		res.Errors = append(res.Errors, r.eval.Errors...)
+		res.Skipped = append(res.Skipped, evaluation.Skipped{Path: file, Reason: r.skip})
+	default:
+		res.Errors = append(res.Errors, r.eval.Errors...)
+	}
 }
 
 // ScanBytes checks one file's contents as if it had been found at name: the
 // scan of a single file, without the file system. It never panics.
-func ScanBytes(name string, data []byte, opts Options) *Result {
+func ScanBytes(name string, data []byte, opts Options) *evaluation.Result {
 	opts = opts.withDefaults()
-	r := scanData(name, data, opts)
-	res := &Result{Findings: r.findings, Errors: r.errors, Functions: r.functions}
-	if r.template {
-		res.Templates = 1
-		res.Files = []string{name}
-	} else if r.skip != "" {
-		res.Skipped = []Skipped{{name, r.skip}}
-	}
+	res := &evaluation.Result{}
+	scanData(name, data, opts).addTo(res, name, opts)
+	res.Fixed = opts.Stage.Fixed()
 	return res
 }
 
@@ -182,7 +161,7 @@ func ScanBytes(name string, data []byte, opts Options) *Result {
 func scanFile(path string, opts Options) fileResult {
 	data, err := readFile(path, opts.MaxFileSize)
 	if err != nil {
-		return fileResult{errors: []FileError{{Pos: source.Pos{File: path}, Message: err.Error()}}}
+		return failed(source.Pos{File: path}, err.Error())
 	}
 	return scanData(path, data, opts)
 }
@@ -194,68 +173,38 @@ const internalError = "internal error while scanning (please report it): "
 func scanData(path string, data []byte, opts Options) (r fileResult) {
 	defer func() {
 		if p := recover(); p != nil {
-			r = fileResult{errors: []FileError{{Pos: source.Pos{File: path}, Message: fmt.Sprintf(internalError+"%v", p)}}}
+			r = failed(source.Pos{File: path}, fmt.Sprintf(internalError+"%v", p))
 		}
 	}()
-	t, err := template.Parse(path, data, opts.Limits)
+	t, err := opts.Parse(path, data, opts.Limits)
 	if errors.Is(err, template.ErrNotTemplate) {
 		return fileResult{skip: err.Error()}
 	}
 	if err != nil {
 		var te *template.Error
 		if errors.As(err, &te) {
-			return fileResult{errors: []FileError{{Pos: te.Pos, Message: te.Msg}}}
+			return failed(te.Pos, te.Msg)
 		}
-		return fileResult{errors: []FileError{{Pos: source.Pos{File: path}, Message: err.Error()}}}
+		return failed(source.Pos{File: path}, err.Error())
 	}
-	r.template = true
+	u := evaluation.Unit{Template: t}
 	for _, p := range t.Problems {
-		r.errors = append(r.errors, FileError{Pos: p.Pos, Message: p.Msg})
+		u.Errors = append(u.Errors, evaluation.FileError{Pos: p.Pos, Message: p.Msg})
 	}
 	var lopts lambda.Options
 	if opts.Parameters != nil {
 		lopts.Parameters = opts.Parameters(path)
 	}
-	fns := lambda.FromTemplate(t, lopts)
-	r.functions = len(fns)
-	for _, fn := range fns {
-		for _, u := range fn.Unchecked {
-			r.errors = append(r.errors, FileError{Pos: u.Pos, Message: u.Message})
-		}
+	u.Functions = lambda.FromTemplate(t, lopts)
+	r = fileResult{template: true, eval: opts.Stage.Evaluate(u)}
+	if opts.Parsed != nil {
+		r.unit = u
 	}
-	pass := checks.NewPass(opts.CheckOptions)
-	pass.Run(opts.Checks, fns)
-	findings := pass.Findings()
-	for i := range findings {
-		if sev, ok := opts.Severity[findings[i].Rule]; ok {
-			findings[i].Severity = sev
-		}
-	}
-	ix, errs := suppress.Read(t)
-	for _, e := range errs {
-		r.errors = append(r.errors, FileError{Pos: e.Pos, Message: e.Msg})
-	}
-	ix.Apply(findings)
-	r.findings = SortFindings(findings)
 	return r
 }
 
-// SortFindings orders findings by file, line, column, rule and resource, so
-// the output does not depend on scheduling or map order.
-func SortFindings(fs []checks.Finding) []checks.Finding {
-	slices.SortStableFunc(fs, func(a, b checks.Finding) int {
-		return cmp.Or(
-			cmp.Compare(a.Pos.File, b.Pos.File),
-			cmp.Compare(a.Pos.Line, b.Pos.Line),
-			cmp.Compare(a.Pos.Column, b.Pos.Column),
-			cmp.Compare(a.Rule, b.Rule),
-			cmp.Compare(a.Resource, b.Resource),
-			cmp.Compare(a.Message, b.Message),
-		)
-	})
-	// The same problem can be reached twice on one function (a policy listed
-	// twice, a role on two branches that agree); once is enough.
-	return slices.Compact(fs)
+func failed(pos source.Pos, msg string) fileResult {
+	return fileResult{eval: evaluation.File{Errors: []evaluation.FileError{{Pos: pos, Message: msg}}}}
 }
 
 func readFile(path string, limit int64) ([]byte, error) {
@@ -322,7 +271,7 @@ type candidate struct{ path, rel string }
 // reports about a file found in a folder (a link not followed, a special
 // file) is reported by that file's shard only, so that merged shards say it
 // once.
-func discover(paths []string, opts Options, res *Result) ([]candidate, error) {
+func discover(paths []string, opts Options, res *evaluation.Result) ([]candidate, error) {
 	var files []candidate
 	seen := map[string]bool{}
 	add := func(p, rel string) {
@@ -349,13 +298,13 @@ func discover(paths []string, opts Options, res *Result) ([]candidate, error) {
 	for _, root := range paths {
 		st, err := os.Stat(root)
 		if err != nil {
-			res.Errors = append(res.Errors, FileError{Pos: source.Pos{File: root}, Message: fmt.Sprintf("cannot read: %v", unwrapPath(err))})
+			res.Errors = append(res.Errors, evaluation.FileError{Pos: source.Pos{File: root}, Message: fmt.Sprintf("cannot read: %v", unwrapPath(err))})
 			continue
 		}
 		readable++
 		if !st.IsDir() {
 			if !st.Mode().IsRegular() {
-				res.Skipped = append(res.Skipped, Skipped{root, "not a regular file"})
+				res.Skipped = append(res.Skipped, evaluation.Skipped{Path: root, Reason: "not a regular file"})
 				continue
 			}
 			// A file named on the command line is read whatever its ending.
@@ -375,7 +324,7 @@ func discover(paths []string, opts Options, res *Result) ([]candidate, error) {
 		}
 		err = filepath.WalkDir(walkRoot, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
-				res.Errors = append(res.Errors, FileError{Pos: source.Pos{File: p}, Message: fmt.Sprintf("cannot read: %v", unwrapPath(err))})
+				res.Errors = append(res.Errors, evaluation.FileError{Pos: source.Pos{File: p}, Message: fmt.Sprintf("cannot read: %v", unwrapPath(err))})
 				if d != nil && d.IsDir() {
 					return fs.SkipDir
 				}
@@ -403,7 +352,7 @@ func discover(paths []string, opts Options, res *Result) ([]candidate, error) {
 				return nil
 			}
 			if !d.Type().IsRegular() {
-				res.Skipped = append(res.Skipped, Skipped{p, "not a regular file"})
+				res.Skipped = append(res.Skipped, evaluation.Skipped{Path: p, Reason: "not a regular file"})
 				return nil
 			}
 			add(p, rel)
@@ -425,11 +374,11 @@ func discover(paths []string, opts Options, res *Result) ([]candidate, error) {
 // cannot vouch for what it did not read; a link to a folder inside is not
 // followed either, since its files are scanned where they lie. A loop is a
 // link that cannot be resolved.
-func followLink(p, realRoot string, isTemplate bool, res *Result) bool {
+func followLink(p, realRoot string, isTemplate bool, res *evaluation.Result) bool {
 	target, err := filepath.EvalSymlinks(p)
 	if err != nil {
 		if isTemplate {
-			res.Skipped = append(res.Skipped, Skipped{p, "a broken or looping symbolic link"})
+			res.Skipped = append(res.Skipped, evaluation.Skipped{Path: p, Reason: "a broken or looping symbolic link"})
 		}
 		return false
 	}
@@ -437,23 +386,23 @@ func followLink(p, realRoot string, isTemplate bool, res *Result) bool {
 	st, err := os.Stat(abs)
 	if err != nil {
 		if isTemplate {
-			res.Skipped = append(res.Skipped, Skipped{p, "a symbolic link that cannot be followed: " + unwrapPath(err).Error()})
+			res.Skipped = append(res.Skipped, evaluation.Skipped{Path: p, Reason: "a symbolic link that cannot be followed: " + unwrapPath(err).Error()})
 		}
 		return false
 	}
 	inside := within(realRoot, abs)
 	switch {
 	case st.IsDir() && !inside:
-		res.Errors = append(res.Errors, FileError{Pos: source.Pos{File: p}, Message: "a symbolic link to the folder " + target +
+		res.Errors = append(res.Errors, evaluation.FileError{Pos: source.Pos{File: p}, Message: "a symbolic link to the folder " + target +
 			", outside the scanned folder; not followed (scan that folder itself, or --exclude this link)"})
 	case st.IsDir():
-		res.Skipped = append(res.Skipped, Skipped{p, "a symbolic link to a folder inside the scanned folder; not followed, its files are scanned where they lie"})
+		res.Skipped = append(res.Skipped, evaluation.Skipped{Path: p, Reason: "a symbolic link to a folder inside the scanned folder; not followed, its files are scanned where they lie"})
 	case !isTemplate:
 	case !inside:
-		res.Errors = append(res.Errors, FileError{Pos: source.Pos{File: p}, Message: "a symbolic link to " + target +
+		res.Errors = append(res.Errors, evaluation.FileError{Pos: source.Pos{File: p}, Message: "a symbolic link to " + target +
 			", outside the scanned folder; not followed (scan the file itself, or --exclude this link)"})
 	case !st.Mode().IsRegular():
-		res.Skipped = append(res.Skipped, Skipped{p, "a symbolic link to something that is not a regular file"})
+		res.Skipped = append(res.Skipped, evaluation.Skipped{Path: p, Reason: "a symbolic link to something that is not a regular file"})
 	default:
 		return true
 	}
@@ -466,7 +415,7 @@ func within(root, p string) bool {
 }
 
 // NoInputError says that none of the paths could be read.
-type NoInputError struct{ Errors []FileError }
+type NoInputError struct{ Errors []evaluation.FileError }
 
 func (e *NoInputError) Error() string {
 	var msgs []string

@@ -1,0 +1,117 @@
+package evaluation
+
+import (
+	"github.com/lambdagate/lambdagate/checks"
+	"github.com/lambdagate/lambdagate/source"
+)
+
+// FileError is a file that could not be read, a problem in a template that
+// is not a finding of a rule (a parse error, a duplicate key, a suppression
+// without a reason), or a function that could not be verified.
+type FileError struct {
+	Pos     source.Pos
+	Message string
+}
+
+func (e FileError) Error() string { return e.Pos.String() + ": " + e.Message }
+
+// Skipped is a file passed over on purpose, and why.
+type Skipped struct {
+	Path, Reason string
+}
+
+// Fixed is a finding of the baseline that is gone.
+type Fixed struct {
+	Rule, File, Resource, Message string
+}
+
+// FunctionRow is one function evaluated, clean or not: a row of the job
+// summary's table.
+type FunctionRow struct {
+	File     string // as scanned; "" for a deployed function without a template
+	Line     int    // the logical id's line
+	Resource string // logical id
+	Name     string // the deployed name, if known
+}
+
+// LineSpan is a range of lines, both ends included; zero when absent.
+type LineSpan struct{ From, To int }
+
+// Facts are what a template says beyond its findings that the Action's change
+// filter needs: the lines each resource and the SAM Globals span, and which
+// functions inherit the Globals. They are taken from the template in hand,
+// so nothing is parsed again to know them.
+type Facts struct {
+	Spans   map[string]LineSpan // by logical id
+	SAM     map[string]bool     // functions that inherit SAM Globals
+	Globals LineSpan            // from the Function: key to the map's last line
+}
+
+// File is the evaluation of one unit.
+type File struct {
+	Findings []checks.Finding // in the deterministic order of Sort
+	Errors   []FileError
+	Rows     []FunctionRow
+	Facts    *Facts // with Config.Facts, for a unit with a template
+}
+
+// Result is what a run found, over all its units, in order.
+type Result struct {
+	Findings  []checks.Finding
+	Errors    []FileError
+	Skipped   []Skipped
+	Templates int // files read as templates
+	Functions int
+	Files     []string // the templates read, in order
+	// Rows are the functions evaluated, in order.
+	Rows []FunctionRow
+	// Facts are the templates' facts by path, with Config.Facts.
+	Facts map[string]*Facts
+	// Fixed are baseline findings that no longer occur.
+	Fixed []Fixed
+}
+
+// Add appends a unit's evaluation; file is the template's path, "" for
+// functions that have no template.
+func (r *Result) Add(file string, f File) {
+	r.Findings = append(r.Findings, f.Findings...)
+	r.Errors = append(r.Errors, f.Errors...)
+	r.Rows = append(r.Rows, f.Rows...)
+	r.Functions += len(f.Rows)
+	if file != "" {
+		r.Templates++
+		r.Files = append(r.Files, file)
+	}
+	if f.Facts != nil {
+		if r.Facts == nil {
+			r.Facts = map[string]*Facts{}
+		}
+		r.Facts[file] = f.Facts
+	}
+}
+
+// Failing reports whether the result reaches the failure threshold; a zero
+// threshold ("never") never fails. Errors count as errors: a gate that
+// cannot read a template cannot vouch for it.
+func (r *Result) Failing(threshold checks.Severity) bool {
+	if threshold == 0 {
+		return false
+	}
+	if len(r.Errors) > 0 && threshold <= checks.Error {
+		return true
+	}
+	return r.FindingsFail(threshold)
+}
+
+// FindingsFail reports whether an unsuppressed finding reaches the threshold.
+func (r *Result) FindingsFail(threshold checks.Severity) bool {
+	if threshold == 0 {
+		return false
+	}
+	for _, f := range r.Findings {
+		if f.Suppression == nil && f.Severity >= threshold {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/lambdagate/lambdagate/checks"
+	"github.com/lambdagate/lambdagate/evaluation"
+	"github.com/lambdagate/lambdagate/report"
+)
+
+// outputFormat is one value of --format: how a result goes to stdout.
+type outputFormat struct {
+	name  string
+	write func(o *output, res *evaluation.Result) error
+}
+
+// outputFormats are the values of --format, for scan and verify alike.
+var outputFormats = []outputFormat{
+	{"text", func(o *output, res *evaluation.Result) error { return report.Text(o.p.stdout, res) }},
+	{"json", func(o *output, res *evaluation.Result) error { return report.WriteJSON(o.p.stdout, res) }},
+	{"github", (*output).github},
+}
+
+func formatOf(name string) *outputFormat {
+	for i := range outputFormats {
+		if outputFormats[i].name == name {
+			return &outputFormats[i]
+		}
+	}
+	return nil
+}
+
+// formatNames: "text, json or github".
+func formatNames() string {
+	names := make([]string, len(outputFormats))
+	for i, f := range outputFormats {
+		names[i] = f.name
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// output is where a command's result goes: its --format on stdout, and the
+// SARIF file.
+type output struct {
+	p         *process
+	flags     outputFlags
+	threshold checks.Severity
+	// title names the run in the job summary; category is SARIF's.
+	title, category string
+	// extra are step outputs beyond the counts (verify: sarif-file).
+	extra []report.Output
+}
+
+func (o *output) write(res *evaluation.Result) error {
+	if err := formatOf(o.flags.format).write(o, res); err != nil {
+		return err
+	}
+	if o.flags.sarif == "" {
+		return nil
+	}
+	return writeSARIF(o.flags.sarif, res, report.SARIFOptions{Root: gitTopLevel("."), Category: o.category, Version: version})
+}
+
+// github is --format github: the Action's annotations and log listing,
+// without a filter, so a plain `run:` step (or a local run) prints what the
+// Action prints; under the runner it also writes the job summary and the
+// step outputs.
+func (o *output) github(res *evaluation.Result) error {
+	env := o.p.env()
+	opts := report.GitHubOptions{
+		Root:      gitTopLevel("."),
+		Threshold: o.threshold,
+		Title:     o.title,
+		Log:       true,
+		Links:     env.links(),
+		Functions: res.Rows,
+	}
+	var summary bytes.Buffer
+	if env["GITHUB_STEP_SUMMARY"] != "" {
+		opts.Summary = &summary
+	}
+	stats, err := report.GitHub(o.p.stdout, res, opts)
+	if err != nil {
+		return err
+	}
+	if err := env.appendSummary(opts.Summary, &summary); err != nil {
+		return err
+	}
+	return env.writeOutputs(append(stats.Outputs(), o.extra...))
+}
+
+// writeSARIF writes the SARIF file, creating its folder. The container runs
+// as root: the file is made writable by all so that a self-hosted runner's
+// next checkout can clean it.
+func writeSARIF(path string, res *evaluation.Result, opts report.SARIFOptions) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
+		return fmt.Errorf("sarif-file: %w", err)
+	}
+	var buf bytes.Buffer
+	if err := report.SARIF(&buf, res, opts); err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o666); err != nil {
+		return fmt.Errorf("sarif-file: %w", err)
+	}
+	return os.Chmod(path, 0o666)
+}
