@@ -32,6 +32,7 @@ const usage = `usage:
   lambdagate scan [flags] [PATH...]   check the templates under PATH (default .)
   lambdagate verify [flags]           check the deployed functions of stacks through the AWS APIs
   lambdagate rules [ID]               list the rules, or print the documentation of one
+  lambdagate fix [flags] [PATH...]    fix the mechanical findings in place (--dry-run prints a diff)
   lambdagate baseline write FILE [PATH...]  record today's findings; scan --baseline FILE fails only on new ones
   lambdagate --version
 
@@ -56,6 +57,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runBaseline(args[1:], stdout, stderr)
 	case "verify":
 		return runVerify(args[1:], stdout, stderr)
+	case "fix":
+		return runFix(args[1:], stdout, stderr)
 	case "--version", "-version", "version":
 		fmt.Fprintln(stdout, "lambdagate", version)
 		return exitOK
