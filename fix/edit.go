@@ -134,14 +134,21 @@ func (x *text) within(m *template.Value) error {
 // addField adds f to the map m, after its last field. holder is the key m
 // is the value of (for the indentation unit); the zero Pos for the root.
 func (x *text) addField(m *template.Value, holder source.Pos, f field) (Edit, error) {
+	return x.addFields(m, holder, []field{f})
+}
+
+// addFields adds fs to the map m, after its last field, in one edit.
+func (x *text) addFields(m *template.Value, holder source.Pos, fs []field) (Edit, error) {
 	if m == nil || m.Kind != template.Map {
 		return Edit{}, fmt.Errorf("not a map")
 	}
 	if _, _, ok := m.Intrinsic(); ok {
 		return Edit{}, fmt.Errorf("the map is an intrinsic function")
 	}
-	if _, ok := m.Field(f.key); ok {
-		return Edit{}, fmt.Errorf("%s is already there", f.key)
+	for _, f := range fs {
+		if _, ok := m.Field(f.key); ok {
+			return Edit{}, fmt.Errorf("%s is already there", f.key)
+		}
 	}
 	if err := x.within(m); err != nil {
 		return Edit{}, err
@@ -162,7 +169,11 @@ func (x *text) addField(m *template.Value, holder source.Pos, f field) (Edit, er
 			return Edit{}, fmt.Errorf("an empty map with comments")
 		}
 		st := style{json: x.json, flow: true, colon: x.colon, nl: x.nl}
-		return Edit{start + 1, end - 1, st.fieldText(f), 0}, nil
+		parts := make([]string, len(fs))
+		for i, f := range fs {
+			parts[i] = st.fieldText(f)
+		}
+		return Edit{start + 1, end - 1, strings.Join(parts, ", "), 0}, nil
 	}
 	last := m.Fields[len(m.Fields)-1]
 	if err := x.owned(last); err != nil {
@@ -184,7 +195,11 @@ func (x *text) addField(m *template.Value, holder source.Pos, f field) (Edit, er
 		}
 		sep, multi, indent := x.flowSep(start, koff)
 		st := style{json: x.json, flow: !multi || !x.json, indent: indent, unit: unit, nl: x.nl, colon: x.colon}
-		return Edit{vend, vend, "," + sep + st.fieldText(f), 0}, nil
+		var b strings.Builder
+		for _, f := range fs {
+			b.WriteString("," + sep + st.fieldText(f))
+		}
+		return Edit{vend, vend, b.String(), 0}, nil
 	}
 	if !x.startsLine(koff) {
 		return Edit{}, fmt.Errorf("%s does not start its line", last.Key)
@@ -198,7 +213,12 @@ func (x *text) addField(m *template.Value, holder source.Pos, f field) (Edit, er
 	}
 	indent := strings.Repeat(" ", kindent)
 	st := style{indent: indent, unit: unit, nl: x.nl}
-	return Edit{end, end, prefix + indent + st.fieldText(f) + x.nl, kindent}, nil
+	var b strings.Builder
+	b.WriteString(prefix)
+	for _, f := range fs {
+		b.WriteString(indent + st.fieldText(f) + x.nl)
+	}
+	return Edit{end, end, b.String(), kindent}, nil
 }
 
 // addBefore adds f to the map m just before its field i: a new section

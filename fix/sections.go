@@ -68,14 +68,12 @@ func (p *planner) parameters() ([]Edit, error) {
 		p.paramErr = err
 		return nil, err
 	}
-	for _, f := range add {
-		e, err := p.x.addField(pf.Value, pf.KeyPos, f)
-		if err != nil {
-			p.paramEdits, p.paramErr = nil, err
-			return nil, err
-		}
-		p.paramEdits = append(p.paramEdits, e)
+	e, err := p.x.addFields(pf.Value, pf.KeyPos, add)
+	if err != nil {
+		p.paramErr = err
+		return nil, err
 	}
+	p.paramEdits = []Edit{e}
 	return p.paramEdits, nil
 }
 

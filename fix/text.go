@@ -231,13 +231,17 @@ func (x *text) blockEnd(keyLine, keyIndent int) int {
 		if blank {
 			continue
 		}
-		if ind <= keyIndent {
+		if ind < keyIndent || ind == keyIndent && !isSeqItem(x.line(i)[ind:]) {
 			break
 		}
 		last = i
 	}
 	return x.lineEnd(last)
 }
+
+// isSeqItem: a line that starts a sequence item. A block sequence may sit
+// at the indentation of the key that holds it.
+func isSeqItem(s string) bool { return s == "-" || strings.HasPrefix(s, "- ") }
 
 // keyEnd is the end of the key token at off (plain or quoted), and checks
 // that it spells key.
