@@ -142,7 +142,7 @@ func TestCfnLint(t *testing.T) {
 	need(t, "cfn-lint", err == nil)
 	files := corpusFiles(t)
 	dir := t.TempDir()
-	var olds, news []string
+	var olds, news, sources []string
 	// A deterministic sample spread over the sources: every n-th file fix changes.
 	for i, f := range files {
 		if len(olds) == cfnLintSample {
@@ -169,21 +169,24 @@ func TestCfnLint(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		olds, news = append(olds, old), append(news, fixed)
+		olds, news, sources = append(olds, old), append(news, fixed), append(sources, f)
 	}
 	before, after := cfnLint(t, olds), cfnLint(t, news)
+	nb, na := 0, 0
+	for i := range olds {
+		nb += len(before[filepath.Base(olds[i])])
+		na += len(after[filepath.Base(olds[i])])
+	}
 	for i := range olds {
 		name := filepath.Base(olds[i])
 		for _, e := range after[name] {
 			if !slices.Contains(before[name], e) {
-				t.Errorf("%s (from %s): cfn-lint reports a new error %s", name, sourceOf(files, i), e)
+				t.Errorf("%s (fixed from %s): cfn-lint reports a new error %s", name, sources[i], e)
 			}
 		}
 	}
-	t.Logf("cfn-lint read %d fixed templates and their originals", len(olds))
+	t.Logf("cfn-lint read %d fixed templates and their originals: %d errors before, %d after", len(olds), nb, na)
 }
-
-func sourceOf(files []string, i int) string { return fmt.Sprintf("sample %d", i) }
 
 // cfnLint runs cfn-lint once over the files and returns each file's error
 // rule ids (with their messages' first words, so two errors of one rule on
@@ -195,7 +198,7 @@ func cfnLint(t *testing.T, files []string) map[string][]string {
 		t.Fatalf("cfn-lint: %v", err)
 	}
 	var matches []struct {
-		Rule struct{ ID string } `json:"Rule"`
+		Rule     struct{ ID string } `json:"Rule"`
 		Filename string
 		Message  string
 		Level    string
