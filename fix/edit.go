@@ -194,7 +194,7 @@ func (x *text) addFields(m *template.Value, holder source.Pos, fs []field) (Edit
 			return Edit{}, err
 		}
 		sep, multi, indent := x.flowSep(start, koff)
-		st := style{json: x.json, flow: !multi || !x.json, indent: indent, unit: unit, nl: x.nl, colon: x.colon}
+		st := style{json: x.json, flow: !multi || !x.json || x.inlineMaps(m), indent: indent, unit: unit, nl: x.nl, colon: x.colon}
 		var b strings.Builder
 		for _, f := range fs {
 			b.WriteString("," + sep + st.fieldText(f))
@@ -212,7 +212,7 @@ func (x *text) addFields(m *template.Value, holder source.Pos, fs []field) (Edit
 		prefix = x.nl
 	}
 	indent := strings.Repeat(" ", kindent)
-	st := style{indent: indent, unit: unit, nl: x.nl}
+	st := style{indent: indent, unit: unit, nl: x.nl, flow: x.inlineMaps(m)}
 	var b strings.Builder
 	b.WriteString(prefix)
 	for _, f := range fs {
@@ -260,6 +260,30 @@ func (x *text) addBefore(m *template.Value, holder source.Pos, i int, f field, b
 	}
 	at := x.lines[line]
 	return Edit{at, at, t, kindent}, nil
+}
+
+// inlineMaps reports whether the maps among m's values are all written on
+// one line (`Code: {ZipFile: x}`), so that a new one is written so too.
+func (x *text) inlineMaps(m *template.Value) bool {
+	maps := 0
+	for _, f := range m.Fields {
+		if f.Value.Kind != template.Map {
+			continue
+		}
+		if _, _, ok := f.Value.Intrinsic(); ok {
+			continue
+		}
+		off, err := x.offset(f.Value.Pos)
+		if err != nil || off >= len(x.src) || x.src[off] != '{' {
+			return false
+		}
+		end, err := x.flowEnd(off)
+		if err != nil || strings.Contains(string(x.src[off:end]), "\n") {
+			return false
+		}
+		maps++
+	}
+	return maps > 0
 }
 
 // flowSep is what separates the fields of the flow map that starts at

@@ -27,7 +27,7 @@ func (n node) isMap() bool       { return n.fields != nil }
 func (n node) isScalarish() bool { return !n.isMap() }
 
 // plainSafe are strings YAML reads back as the same string when unquoted.
-var plainSafe = regexp.MustCompile(`^[A-Za-z_/][A-Za-z0-9_./:-]*$`)
+var plainSafe = regexp.MustCompile(`^[A-Za-z_/][A-Za-z0-9_ ./:<>()-]*[A-Za-z0-9_./<>()-]$`)
 
 func yamlScalar(n node) string {
 	switch {
@@ -36,7 +36,7 @@ func yamlScalar(n node) string {
 	case n.number:
 		return n.scalar
 	case plainSafe.MatchString(n.scalar) && !strings.Contains(n.scalar, ": ") &&
-		!strings.HasSuffix(n.scalar, ":") && !reserved[strings.ToLower(n.scalar)]:
+		!strings.Contains(n.scalar, " #") && !reserved[strings.ToLower(n.scalar)]:
 		return n.scalar
 	}
 	return "'" + strings.ReplaceAll(n.scalar, "'", "''") + "'"

@@ -35,7 +35,7 @@ func (p *planner) resources() (template.Field, error) {
 // parameterDefs are the parameters the kms-key and security-groups fixes add.
 var parameterDefs = map[string]node{
 	KmsKeyParameter: mapOf(kv("Type", str("String")), kv("AllowedPattern", str(kmsKeyPattern)),
-		kv("Description", str("ARN of the customer managed KMS key that encrypts the functions' environment variables"))),
+		kv("Description", str("ARN of the customer managed KMS key that encrypts the environment variables of the functions"))),
 	SecurityGroupsParameter: mapOf(kv("Type", str("List<AWS::EC2::SecurityGroup::Id>")), kv("Description", str("Security groups of the functions"))),
 	SubnetsParameter:        mapOf(kv("Type", str("List<AWS::EC2::Subnet::Id>")), kv("Description", str("Subnets the functions run in"))),
 }
