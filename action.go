@@ -45,6 +45,7 @@ var actionInputs = []actionInput{
 	{"mode", "scan"},
 	{"stack-name", ""},
 	{"region", ""},
+	{"suggestions", "false"}, {"github-token", "${{ github.token }}"}, // action_suggestions.go
 }
 
 // actionEnv is the runner's environment, read once: no os.Getenv below, so
@@ -269,6 +270,9 @@ func action(ctx context.Context, env actionEnv, stdout, stderr io.Writer) (*acti
 	}
 	stats, err := report.GitHub(stdout, res, opts)
 	if err != nil {
+		return nil, err
+	}
+	if err := suggestFixes(ctx, env, git, root, res.Files, st, changes, stdout); err != nil {
 		return nil, err
 	}
 	if opts.Summary != nil {

@@ -20,8 +20,20 @@ type Edit struct {
 	depth int
 }
 
+// Apply makes the edits on src, as File did: edits given twice are made
+// once, and inserts at one offset go innermost first.
+func Apply(src []byte, edits []Edit) []byte {
+	var es []Edit
+	for _, e := range edits {
+		if !slices.Contains(es, e) {
+			es = append(es, e)
+		}
+	}
+	return apply(src, es)
+}
+
 // apply makes the edits, which must not overlap (inserts at one offset are
-// made in the order given).
+// made innermost first, then in the order given).
 func apply(src []byte, edits []Edit) []byte {
 	es := slices.Clone(edits)
 	slices.SortStableFunc(es, func(a, b Edit) int { return cmp.Or(a.Start-b.Start, b.depth-a.depth) })
