@@ -43,6 +43,7 @@ var actionInputs = []actionInput{
 	{"mode", "scan"},
 	{"stack-name", ""},
 	{"region", ""},
+	{"suggestions", "false"}, {"github-token", "${{ github.token }}"}, // action_suggestions.go
 }
 
 // input reads an input, trimmed, with its default.
@@ -235,6 +236,9 @@ func action(ctx context.Context, p *process, env actionEnv) (*actionOutputs, err
 	}
 	stats, err := report.GitHub(p.stdout, res, opts)
 	if err != nil {
+		return nil, err
+	}
+	if err := suggestFixes(ctx, env, git, root, res.Files, st, changes, p.stdout); err != nil {
 		return nil, err
 	}
 	if err := env.appendSummary(opts.Summary, &summary); err != nil {

@@ -47,6 +47,7 @@ func commands() []command {
 		{"verify", "[flags]", "check the deployed functions of stacks through the AWS APIs", runVerify},
 		{"rules", "[ID]", "list the rules, or print the documentation of one", runRules},
 		{"baseline", "write FILE [PATH...]", "record today's findings; scan --baseline FILE fails only on new ones", runBaseline},
+		{"fix", "[flags] [PATH...]", "fix the mechanical findings in place (--dry-run prints a diff)", runFix},
 	}
 }
 
