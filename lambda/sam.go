@@ -85,6 +85,17 @@ func (b *builder) samAdded(role *Role, fn *Function, props *template.Value) bool
 			}
 		}
 	}
+	for _, ev := range fieldsOf(props.Get("Events")) {
+		// A stream or queue event source's OnFailure destination
+		// (eventsources/pull.py: sqs_send_message_role_policy,
+		// sns_publish_role_policy).
+		for _, d := range template.Leaves(ev.Value.Get("Properties").Get("DestinationConfig").Get("OnFailure")) {
+			t, ok := b.literal(d.Get("Type"))
+			if arn := d.Get("Destination"); ok && arn != nil && samActions["EIC:"+t] != nil && (t == "SQS" || t == "SNS") {
+				stmts = append(stmts, allow(samActions["EIC:"+t], arn, arn.Pos))
+			}
+		}
+	}
 	stmts = append(stmts, b.documentDB(props)...)
 	if len(stmts) == 0 {
 		return false

@@ -16,8 +16,11 @@ func (b *builder) surroundings(r *template.Resource, props *template.Value) *Sur
 	var fnNames []string // the names the function deploys with, when it sets FunctionName
 	if n := props.Get("FunctionName"); n != nil {
 		for _, x := range b.ev.Strings(n) {
-			if text, ok := x.Known(); ok {
-				fnNames = append(fnNames, text)
+			// A name with parts known only at deployment is compared as
+			// written: `${AWS::StackName}-fn` names the same function
+			// wherever it is written so.
+			if x.Kind == template.String {
+				fnNames = append(fnNames, x.Text)
 			}
 		}
 	}

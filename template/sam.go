@@ -56,9 +56,10 @@ func (t *Template) indexGenerated() {
 		if props.Get("Role") == nil {
 			add(r.ID+"Role", "AWS::IAM::Role")
 		}
-		if a := props.Get("AutoPublishAlias"); a != nil && a.Kind == String && a.Text != "" {
-			add(r.ID+"Alias"+a.Text, "AWS::Lambda::Alias")
-			t.samRefs[r.ID+".Alias"] = r.ID + "Alias" + a.Text
+		// SAM resolves a parameter in the alias's name to its default.
+		if a, ok := (&Evaluator{t: t, Params: true}).One(props.Get("AutoPublishAlias")).Known(); ok && a != "" {
+			add(r.ID+"Alias"+a, "AWS::Lambda::Alias")
+			t.samRefs[r.ID+".Alias"] = r.ID + "Alias" + a
 			add(r.ID+".Version", "AWS::Lambda::Version")
 			t.samRefs[r.ID+".Version"] = r.ID + ".Version"
 		}
