@@ -231,7 +231,11 @@ func samTemplates() ([]input, error) {
 func buildLambdagate(t *testing.T, dir string) string {
 	t.Helper()
 	if bin := os.Getenv("SAMDIFF_LAMBDAGATE"); bin != "" {
-		return bin
+		abs, err := filepath.Abs(bin) // the scans run in another folder
+		if err != nil {
+			t.Fatal(err)
+		}
+		return abs
 	}
 	bin := filepath.Join(dir, "lambdagate")
 	cmd := exec.Command("go", "build", "-o", bin, "github.com/lambdagate/lambdagate")
