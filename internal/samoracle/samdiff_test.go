@@ -39,6 +39,7 @@ func requireOracles(t *testing.T, what string) {
 //
 // SAMDIFF_DUMP=FILE also writes every disagreement, with the findings of both
 // sides, as JSON (for the report the lead reads).
+// SAMDIFF_LAMBDAGATE=BINARY judges that build instead of this checkout's.
 func TestVerdictsMatchSAMTranslation(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(corpusDir, "MANIFEST.tsv")); err != nil {
 		requireOracles(t, "../shared/corpus")
@@ -224,9 +225,18 @@ func samTemplates() ([]input, error) {
 	return out, nil
 }
 
-// buildLambdagate builds the command once per run.
+// buildLambdagate builds the command once per run, or takes the one
+// SAMDIFF_LAMBDAGATE names (to judge another checkout's build with these
+// probes, e.g. go build -o /tmp/lg /work/main).
 func buildLambdagate(t *testing.T, dir string) string {
 	t.Helper()
+	if bin := os.Getenv("SAMDIFF_LAMBDAGATE"); bin != "" {
+		abs, err := filepath.Abs(bin) // the scans run in another folder
+		if err != nil {
+			t.Fatal(err)
+		}
+		return abs
+	}
 	bin := filepath.Join(dir, "lambdagate")
 	cmd := exec.Command("go", "build", "-o", bin, "github.com/lambdagate/lambdagate")
 	if out, err := cmd.CombinedOutput(); err != nil {

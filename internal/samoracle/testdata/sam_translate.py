@@ -46,19 +46,19 @@ from samtranslator.yaml_helper import yaml_parse  # noqa: E402
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 BUCKET = "lambdagate-oracle-artifacts"
 
-# The properties `sam package` uploads, by resource type: (path, form), where
-# form is "s3uri" (s3://bucket/key), "https" (an S3 URL) or "code" / "content"
-# (the {S3Bucket, S3Key} map of plain CloudFormation).
+# The property `sam package` uploads, by resource type, and the form of the
+# location it writes there: "s3uri" (s3://bucket/key), "https" (an S3 URL of
+# a template) or "s3map" (the {S3Bucket, S3Key} of plain CloudFormation).
 PACKAGEABLE = {
-    "AWS::Serverless::Function": [(("CodeUri",), "s3uri")],
-    "AWS::Serverless::LayerVersion": [(("ContentUri",), "s3uri")],
-    "AWS::Serverless::Api": [(("DefinitionUri",), "s3uri")],
-    "AWS::Serverless::HttpApi": [(("DefinitionUri",), "s3uri")],
-    "AWS::Serverless::StateMachine": [(("DefinitionUri",), "s3uri")],
-    "AWS::Serverless::GraphQLApi": [(("SchemaUri",), "s3uri")],
-    "AWS::Serverless::Application": [(("Location",), "https")],
-    "AWS::Lambda::Function": [(("Code",), "code")],
-    "AWS::Lambda::LayerVersion": [(("Content",), "content")],
+    "AWS::Serverless::Function": ("CodeUri", "s3uri"),
+    "AWS::Serverless::LayerVersion": ("ContentUri", "s3uri"),
+    "AWS::Serverless::Api": ("DefinitionUri", "s3uri"),
+    "AWS::Serverless::HttpApi": ("DefinitionUri", "s3uri"),
+    "AWS::Serverless::StateMachine": ("DefinitionUri", "s3uri"),
+    "AWS::Serverless::GraphQLApi": ("SchemaUri", "s3uri"),
+    "AWS::Serverless::Application": ("Location", "https"),
+    "AWS::Lambda::Function": ("Code", "s3map"),
+    "AWS::Lambda::LayerVersion": ("Content", "s3map"),
 }
 FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
 GLOBALS = {"Function": ["CodeUri"], "Api": ["DefinitionUri"], "HttpApi": ["DefinitionUri"]}
@@ -102,9 +102,7 @@ def uploaded(path, v, form):
         return "s3://%s/%s" % (BUCKET, key)
     if form == "https":
         return "https://%s.s3.amazonaws.com/%s.template" % (BUCKET, key)
-    if form == "code":
-        return {"S3Bucket": BUCKET, "S3Key": key}
-    return {"S3Bucket": BUCKET, "S3Key": key}  # LayerVersion Content
+    return {"S3Bucket": BUCKET, "S3Key": key}
 
 
 def package(path, template):
@@ -129,10 +127,12 @@ def package(path, template):
         if not isinstance(r, dict) or not isinstance(r.get("Properties", {}), dict):
             continue
         typ = r.get("Type")
-        props = r.setdefault("Properties", {}) if typ in PACKAGEABLE else r.get("Properties")
-        for (prop,), form in PACKAGEABLE.get(typ, []):
-            if is_local(props.get(prop)) or parameter_ref(template, props.get(prop)):
-                props[prop] = uploaded(path, props[prop], form)
+        if typ not in PACKAGEABLE:
+            continue
+        props = r.setdefault("Properties", {})
+        prop, form = PACKAGEABLE[typ]
+        if is_local(props.get(prop)) or parameter_ref(template, props.get(prop)):
+            props[prop] = uploaded(path, props[prop], form)
         if typ == "AWS::Serverless::Function":
             image = props.get("PackageType") == "Image" or "ImageUri" in props
             if "CodeUri" not in props and "InlineCode" not in props and not image and not global_code:
