@@ -326,9 +326,23 @@ func (x *text) flowSep(start, koff int) (sep string, multi bool, indent string) 
 // unit is one level of indentation where m is written: how much deeper
 // m's keys are than the key holding m, or the file's usual step.
 func (x *text) unit(m *template.Value, holder source.Pos) string {
-	if len(m.Fields) > 0 && holder.Line > 0 {
-		if d := m.Fields[0].KeyPos.Column - holder.Column; d > 0 && d <= 8 && m.Fields[0].KeyPos.Line > holder.Line {
-			return strings.Repeat(" ", d)
+	step := func(m *template.Value, holder source.Pos) (string, bool) {
+		if len(m.Fields) > 0 && holder.Line > 0 {
+			if d := m.Fields[0].KeyPos.Column - holder.Column; d > 0 && d <= 8 && m.Fields[0].KeyPos.Line > holder.Line {
+				return strings.Repeat(" ", d), true
+			}
+		}
+		return "", false
+	}
+	if u, ok := step(m, holder); ok {
+		return u
+	}
+	// The root, or a map on one line: the step of the first block map below.
+	for _, f := range m.Fields {
+		if f.Value.Kind == template.Map && !x.isFlow(f.Value) {
+			if u, ok := step(f.Value, f.KeyPos); ok {
+				return u
+			}
 		}
 	}
 	return "  "

@@ -126,7 +126,7 @@ func File(name string, data []byte, opts Options) (res *Result) {
 	if !res.Template || parseFailed(before) {
 		return res
 	}
-	if data, err := toUTF8(data); err != nil || len(data) == 0 {
+	if _, err := toUTF8(data); err != nil {
 		for _, f := range before.Findings {
 			if opts.wants(f.Rule) && f.Suppression == nil {
 				res.NotFixed = append(res.NotFixed, NotFixed{f, "not fixed: " + err.Error()})
