@@ -124,3 +124,32 @@ func TestPostWithoutPermission(t *testing.T) {
 		t.Errorf("err = %v, want ErrNoPermission", err)
 	}
 }
+
+// A fix spread over lines apart (a new property in Properties, a new
+// resource after the function's Metadata) is two suggestions that say they
+// go together.
+func TestFromFixTogether(t *testing.T) {
+	src := `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: a.handler
+      Tracing: Active
+    Metadata:
+      BuildMethod: go1.x
+`
+	r := fix.File("template.yaml", []byte(src), fix.Options{Rules: []string{fix.LogRetention}})
+	ss := FromFix("template.yaml", r, lines(1, 9))
+	if len(ss) != 2 {
+		t.Fatalf("%d suggestions, want 2: %+v", len(ss), ss)
+	}
+	for _, s := range ss {
+		if !s.Together || !strings.Contains(s.Body(), "commit them together") {
+			t.Errorf("suggestion on line %d does not say it goes with the other", s.Line)
+		}
+	}
+	if ss[0].Line != 7 || ss[1].Line != 9 {
+		t.Errorf("suggestions on lines %d and %d, want 7 and 9", ss[0].Line, ss[1].Line)
+	}
+}
