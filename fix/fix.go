@@ -210,8 +210,8 @@ func errIdentity(e scan.FileError) string { return lineNumbers.ReplaceAllString(
 
 // verify applies the changes and scans again; it keeps the changes that
 // remove the findings they are for and add no finding and no error. When
-// the changes together do not pass, they are tried one at a time, in order,
-// each kept when the result still passes.
+// the changes together do not pass, each half is tried in turn, and kept
+// when the result still passes.
 func verify(name string, data []byte, before *scan.Result, changes []Change, opts Options) ([]Change, *scan.Result) {
 	if len(changes) == 0 {
 		return nil, before
@@ -234,16 +234,25 @@ func verify(name string, data []byte, before *scan.Result, changes []Change, opt
 		}
 		return after, true
 	}
-	if after, ok := check(changes); ok {
-		return changes, after
-	}
+	// Halves that fail are split again, so that k bad changes among n cost
+	// about k log n scans, not n.
 	var kept []Change
 	var last *scan.Result
-	for _, c := range changes {
-		if after, ok := check(append(slices.Clone(kept), c)); ok {
-			kept, last = append(kept, c), after
+	var try func(cs []Change)
+	try = func(cs []Change) {
+		if len(cs) == 0 {
+			return
+		}
+		if after, ok := check(append(slices.Clone(kept), cs...)); ok {
+			kept, last = append(kept, cs...), after
+			return
+		}
+		if len(cs) > 1 {
+			try(cs[:len(cs)/2])
+			try(cs[len(cs)/2:])
 		}
 	}
+	try(changes)
 	if last == nil {
 		return nil, before
 	}
