@@ -55,7 +55,7 @@ func suggestFixes(ctx context.Context, env actionEnv, git pullrequest.Git, root 
 		if err != nil {
 			continue // the scan has reported it
 		}
-		r := fix.File(file, data, fix.Options{Scan: st.opts})
+		r := fix.File(file, data, fix.Options{Scan: st.opts, PerFunction: true})
 		ss = append(ss, review.FromFix(rel, r, func(line int) bool { return changes.Added(rel, line) })...)
 	}
 	if len(ss) == 0 {

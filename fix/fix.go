@@ -56,6 +56,10 @@ type Options struct {
 	// add a parameter for the value a person must give at deploy time.
 	KmsKeyParameter         bool
 	SecurityGroupsParameter bool
+	// PerFunction sets Tracing on each SAM function rather than once in
+	// Globals.Function: a suggestion in a pull request must fall on the
+	// lines of the change, which are the functions' own.
+	PerFunction bool
 	// Scan are the options of the scans before and after.
 	Scan scan.Options
 }
