@@ -504,24 +504,3 @@ func unconditional(ss []lambda.Setting, pos source.Pos) (lambda.Setting, error) 
 	}
 	return lambda.Setting{}, fmt.Errorf("the finding matches no single value")
 }
-
-// fieldAt finds the field whose key is at pos in v, and the map holding it.
-func fieldAt(v *template.Value, pos source.Pos, key string) (template.Field, *template.Value, bool) {
-	if v == nil {
-		return template.Field{}, nil, false
-	}
-	for _, f := range v.Fields {
-		if f.KeyPos == pos && f.Key == key {
-			return f, v, true
-		}
-		if fd, m, ok := fieldAt(f.Value, pos, key); ok {
-			return fd, m, true
-		}
-	}
-	for _, it := range v.Items {
-		if fd, m, ok := fieldAt(it, pos, key); ok {
-			return fd, m, true
-		}
-	}
-	return template.Field{}, nil, false
-}
