@@ -79,6 +79,9 @@ func suggestFixes(ctx context.Context, env actionEnv, git pullrequest.Git, root 
 		notice(fmt.Sprintf("suggestions not posted: %v; the fixes stay annotations.", err))
 	default:
 		fmt.Fprintf(stdout, "lambdagate: suggestions: %d posted in one review, %d updated, %d already there\n", out.Posted, out.Updated, out.Unchanged)
+		if out.Left > 0 {
+			notice(fmt.Sprintf("%d more fixes than a review holds (%d) were not suggested; run lambdagate fix to make them.", out.Left, review.MaxComments))
+		}
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package review
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -151,5 +152,25 @@ Resources:
 	}
 	if ss[0].Line != 7 || ss[1].Line != 9 {
 		t.Errorf("suggestions on lines %d and %d, want 7 and 9", ss[0].Line, ss[1].Line)
+	}
+}
+
+// One review holds at most MaxComments suggestions; the body says how many
+// more lambdagate fix would make.
+func TestPostBoundsTheReview(t *testing.T) {
+	gh := fakegithub.New(t, "o", "r", 3)
+	gh.PerPage = 100
+	c, _ := NewClient(gh.URL, "tok")
+	var ss []Suggestion
+	for i := range MaxComments + 3 {
+		ss = append(ss, Suggestion{Path: "a.yaml", StartLine: i + 1, Line: i + 1, Replacement: "x", Rules: []string{"active-tracing"},
+			Resources: []string{fmt.Sprintf("Fn%d", i)}, Summaries: []string{"Tracing: Active"}})
+	}
+	out, err := Post(context.Background(), c, Pull{Owner: "o", Repo: "r", Number: 3, CommitID: "abc"}, ss)
+	if err != nil || out.Posted != MaxComments || out.Left != 3 {
+		t.Fatalf("%+v, %v", out, err)
+	}
+	if rv := gh.Reviews(); len(rv) != 1 || !strings.Contains(rv[0].Body, "3 more fixes") {
+		t.Errorf("reviews %+v", rv)
 	}
 }
