@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -96,7 +97,8 @@ func runFix(args []string, stdout, stderr io.Writer) int {
 		files++
 		changes += len(r.Changes)
 		if *dryRun {
-			stdout.Write(diff.Diff("a/"+path, r.Old, "b/"+path, r.New))
+			name := strings.TrimPrefix(filepath.ToSlash(path), "/")
+			stdout.Write(diff.Diff("a/"+name, r.Old, "b/"+name, r.New))
 			continue
 		}
 		if err := writeKeepingMode(path, r.New); err != nil {

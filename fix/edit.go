@@ -162,12 +162,25 @@ func (x *text) addFields(m *template.Value, holder source.Pos, fs []field) (Edit
 			return Edit{}, fmt.Errorf("%s is already there", f.key)
 		}
 	}
-	if err := x.within(m); err != nil {
-		return Edit{}, err
-	}
 	start, err := x.offset(m.Pos)
 	if err != nil {
 		return Edit{}, err
+	}
+	// Keys a YAML merge (<<: *base) brings in are written elsewhere: the
+	// new key goes after the map's own last key.
+	own := m.Fields
+	for len(own) > 0 {
+		off, err := x.offset(own[len(own)-1].KeyPos)
+		if err != nil {
+			return Edit{}, err
+		}
+		if off >= start {
+			break
+		}
+		own = own[:len(own)-1]
+	}
+	if len(own) == 0 && len(m.Fields) > 0 {
+		return Edit{}, fmt.Errorf("every key of the map comes from a YAML merge")
 	}
 	if len(m.Fields) == 0 {
 		if start >= len(x.src) || x.src[start] != '{' {
@@ -187,7 +200,7 @@ func (x *text) addFields(m *template.Value, holder source.Pos, fs []field) (Edit
 		}
 		return Edit{start + 1, end - 1, strings.Join(parts, ", "), 0}, nil
 	}
-	last := m.Fields[len(m.Fields)-1]
+	last := own[len(own)-1]
 	if err := x.owned(last); err != nil {
 		return Edit{}, err
 	}
