@@ -89,7 +89,11 @@ func runFix(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(log, "%s: fixed %s on %s: %s\n", report.Sanitize(path), c.Rule, strings.Join(c.Resources, ", "), c.Summary)
 		}
 		for _, nf := range r.NotFixed {
-			fmt.Fprintf(log, "%s: %s: %s: %s (%s)\n", report.Sanitize(nf.Finding.Pos.String()), nf.Finding.Rule, nf.Finding.Resource, report.Sanitize(nf.Reason), report.Sanitize(nf.Finding.Message))
+			pos := nf.Finding.Pos // in the file as written now
+			if *dryRun {
+				pos = nf.Was // the file is left as it was
+			}
+			fmt.Fprintf(log, "%s: %s: %s: %s (%s)\n", report.Sanitize(pos.String()), nf.Finding.Rule, nf.Finding.Resource, report.Sanitize(nf.Reason), report.Sanitize(nf.Finding.Message))
 		}
 		if !r.Changed() {
 			continue

@@ -92,8 +92,9 @@ type Change struct {
 
 // NotFixed is a finding left for a person, and why.
 type NotFixed struct {
-	Finding checks.Finding
+	Finding checks.Finding // where it stands in the fixed file
 	Reason  string
+	Was     source.Pos // where it stands in the file as it was
 }
 
 // Result is what fixing one file did.
@@ -130,10 +131,10 @@ func File(name string, data []byte, opts Options) (res *Result) {
 	if !res.Template || parseFailed(before) {
 		return res
 	}
-	if _, err := toUTF8(data); err != nil {
+	if err := utf16(data); err != nil {
 		for _, f := range before.Findings {
 			if opts.wants(f.Rule) && f.Suppression == nil {
-				res.NotFixed = append(res.NotFixed, NotFixed{f, "not fixed: " + err.Error()})
+				res.NotFixed = append(res.NotFixed, NotFixed{f, "not fixed: " + err.Error(), f.Pos})
 			}
 		}
 		return res
@@ -148,7 +149,7 @@ func File(name string, data []byte, opts Options) (res *Result) {
 	for _, c := range changes {
 		if !slices.ContainsFunc(kept, func(k Change) bool { return sameEdits(k.Edits, c.Edits) }) {
 			for _, f := range c.findings {
-				notFixed = append(notFixed, NotFixed{f, "not fixed: the change (" + c.Summary + ") did not pass the re-scan; fix it by hand"})
+				notFixed = append(notFixed, NotFixed{Finding: f, Reason: "not fixed: the change (" + c.Summary + ") did not pass the re-scan; fix it by hand"})
 			}
 		}
 	}
@@ -156,25 +157,32 @@ func File(name string, data []byte, opts Options) (res *Result) {
 		res.New = apply(data, allEdits(kept))
 		res.Remaining, res.Errors = after.Findings, after.Errors
 	}
-	// A finding not fixed is reported once, as it stands after the fixes.
-	left := map[string]bool{}
+	// A finding not fixed is reported once, where it stands after the fixes.
+	left := map[string]checks.Finding{}
 	for _, f := range res.Remaining {
-		left[identity(f)] = true
+		if _, ok := left[identity(f)]; !ok {
+			left[identity(f)] = f
+		}
 	}
 	for _, nf := range notFixed {
-		if left[identity(nf.Finding)] {
-			res.NotFixed = append(res.NotFixed, nf)
+		if f, ok := left[identity(nf.Finding)]; ok {
+			res.NotFixed = append(res.NotFixed, NotFixed{f, nf.Reason, nf.Finding.Pos})
 			delete(left, identity(nf.Finding))
 		}
 	}
+	slices.SortStableFunc(res.NotFixed, func(a, b NotFixed) int {
+		return cmp.Or(cmp.Compare(a.Finding.Pos.Line, b.Finding.Pos.Line), cmp.Compare(a.Finding.Pos.Column, b.Finding.Pos.Column))
+	})
 	return res
 }
 
-func toUTF8(data []byte) ([]byte, error) {
+// utf16 refuses a file in UTF-16: the parser reads it decoded, so its
+// positions are not offsets in the bytes.
+func utf16(data []byte) error {
 	if len(data) >= 2 && (data[0] == 0xff && data[1] == 0xfe || data[0] == 0xfe && data[1] == 0xff) {
-		return nil, fmt.Errorf("the file is UTF-16; save it as UTF-8 to have it fixed")
+		return fmt.Errorf("the file is UTF-16; save it as UTF-8 to have it fixed")
 	}
-	return data, nil
+	return nil
 }
 
 // parseFailed: the template was not read (a parse error stops the scan of a
@@ -356,7 +364,7 @@ func (p *planner) plan(findings []checks.Finding) ([]Change, []NotFixed) {
 		for _, o := range changes {
 			if overlaps(o.Edits, c.Edits) {
 				for _, f := range c.findings {
-					notFixed = append(notFixed, NotFixed{f, "not fixed: another fix changes the same text; run lambdagate fix again"})
+					notFixed = append(notFixed, NotFixed{Finding: f, Reason: "not fixed: another fix changes the same text; run lambdagate fix again"})
 				}
 				return
 			}
@@ -381,16 +389,16 @@ func (p *planner) plan(findings []checks.Finding) ([]Change, []NotFixed) {
 		}
 		if !p.opts.wants(f.Rule) {
 			if !slices.Contains(Fixable, f.Rule) {
-				notFixed = append(notFixed, NotFixed{f, "needs a person: " + manual(f.Rule)})
+				notFixed = append(notFixed, NotFixed{Finding: f, Reason: "needs a person: " + manual(f.Rule)})
 			} else {
-				notFixed = append(notFixed, NotFixed{f, "not fixed: " + notAsked(f.Rule)})
+				notFixed = append(notFixed, NotFixed{Finding: f, Reason: "not fixed: " + notAsked(f.Rule)})
 			}
 			continue
 		}
 		fn := p.fns[f.Resource]
 		if fn == nil {
 			// log-retention reports on the log group, with the function as Resource.
-			notFixed = append(notFixed, NotFixed{f, "not fixed: no function " + f.Resource})
+			notFixed = append(notFixed, NotFixed{Finding: f, Reason: "not fixed: no function " + f.Resource})
 			continue
 		}
 		key := f.Rule + "\x00" + f.Resource + "\x00" + f.Pos.String()
@@ -400,7 +408,7 @@ func (p *planner) plan(findings []checks.Finding) ([]Change, []NotFixed) {
 		done[key] = true
 		c, err := p.fix(f, fn)
 		if err != nil {
-			notFixed = append(notFixed, NotFixed{f, "not fixed: " + err.Error()})
+			notFixed = append(notFixed, NotFixed{Finding: f, Reason: "not fixed: " + err.Error()})
 			continue
 		}
 		c.findings = []checks.Finding{f}
