@@ -31,6 +31,9 @@ func suggestFixes(ctx context.Context, env actionEnv, git pullrequest.Git, root 
 		githubactions.New(githubactions.WithWriter(stdout)).
 			WithFieldsMap(map[string]string{"title": "lambdagate suggestions"}).Noticef("%s", msg)
 	}
+	if !strings.HasPrefix(env["GITHUB_EVENT_NAME"], "pull_request") {
+		return nil // a push has no review to post in
+	}
 	if changes == nil || !changes.Lines {
 		notice("suggestions need the lines of the pull request's change (a pull_request event, checked out with fetch-depth: 2); the fixes stay annotations.")
 		return nil
