@@ -31,6 +31,9 @@ func suggestFixes(ctx context.Context, env actionEnv, git pullrequest.Git, root 
 		githubactions.New(githubactions.WithWriter(stdout)).
 			WithFieldsMap(map[string]string{"title": "lambdagate suggestions"}).Noticef("%s", msg)
 	}
+	if !strings.HasPrefix(env["GITHUB_EVENT_NAME"], "pull_request") {
+		return nil // a push has no review to post in
+	}
 	if changes == nil || !changes.Lines {
 		notice("suggestions need the lines of the pull request's change (a pull_request event, checked out with fetch-depth: 2); the fixes stay annotations.")
 		return nil
@@ -55,7 +58,7 @@ func suggestFixes(ctx context.Context, env actionEnv, git pullrequest.Git, root 
 		if err != nil {
 			continue // the scan has reported it
 		}
-		r := fix.File(file, data, fix.Options{Scan: st.opts})
+		r := fix.File(file, data, fix.Options{Scan: st.opts, PerFunction: true})
 		ss = append(ss, review.FromFix(rel, r, func(line int) bool { return changes.Added(rel, line) })...)
 	}
 	if len(ss) == 0 {
@@ -79,6 +82,9 @@ func suggestFixes(ctx context.Context, env actionEnv, git pullrequest.Git, root 
 		notice(fmt.Sprintf("suggestions not posted: %v; the fixes stay annotations.", err))
 	default:
 		fmt.Fprintf(stdout, "lambdagate: suggestions: %d posted in one review, %d updated, %d already there\n", out.Posted, out.Updated, out.Unchanged)
+		if out.Left > 0 {
+			notice(fmt.Sprintf("%d more fixes than a review holds (%d) were not suggested; run lambdagate fix to make them.", out.Left, review.MaxComments))
+		}
 	}
 	return nil
 }

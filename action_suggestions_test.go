@@ -26,6 +26,8 @@ func readSources(names ...string) ([]byte, error) {
 	return all, nil
 }
 
+// No function sets Tracing: lambdagate fix would set it in Globals, off the
+// change, so the suggestions set it on each new function instead.
 const suggestBase = `Transform: AWS::Serverless-2016-10-31
 Resources:
   Old:
@@ -33,7 +35,7 @@ Resources:
     Properties:
       Handler: old.handler
       Runtime: python3.12
-      Tracing: Active
+      Layers: [arn:aws:lambda:eu-west-1:123456789012:layer:x:1]
 `
 
 // The pull request adds A (lines 9-13) and B (lines 14-18), neither traced.

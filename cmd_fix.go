@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -89,7 +90,11 @@ func runFix(p *process, args []string) int {
 			fmt.Fprintf(log, "%s: fixed %s on %s: %s\n", report.Sanitize(path), c.Rule, strings.Join(c.Resources, ", "), c.Summary)
 		}
 		for _, nf := range r.NotFixed {
-			fmt.Fprintf(log, "%s: %s: %s: %s (%s)\n", report.Sanitize(nf.Finding.Pos.String()), nf.Finding.Rule, nf.Finding.Resource, report.Sanitize(nf.Reason), report.Sanitize(nf.Finding.Message))
+			pos := nf.Finding.Pos // in the file as written now
+			if *dryRun {
+				pos = nf.Was // the file is left as it was
+			}
+			fmt.Fprintf(log, "%s: %s: %s: %s (%s)\n", report.Sanitize(pos.String()), nf.Finding.Rule, nf.Finding.Resource, report.Sanitize(nf.Reason), report.Sanitize(nf.Finding.Message))
 		}
 		if !r.Changed() {
 			continue
@@ -97,7 +102,8 @@ func runFix(p *process, args []string) int {
 		files++
 		changes += len(r.Changes)
 		if *dryRun {
-			stdout.Write(diff.Diff("a/"+path, r.Old, "b/"+path, r.New))
+			name := strings.TrimPrefix(filepath.ToSlash(path), "/")
+			stdout.Write(diff.Diff("a/"+name, r.Old, "b/"+name, r.New))
 			continue
 		}
 		if err := writeKeepingMode(path, r.New); err != nil {

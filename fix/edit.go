@@ -162,12 +162,25 @@ func (x *text) addFields(m *template.Value, holder source.Pos, fs []field) (Edit
 			return Edit{}, fmt.Errorf("%s is already there", f.key)
 		}
 	}
-	if err := x.within(m); err != nil {
-		return Edit{}, err
-	}
 	start, err := x.offset(m.Pos)
 	if err != nil {
 		return Edit{}, err
+	}
+	// Keys a YAML merge (<<: *base) brings in are written elsewhere: the
+	// new key goes after the map's own last key.
+	own := m.Fields
+	for len(own) > 0 {
+		off, err := x.offset(own[len(own)-1].KeyPos)
+		if err != nil {
+			return Edit{}, err
+		}
+		if off >= start {
+			break
+		}
+		own = own[:len(own)-1]
+	}
+	if len(own) == 0 && len(m.Fields) > 0 {
+		return Edit{}, fmt.Errorf("every key of the map comes from a YAML merge")
 	}
 	if len(m.Fields) == 0 {
 		if start >= len(x.src) || x.src[start] != '{' {
@@ -187,7 +200,7 @@ func (x *text) addFields(m *template.Value, holder source.Pos, fs []field) (Edit
 		}
 		return Edit{start + 1, end - 1, strings.Join(parts, ", "), 0}, nil
 	}
-	last := m.Fields[len(m.Fields)-1]
+	last := own[len(own)-1]
 	if err := x.owned(last); err != nil {
 		return Edit{}, err
 	}
@@ -326,9 +339,23 @@ func (x *text) flowSep(start, koff int) (sep string, multi bool, indent string) 
 // unit is one level of indentation where m is written: how much deeper
 // m's keys are than the key holding m, or the file's usual step.
 func (x *text) unit(m *template.Value, holder source.Pos) string {
-	if len(m.Fields) > 0 && holder.Line > 0 {
-		if d := m.Fields[0].KeyPos.Column - holder.Column; d > 0 && d <= 8 && m.Fields[0].KeyPos.Line > holder.Line {
-			return strings.Repeat(" ", d)
+	step := func(m *template.Value, holder source.Pos) (string, bool) {
+		if len(m.Fields) > 0 && holder.Line > 0 {
+			if d := m.Fields[0].KeyPos.Column - holder.Column; d > 0 && d <= 8 && m.Fields[0].KeyPos.Line > holder.Line {
+				return strings.Repeat(" ", d), true
+			}
+		}
+		return "", false
+	}
+	if u, ok := step(m, holder); ok {
+		return u
+	}
+	// The root, or a map on one line: the step of the first block map below.
+	for _, f := range m.Fields {
+		if f.Value.Kind == template.Map && !x.isFlow(f.Value) {
+			if u, ok := step(f.Value, f.KeyPos); ok {
+				return u
+			}
 		}
 	}
 	return "  "

@@ -57,6 +57,10 @@ type Options struct {
 	// add a parameter for the value a person must give at deploy time.
 	KmsKeyParameter         bool
 	SecurityGroupsParameter bool
+	// PerFunction sets Tracing on each SAM function rather than once in
+	// Globals.Function: a suggestion in a pull request must fall on the
+	// lines of the change, which are the functions' own.
+	PerFunction bool
 	// Scan are the options of the scans before and after.
 	Scan scan.Options
 }
@@ -89,8 +93,9 @@ type Change struct {
 
 // NotFixed is a finding left for a person, and why.
 type NotFixed struct {
-	Finding checks.Finding
+	Finding checks.Finding // where it stands in the fixed file
 	Reason  string
+	Was     source.Pos // where it stands in the file as it was
 }
 
 // Result is what fixing one file did.
@@ -127,10 +132,10 @@ func File(name string, data []byte, opts Options) (res *Result) {
 	if !res.Template || parseFailed(before) {
 		return res
 	}
-	if data, err := toUTF8(data); err != nil || len(data) == 0 {
+	if err := utf16(data); err != nil {
 		for _, f := range before.Findings {
 			if opts.wants(f.Rule) && f.Suppression == nil {
-				res.NotFixed = append(res.NotFixed, NotFixed{f, "not fixed: " + err.Error()})
+				res.NotFixed = append(res.NotFixed, NotFixed{f, "not fixed: " + err.Error(), f.Pos})
 			}
 		}
 		return res
@@ -145,7 +150,7 @@ func File(name string, data []byte, opts Options) (res *Result) {
 	for _, c := range changes {
 		if !slices.ContainsFunc(kept, func(k Change) bool { return sameEdits(k.Edits, c.Edits) }) {
 			for _, f := range c.findings {
-				notFixed = append(notFixed, NotFixed{f, "not fixed: the change (" + c.Summary + ") did not pass the re-scan; fix it by hand"})
+				notFixed = append(notFixed, NotFixed{Finding: f, Reason: "not fixed: the change (" + c.Summary + ") did not pass the re-scan; fix it by hand"})
 			}
 		}
 	}
@@ -153,25 +158,32 @@ func File(name string, data []byte, opts Options) (res *Result) {
 		res.New = apply(data, allEdits(kept))
 		res.Remaining, res.Errors = after.Findings, after.Errors
 	}
-	// A finding not fixed is reported once, as it stands after the fixes.
-	left := map[string]bool{}
+	// A finding not fixed is reported once, where it stands after the fixes.
+	left := map[string]checks.Finding{}
 	for _, f := range res.Remaining {
-		left[identity(f)] = true
+		if _, ok := left[identity(f)]; !ok {
+			left[identity(f)] = f
+		}
 	}
 	for _, nf := range notFixed {
-		if left[identity(nf.Finding)] {
-			res.NotFixed = append(res.NotFixed, nf)
+		if f, ok := left[identity(nf.Finding)]; ok {
+			res.NotFixed = append(res.NotFixed, NotFixed{f, nf.Reason, nf.Finding.Pos})
 			delete(left, identity(nf.Finding))
 		}
 	}
+	slices.SortStableFunc(res.NotFixed, func(a, b NotFixed) int {
+		return cmp.Or(cmp.Compare(a.Finding.Pos.Line, b.Finding.Pos.Line), cmp.Compare(a.Finding.Pos.Column, b.Finding.Pos.Column))
+	})
 	return res
 }
 
-func toUTF8(data []byte) ([]byte, error) {
+// utf16 refuses a file in UTF-16: the parser reads it decoded, so its
+// positions are not offsets in the bytes.
+func utf16(data []byte) error {
 	if len(data) >= 2 && (data[0] == 0xff && data[1] == 0xfe || data[0] == 0xfe && data[1] == 0xff) {
-		return nil, fmt.Errorf("the file is UTF-16; save it as UTF-8 to have it fixed")
+		return fmt.Errorf("the file is UTF-16; save it as UTF-8 to have it fixed")
 	}
-	return data, nil
+	return nil
 }
 
 // parseFailed: the template was not read (a parse error stops the scan of a
@@ -213,8 +225,8 @@ func errIdentity(e evaluation.FileError) string {
 
 // verify applies the changes and scans again; it keeps the changes that
 // remove the findings they are for and add no finding and no error. When
-// the changes together do not pass, they are tried one at a time, in order,
-// each kept when the result still passes.
+// the changes together do not pass, each half is tried in turn, and kept
+// when the result still passes.
 func verify(name string, data []byte, before *evaluation.Result, changes []Change, opts Options) ([]Change, *evaluation.Result) {
 	if len(changes) == 0 {
 		return nil, before
@@ -237,16 +249,25 @@ func verify(name string, data []byte, before *evaluation.Result, changes []Chang
 		}
 		return after, true
 	}
-	if after, ok := check(changes); ok {
-		return changes, after
-	}
+	// Halves that fail are split again, so that k bad changes among n cost
+	// about k log n scans, not n.
 	var kept []Change
 	var last *evaluation.Result
-	for _, c := range changes {
-		if after, ok := check(append(slices.Clone(kept), c)); ok {
-			kept, last = append(kept, c), after
+	var try func(cs []Change)
+	try = func(cs []Change) {
+		if len(cs) == 0 {
+			return
+		}
+		if after, ok := check(append(slices.Clone(kept), cs...)); ok {
+			kept, last = append(kept, cs...), after
+			return
+		}
+		if len(cs) > 1 {
+			try(cs[:len(cs)/2])
+			try(cs[len(cs)/2:])
 		}
 	}
+	try(changes)
 	if last == nil {
 		return nil, before
 	}
@@ -346,7 +367,7 @@ func (p *planner) plan(findings []checks.Finding) ([]Change, []NotFixed) {
 		for _, o := range changes {
 			if overlaps(o.Edits, c.Edits) {
 				for _, f := range c.findings {
-					notFixed = append(notFixed, NotFixed{f, "not fixed: another fix changes the same text; run lambdagate fix again"})
+					notFixed = append(notFixed, NotFixed{Finding: f, Reason: "not fixed: another fix changes the same text; run lambdagate fix again"})
 				}
 				return
 			}
@@ -371,16 +392,16 @@ func (p *planner) plan(findings []checks.Finding) ([]Change, []NotFixed) {
 		}
 		if !p.opts.wants(f.Rule) {
 			if !slices.Contains(Fixable, f.Rule) {
-				notFixed = append(notFixed, NotFixed{f, "needs a person: " + manual(f.Rule)})
+				notFixed = append(notFixed, NotFixed{Finding: f, Reason: "needs a person: " + manual(f.Rule)})
 			} else {
-				notFixed = append(notFixed, NotFixed{f, "not fixed: " + notAsked(f.Rule)})
+				notFixed = append(notFixed, NotFixed{Finding: f, Reason: "not fixed: " + notAsked(f.Rule)})
 			}
 			continue
 		}
 		fn := p.fns[f.Resource]
 		if fn == nil {
 			// log-retention reports on the log group, with the function as Resource.
-			notFixed = append(notFixed, NotFixed{f, "not fixed: no function " + f.Resource})
+			notFixed = append(notFixed, NotFixed{Finding: f, Reason: "not fixed: no function " + f.Resource})
 			continue
 		}
 		key := f.Rule + "\x00" + f.Resource + "\x00" + f.Pos.String()
@@ -390,7 +411,7 @@ func (p *planner) plan(findings []checks.Finding) ([]Change, []NotFixed) {
 		done[key] = true
 		c, err := p.fix(f, fn)
 		if err != nil {
-			notFixed = append(notFixed, NotFixed{f, "not fixed: " + err.Error()})
+			notFixed = append(notFixed, NotFixed{Finding: f, Reason: "not fixed: " + err.Error()})
 			continue
 		}
 		c.findings = []checks.Finding{f}
@@ -493,25 +514,4 @@ func unconditional(ss []lambda.Setting, pos source.Pos) (lambda.Setting, error) 
 		return ss[0], nil
 	}
 	return lambda.Setting{}, fmt.Errorf("the finding matches no single value")
-}
-
-// fieldAt finds the field whose key is at pos in v, and the map holding it.
-func fieldAt(v *template.Value, pos source.Pos, key string) (template.Field, *template.Value, bool) {
-	if v == nil {
-		return template.Field{}, nil, false
-	}
-	for _, f := range v.Fields {
-		if f.KeyPos == pos && f.Key == key {
-			return f, v, true
-		}
-		if fd, m, ok := fieldAt(f.Value, pos, key); ok {
-			return fd, m, true
-		}
-	}
-	for _, it := range v.Items {
-		if fd, m, ok := fieldAt(it, pos, key); ok {
-			return fd, m, true
-		}
-	}
-	return template.Field{}, nil, false
 }

@@ -23,7 +23,7 @@ func (p *planner) addTopLevel(f field) (Edit, error) {
 	return p.x.addBefore(root, source.Pos{}, i, f, true)
 }
 
-// resourcesHolder is the key of the Resources section.
+// resources is the Resources section, with its key.
 func (p *planner) resources() (template.Field, error) {
 	rf, ok := p.t.Root.Field("Resources")
 	if !ok || rf.Value.Kind != template.Map {
@@ -95,23 +95,20 @@ func (p *planner) resourceAfter(id string, f field) (Edit, error) {
 	return Edit{}, fmt.Errorf("%s is not in Resources", id)
 }
 
-// blankBefore: the resources are separated by a blank line.
+// blankBefore: a blank line comes before the resource (or before the
+// comments right above it), so a resource added before it keeps one too.
 func (p *planner) blankBefore(f template.Field) bool {
 	off, err := p.x.offset(f.KeyPos)
 	if err != nil {
 		return false
 	}
-	line := p.x.lineOf(off)
-	for line > 0 {
-		ind, blank := p.x.indentOf(line - 1)
-		_ = ind
-		if !blank {
+	for line := p.x.lineOf(off); line > 0; line-- {
+		if _, blank := p.x.indentOf(line - 1); !blank {
 			return false
 		}
-		if p.x.line(line-1) == "" || isSpace(p.x.line(line-1)) {
+		if isSpace(p.x.line(line - 1)) {
 			return true
 		}
-		line--
 	}
 	return false
 }

@@ -286,6 +286,9 @@ func (x *text) owned(f template.Field) error {
 	if voff < kend {
 		return fmt.Errorf("%s is written elsewhere (a YAML alias or merge)", f.Key)
 	}
+	if voff < len(x.src) && (x.src[voff] == '&' || x.src[voff] == '*') {
+		return fmt.Errorf("%s is shared through a YAML anchor; edit it by hand", f.Key)
+	}
 	gap := x.src[kend:voff]
 	colon := false
 	for i := 0; i < len(gap); i++ {

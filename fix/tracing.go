@@ -36,7 +36,7 @@ func (p *planner) tracing(f checks.Finding, fn *lambda.Function, r *template.Res
 	default:
 		return Change{}, fmt.Errorf("set at deploy time")
 	}
-	if sam && p.t.SAM && r.IgnoreGlobals == nil && !p.anyFunctionSetsTracing() {
+	if sam && p.t.SAM && !p.opts.PerFunction && r.IgnoreGlobals == nil && !p.anyFunctionSetsTracing() {
 		e, err := p.globalsTracing()
 		if err != nil {
 			return Change{}, err

@@ -24,7 +24,13 @@ var ErrNoPermission = errors.New("the token cannot write to pull requests")
 // Outcome counts what Post did.
 type Outcome struct {
 	Posted, Updated, Unchanged int
+	// Left are the new suggestions over MaxComments, not posted.
+	Left int
 }
+
+// MaxComments bounds the comments of one review: past a few dozen, a
+// review is a wall, and lambdagate fix makes the rest in one go.
+const MaxComments = 50
 
 // NewClient is a REST client for the API at apiURL (GITHUB_API_URL) with the
 // token.
@@ -79,6 +85,10 @@ func Post(ctx context.Context, c *github.Client, pr Pull, ss []Suggestion) (Outc
 		if s.StartLine < s.Line {
 			d.StartLine, d.StartSide = github.Ptr(s.StartLine), github.Ptr("RIGHT")
 		}
+		if len(drafts) == MaxComments {
+			out.Left++
+			continue
+		}
 		drafts = append(drafts, d)
 	}
 	if len(drafts) == 0 {
@@ -87,7 +97,7 @@ func Post(ctx context.Context, c *github.Client, pr Pull, ss []Suggestion) (Outc
 	req := &github.PullRequestReviewRequest{
 		CommitID: github.Ptr(pr.CommitID),
 		Event:    github.Ptr("COMMENT"),
-		Body:     github.Ptr(fmt.Sprintf("lambdagate suggests %d fixes on lines of this change; each comment says what it fixes. The findings that need a person stay annotations.", len(drafts))),
+		Body:     github.Ptr(reviewBody(len(drafts), out.Left)),
 		Comments: drafts,
 	}
 	if _, _, err := c.PullRequests.CreateReview(ctx, pr.Owner, pr.Repo, pr.Number, req); err != nil {
@@ -95,6 +105,14 @@ func Post(ctx context.Context, c *github.Client, pr Pull, ss []Suggestion) (Outc
 	}
 	out.Posted = len(drafts)
 	return out, nil
+}
+
+func reviewBody(n, left int) string {
+	body := fmt.Sprintf("lambdagate suggests %d fixes on lines of this change; each comment says what it fixes. The findings that need a person stay annotations.", n)
+	if left > 0 {
+		body += fmt.Sprintf(" %d more fixes are not posted here: run `lambdagate fix` on the templates to make them all.", left)
+	}
+	return body
 }
 
 // classify wraps an API error, as ErrNoPermission when the token lacks the

@@ -3,6 +3,7 @@ package review
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -122,5 +123,54 @@ func TestPostWithoutPermission(t *testing.T) {
 		[]Suggestion{{Path: "a.yaml", StartLine: 1, Line: 1, Replacement: "x", Rules: []string{"r"}, Resources: []string{"A"}, Summaries: []string{"s"}}})
 	if !errors.Is(err, ErrNoPermission) {
 		t.Errorf("err = %v, want ErrNoPermission", err)
+	}
+}
+
+// A fix spread over lines apart (a new property in Properties, a new
+// resource after the function's Metadata) is two suggestions that say they
+// go together.
+func TestFromFixTogether(t *testing.T) {
+	src := `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: a.handler
+      Tracing: Active
+    Metadata:
+      BuildMethod: go1.x
+`
+	r := fix.File("template.yaml", []byte(src), fix.Options{Rules: []string{fix.LogRetention}})
+	ss := FromFix("template.yaml", r, lines(1, 9))
+	if len(ss) != 2 {
+		t.Fatalf("%d suggestions, want 2: %+v", len(ss), ss)
+	}
+	for _, s := range ss {
+		if !s.Together || !strings.Contains(s.Body(), "commit them together") {
+			t.Errorf("suggestion on line %d does not say it goes with the other", s.Line)
+		}
+	}
+	if ss[0].Line != 7 || ss[1].Line != 9 {
+		t.Errorf("suggestions on lines %d and %d, want 7 and 9", ss[0].Line, ss[1].Line)
+	}
+}
+
+// One review holds at most MaxComments suggestions; the body says how many
+// more lambdagate fix would make.
+func TestPostBoundsTheReview(t *testing.T) {
+	gh := fakegithub.New(t, "o", "r", 3)
+	gh.PerPage = 100
+	c, _ := NewClient(gh.URL, "tok")
+	var ss []Suggestion
+	for i := range MaxComments + 3 {
+		ss = append(ss, Suggestion{Path: "a.yaml", StartLine: i + 1, Line: i + 1, Replacement: "x", Rules: []string{"active-tracing"},
+			Resources: []string{fmt.Sprintf("Fn%d", i)}, Summaries: []string{"Tracing: Active"}})
+	}
+	out, err := Post(context.Background(), c, Pull{Owner: "o", Repo: "r", Number: 3, CommitID: "abc"}, ss)
+	if err != nil || out.Posted != MaxComments || out.Left != 3 {
+		t.Fatalf("%+v, %v", out, err)
+	}
+	if rv := gh.Reviews(); len(rv) != 1 || !strings.Contains(rv[0].Body, "3 more fixes") {
+		t.Errorf("reviews %+v", rv)
 	}
 }
