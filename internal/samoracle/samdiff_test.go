@@ -536,13 +536,13 @@ func describe(fs []finding) []string {
 	return out
 }
 
-// acceptEnt is one accepted difference of testdata/accepted.tsv.
-type acceptEnt struct {
+// acceptedDiff is one accepted difference of testdata/accepted.tsv.
+type acceptedDiff struct {
 	line                                       int
 	template, function, rule, sam, cfn, reason string
 }
 
-func (d disagreement) acceptedBy(a acceptEnt) bool {
+func (d disagreement) acceptedBy(a acceptedDiff) bool {
 	match := func(pattern, s string) bool {
 		ok, err := doublestar.Match(pattern, s)
 		return err == nil && ok
@@ -554,12 +554,12 @@ func (d disagreement) acceptedBy(a acceptEnt) bool {
 // readAccepted reads the accepted differences: tab-separated template,
 // function, rule, SAM verdict, translation verdict (each a glob) and the
 // reason, which is required.
-func readAccepted(path string) ([]acceptEnt, error) {
+func readAccepted(path string) ([]acceptedDiff, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	var out []acceptEnt
+	var out []acceptedDiff
 	for i, line := range strings.Split(string(data), "\n") {
 		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
 			continue
@@ -573,7 +573,7 @@ func readAccepted(path string) ([]acceptEnt, error) {
 				return nil, fmt.Errorf("%s:%d: bad pattern %q", path, i+1, p)
 			}
 		}
-		out = append(out, acceptEnt{line: i + 1, template: c[0], function: c[1], rule: c[2], sam: c[3], cfn: c[4], reason: c[5]})
+		out = append(out, acceptedDiff{line: i + 1, template: c[0], function: c[1], rule: c[2], sam: c[3], cfn: c[4], reason: c[5]})
 	}
 	return out, nil
 }
