@@ -534,15 +534,20 @@ func (b *builder) templateRole(id string) *Role {
 	res := b.t.Resource(id)
 	role := &Role{Kind: RoleTemplate, ID: id, Pos: res.Pos}
 	b.roles[id] = role
+	// The role is shared: read it where it exists, not where one of its
+	// functions does.
+	saved := b.deployed
+	b.deployed = res.Condition
+	defer func() { b.deployed = saved }()
 	props := res.Properties
-	for _, item := range unionItems(props.Get("Policies")) {
+	for _, item := range b.unionItems(props.Get("Policies")) {
 		name := "inline policy"
 		if n := item.Get("PolicyName"); n != nil && n.IsScalar() {
 			name = fmt.Sprintf("inline policy %q", n.Text)
 		}
 		b.addDocument(role, id, fmt.Sprintf("%s of role %s", name, id), item.Get("PolicyDocument"), item.Pos)
 	}
-	for _, item := range unionItems(props.Get("ManagedPolicyArns")) {
+	for _, item := range b.unionItems(props.Get("ManagedPolicyArns")) {
 		b.addManaged(role, id, item)
 	}
 	if f, ok := props.Field("AssumeRolePolicyDocument"); ok {
@@ -573,6 +578,9 @@ func (b *builder) addAttached(role *Role, id string) {
 func (b *builder) attachedTo(roleID string) []*template.Resource {
 	if b.attached == nil {
 		b.attached = map[string][]*template.Resource{}
+		saved := b.deployed // an index of the whole template, read once
+		b.deployed = ""
+		defer func() { b.deployed = saved }()
 		target := func(v *template.Value) string {
 			if id := b.roleID(v); id != "" {
 				return id
@@ -585,9 +593,9 @@ func (b *builder) attachedTo(roleID string) []*template.Resource {
 			}
 			var names []*template.Value
 			if p.Type == "AWS::IAM::RolePolicy" {
-				names = unionItems(p.Properties.Get("RoleName"))
+				names = b.unionItems(p.Properties.Get("RoleName"))
 			} else {
-				names = unionItems(p.Properties.Get("Roles"))
+				names = b.unionItems(p.Properties.Get("Roles"))
 			}
 			for _, n := range names {
 				if id := target(n); id != "" {
@@ -604,8 +612,11 @@ func (b *builder) attachedTo(roleID string) []*template.Resource {
 func (b *builder) roleNamed(v *template.Value) string {
 	if b.roleNames == nil {
 		b.roleNames = map[string]string{}
+		saved := b.deployed // an index of the whole template, read once
+		b.deployed = ""
+		defer func() { b.deployed = saved }()
 		for _, r := range b.t.ResourcesOfType("AWS::IAM::Role") {
-			for _, n := range template.Leaves(r.Properties.Get("RoleName")) {
+			for _, n := range b.union(r.Properties.Get("RoleName")) {
 				b.roleNames[b.nameKey(n)] = r.ID
 			}
 		}
@@ -702,7 +713,7 @@ func (b *builder) samRoles(fn *Function, props *template.Value, when template.Pa
 			items = []*template.Value{f.Value}
 		}
 		if f.Value != nil && f.Value.Kind == template.List {
-			items = unionItems(f.Value)
+			items = b.unionItems(f.Value)
 		}
 		for _, it := range items {
 			b.samPolicy(role, fn, it)
@@ -754,7 +765,7 @@ func (b *builder) samPolicy(role *Role, fn *Function, v *template.Value) {
 // checked with "*" and with b.
 func (b *builder) samTemplateRefs(fn *Function, f template.Field) []SAMTemplateRef {
 	var out []SAMTemplateRef
-	for _, params := range template.Leaves(f.Value) {
+	for _, params := range b.union(f.Value) {
 		refs := []SAMTemplateRef{{Name: f.Key, Pos: f.KeyPos, Origin: fn.Resource, Params: map[string]iam.Str{}}}
 		for _, pf := range fieldsOf(params) {
 			var next []SAMTemplateRef
@@ -793,23 +804,51 @@ func fieldsOf(v *template.Value) []template.Field {
 // the value itself when it is not a list. Policies are analysed on the union
 // of their branches: a statement that is wrong on any branch is wrong. A
 // union needs no product of the items' branches, so it is never truncated.
-func unionItems(v *template.Value) []*template.Value {
+// Branches that cannot hold where the resource being read exists (its
+// Condition, b.deployed) are left out: `Policies: [!If [IsDev, Admin, ...]]`
+// on a function that exists only when IsProd grants no Admin.
+func (b *builder) unionItems(v *template.Value) []*template.Value {
 	var out []*template.Value
 	seen := map[*template.Value]bool{}
-	for _, x := range template.Leaves(v) {
-		items := []*template.Value{x}
-		if x.Kind == template.List {
+	for _, x := range b.leaves(v, nil) {
+		items := []template.Alt{x}
+		if x.Value.Kind == template.List {
 			items = nil
-			for _, it := range x.Items {
-				items = append(items, template.Leaves(it)...)
+			for _, it := range x.Value.Items {
+				items = append(items, b.leaves(it, x.When)...)
 			}
 		}
 		for _, it := range items {
-			if !seen[it] {
-				seen[it] = true
-				out = append(out, it)
+			if !seen[it.Value] {
+				seen[it.Value] = true
+				out = append(out, it.Value)
 			}
 		}
+	}
+	return out
+}
+
+// leaves is template.LeafAlts without the branches that cannot hold where
+// the resource being read exists.
+func (b *builder) leaves(v *template.Value, when template.Path) []template.Alt {
+	all := template.LeafAlts(v, when)
+	if b.deployed == "" {
+		return all
+	}
+	out := all[:0:0]
+	for _, a := range all {
+		if _, ok := b.t.Reduce(a.When, b.deployed); ok {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// union is leaves without the decisions.
+func (b *builder) union(v *template.Value) []*template.Value {
+	var out []*template.Value
+	for _, a := range b.leaves(v, nil) {
+		out = append(out, a.Value)
 	}
 	return out
 }

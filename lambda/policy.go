@@ -17,7 +17,7 @@ func (b *builder) policyOf(name, origin string, doc *template.Value) (iam.Policy
 	p := iam.Policy{Name: name, Pos: doc.Pos, Origin: origin}
 	var probs []iam.Problem
 
-	for _, d := range unionItems(doc) {
+	for _, d := range b.unionItems(doc) {
 		texts, built, isText := b.jsonText(d)
 		switch {
 		case isText:
@@ -47,7 +47,7 @@ func (b *builder) policyOf(name, origin string, doc *template.Value) (iam.Policy
 					Message: name + " is " + template.Describe(d) + ", which is known only at deployment, so its permissions cannot be verified here; write the document in the template, or run `lambdagate verify` after deployment"})
 				continue
 			}
-			for _, st := range unionItems(d.Get("Statement")) {
+			for _, st := range b.unionItems(d.Get("Statement")) {
 				if st.Kind != template.Map {
 					probs = append(probs, iam.Problem{Pos: st.Pos, Severity: iam.Error,
 						Message: name + ": a statement must be a map with Effect, Action and Resource"})
@@ -117,7 +117,7 @@ func (b *builder) statementOf(v *template.Value) iam.Statement {
 		s.HasNotResource, s.NotResourcePos, s.NotResource = true, f.KeyPos, b.strsOf(f.Value)
 	}
 	s.HasCondition = conditional(v.Get("Condition"))
-	for _, pr := range template.Leaves(v.Get("Principal")) {
+	for _, pr := range b.union(v.Get("Principal")) {
 		// `Principal: !If [Open, "*", {Service: lambda.amazonaws.com}]`: every branch.
 		_, _, intrinsic := pr.Intrinsic()
 		switch {
@@ -156,10 +156,34 @@ func conditional(c *template.Value) bool {
 // call (a Mappings row may serve many).
 func (b *builder) strsOf(v *template.Value) []iam.Str {
 	var out []iam.Str
-	for _, it := range unionItems(v) {
-		for _, x := range b.ev.Strings(it) {
+	for _, it := range b.unionItems(v) {
+		for _, x := range b.strings(it) {
 			out = append(out, iamStr(x, it.Pos))
 		}
+	}
+	return out
+}
+
+// strings is Evaluator.Strings without the values of branches that cannot
+// hold where the resource being read exists.
+func (b *builder) strings(v *template.Value) []*template.Value {
+	var out []*template.Value
+	for _, o := range b.ev.Eval(v) {
+		if o.Value == nil {
+			continue
+		}
+		if _, ok := b.t.Reduce(o.When, b.deployed); !ok {
+			continue
+		}
+		if o.Value.Kind == template.List {
+			for _, it := range o.Value.Items {
+				if it != nil {
+					out = append(out, it)
+				}
+			}
+			continue
+		}
+		out = append(out, o.Value)
 	}
 	return out
 }
@@ -176,7 +200,7 @@ func iamStr(v *template.Value, pos source.Pos) iam.Str {
 // still shows its known parts, so `!Sub arn:aws:s3:::${B}/*` is seen as
 // scoped to a bucket.
 func (b *builder) strOf(v *template.Value) iam.Str {
-	if xs := b.ev.Strings(v); len(xs) > 0 {
+	if xs := b.strings(v); len(xs) > 0 {
 		return iamStr(xs[0], v.Pos)
 	}
 	return iam.Str{Value: template.Describe(v), Intrinsic: true, Pos: v.Pos}

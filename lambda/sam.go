@@ -58,16 +58,16 @@ var samActions = map[string][]string{
 // destinations. It reports whether it added any.
 func (b *builder) samAdded(role *Role, fn *Function, props *template.Value) bool {
 	var stmts []*template.Value
-	for _, dlq := range template.Leaves(props.Get("DeadLetterQueue")) {
+	for _, dlq := range b.union(props.Get("DeadLetterQueue")) {
 		if t, ok := b.literal(dlq.Get("Type")); ok {
 			if arn := dlq.Get("TargetArn"); arn != nil {
 				stmts = append(stmts, allow(samActions["DLQ:"+t], arn, arn.Pos))
 			}
 		}
 	}
-	for _, eic := range template.Leaves(props.Get("EventInvokeConfig")) {
+	for _, eic := range b.union(props.Get("EventInvokeConfig")) {
 		for _, on := range []string{"OnSuccess", "OnFailure"} {
-			for _, d := range template.Leaves(eic.Get("DestinationConfig").Get(on)) {
+			for _, d := range b.union(eic.Get("DestinationConfig").Get(on)) {
 				t, ok := b.literal(d.Get("Type"))
 				arn := d.Get("Destination")
 				if !ok || arn == nil {
@@ -89,7 +89,7 @@ func (b *builder) samAdded(role *Role, fn *Function, props *template.Value) bool
 		// A stream or queue event source's OnFailure destination
 		// (eventsources/pull.py: sqs_send_message_role_policy,
 		// sns_publish_role_policy).
-		for _, d := range template.Leaves(ev.Value.Get("Properties").Get("DestinationConfig").Get("OnFailure")) {
+		for _, d := range b.union(ev.Value.Get("Properties").Get("DestinationConfig").Get("OnFailure")) {
 			t, ok := b.literal(d.Get("Type"))
 			if arn := d.Get("Destination"); ok && arn != nil && samActions["EIC:"+t] != nil && (t == "SQS" || t == "SNS") {
 				stmts = append(stmts, allow(samActions["EIC:"+t], arn, arn.Pos))
@@ -119,7 +119,7 @@ func (b *builder) documentDB(props *template.Value) []*template.Value {
 		}
 		at := ev.KeyPos
 		ep := ev.Value.Get("Properties")
-		for _, c := range unionItems(ep.Get("SourceAccessConfigurations")) {
+		for _, c := range b.unionItems(ep.Get("SourceAccessConfigurations")) {
 			if t, _ := b.literal(c.Get("Type")); t == "BASIC_AUTH" && c.Get("URI") != nil {
 				out = append(out, allow([]string{"secretsmanager:GetSecretValue"}, c.Get("URI"), at))
 			}
@@ -183,7 +183,7 @@ func (b *builder) connectors(fn *Function, r *template.Resource) {
 		for _, p := range b.ev.Strings(c.props.Get("Permissions")) {
 			perms = append(perms, p.Text)
 		}
-		for _, d := range unionItems(c.props.Get("Destination")) {
+		for _, d := range b.unionItems(c.props.Get("Destination")) {
 			arn := d.Get("Arn")
 			typ, ok := b.literal(d.Get("Type"))
 			if arn == nil || arn.Kind == template.Null || !ok {

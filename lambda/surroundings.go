@@ -56,14 +56,14 @@ func (b *builder) surroundings(r *template.Resource, props *template.Value) *Sur
 		}
 	}
 	for _, f := range b.lookup(props, "VpcConfig", "SecurityGroupIds") {
-		for _, it := range unionItems(f.Value) {
+		for _, it := range b.unionItems(f.Value) {
 			if id := b.resourceNamed(it, "AWS::EC2::SecurityGroup"); id != "" {
 				s.Groups = append(s.Groups, b.group(id))
 			}
 		}
 	}
 	for _, f := range b.lookup(props, "Environment", "Variables") {
-		for _, m := range template.Leaves(f.Value) {
+		for _, m := range b.union(f.Value) {
 			for _, fld := range fieldsOf(m) {
 				ev := EnvVar{Name: fld.Key, Pos: fld.Value.Pos}
 				if fld.Value.IsScalar() {
@@ -177,7 +177,7 @@ func (b *builder) group(id string) Group {
 			}
 		}
 	}
-	for _, rule := range unionItems(r.Properties.Get("SecurityGroupIngress")) {
+	for _, rule := range b.unionItems(r.Properties.Get("SecurityGroupIngress")) {
 		add(rule)
 	}
 	for _, ing := range b.index("GroupId", b.functionNameKeys, "AWS::EC2::SecurityGroupIngress").find(refKey(id)) {

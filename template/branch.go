@@ -258,3 +258,23 @@ type ListAlt struct {
 	When      Path
 	Truncated bool // see Alt.Truncated
 }
+
+// LeafAlts is Leaves with the decisions that lead to each value, so that a
+// union can leave out the branches no deployment reaches. Branches that
+// contradict when are left out.
+func LeafAlts(v *Value, when Path) []Alt {
+	if v == nil || v.IsNoValue() || v.Kind == Null {
+		return nil
+	}
+	name, arg, ok := v.Intrinsic()
+	if !ok || name != "Fn::If" || arg.Kind != List || len(arg.Items) != 3 || arg.Items[0].Kind != String {
+		return []Alt{{Value: v, When: when}}
+	}
+	var out []Alt
+	for i, branch := range []bool{true, false} {
+		if p, ok := when.with(Choice{Condition: arg.Items[0].Text, Value: branch, Pos: v.Pos}); ok {
+			out = append(out, LeafAlts(arg.Items[1+i], p)...)
+		}
+	}
+	return out
+}
