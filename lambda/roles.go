@@ -1,0 +1,308 @@
+package lambda
+
+// This file follows a function's Role to the role of the template it names
+// and to everything that grants that role permissions.
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/lambdagate/lambdagate/iam"
+	"github.com/lambdagate/lambdagate/source"
+	"github.com/lambdagate/lambdagate/template"
+)
+
+// roleUses finds the function's role on every branch.
+func (b *builder) roleUses(fn *Function, r *template.Resource, props *template.Value) []RoleUse {
+	var out []RoleUse
+	for _, f := range b.lookup(props, "Role") {
+		b.checkComplete(fn, f.Truncated, "Role")
+		use := RoleUse{When: f.When.String(), Pos: fn.Pos}
+		if f.Value == nil {
+			if r.Type == TypeServerless {
+				out = append(out, b.samRoles(fn, props, f.When)...)
+				continue
+			}
+			// AWS::Lambda::Function requires Role; CloudFormation rejects it.
+			out = append(out, use)
+			continue
+		}
+		use.Pos = f.Value.Pos
+		use.Expr = template.Describe(f.Value)
+		use.Role = b.roleFor(f.Value)
+		out = append(out, use)
+	}
+	return out
+}
+
+// roleFor resolves a Role value to a role of the template (an
+// AWS::IAM::Role, or the role SAM generates for another function), or an
+// unresolved role named by its text.
+func (b *builder) roleFor(v *template.Value) *Role {
+	if id := b.roleID(v); id != "" {
+		if g := b.t.Generated(id); g != nil {
+			return b.generatedRole(g)
+		}
+		return b.templateRole(id)
+	}
+	key := template.Describe(v)
+	if v.IsScalar() {
+		key = v.Text
+	} else if p := b.param(v); p != nil && p.Given {
+		key = p.Value // the ARN the configuration says will be deployed
+	}
+	if r, ok := b.roles["\x00"+key]; ok {
+		return r
+	}
+	r := &Role{Kind: RoleUnresolved, ID: key}
+	if m := roleNameInARN.FindStringSubmatch(key); m != nil {
+		r.SameName = b.roleNamed(&template.Value{Kind: template.String, Text: m[1]})
+	}
+	b.roles["\x00"+key] = r
+	return r
+}
+
+// roleID returns the logical id of the role of the template a value names,
+// the same on every deployment, or "".
+func (b *builder) roleID(v *template.Value) string {
+	id := ""
+	for i, o := range b.cev.Eval(v) {
+		x := b.roleOf(o.Value)
+		if x == "" || (i > 0 && x != id) {
+			return ""
+		}
+		id = x
+	}
+	return id
+}
+
+// isRole reports whether id is a role of the template: an AWS::IAM::Role,
+// or the role SAM generates for a function.
+func (b *builder) isRole(id string) bool {
+	if r := b.t.Resource(id); r != nil {
+		return r.Type == "AWS::IAM::Role"
+	}
+	g := b.t.Generated(id)
+	return g != nil && g.Type == "AWS::IAM::Role"
+}
+
+// A role's ARN, with the parts known only at deployment written as \x00
+// (and the partition and account pseudo parameters as \x01P and \x01A):
+// `arn:<partition>:iam::<account>:role/[path/]` before the role's name. Text
+// around the name makes it another role's ARN, so the name must end it.
+var (
+	roleARNPrefix = regexp.MustCompile(`^arn:[^:]*:iam::[^:]*:role/(?:[^\x00]*/)?$`)
+	ownRoleARN    = regexp.MustCompile(`^arn:(?:\x01P|aws[a-z-]*):iam::\x01A:role/(?:[^\x00\x01]*/)?([\w+=,.@-]+)$`)
+)
+
+// roleOf returns the role an evaluated value names: `${R.Arn}`, `${R}` at
+// the end of a role ARN, or, by name, an ARN of the stack's own account
+// (`arn:${AWS::Partition}:iam::${AWS::AccountId}:role/fn-role`; a literal
+// account may be another account, whose role of that name is not this one).
+func (b *builder) roleOf(v *template.Value) string {
+	if v == nil || v.Kind != template.String {
+		return ""
+	}
+	if r := v.OnlyRef(); r != nil {
+		if (r.Kind == template.RefAttr && r.Attr == "Arn" || r.Kind == template.RefResource) && b.isRole(r.Name) {
+			return r.Name
+		}
+		return ""
+	}
+	if !v.Unknown() {
+		return ""
+	}
+	parts := v.Parts
+	var text strings.Builder
+	for _, p := range parts[:len(parts)-1] {
+		switch {
+		case p.Ref == nil:
+			text.WriteString(p.Text)
+		case p.Ref.Kind == template.RefPseudo && p.Ref.Name == "AWS::Partition":
+			text.WriteString("\x01P")
+		case p.Ref.Kind == template.RefPseudo && p.Ref.Name == "AWS::AccountId":
+			text.WriteString("\x01A")
+		default:
+			text.WriteString("\x00")
+		}
+	}
+	last := parts[len(parts)-1]
+	if last.Ref != nil {
+		if last.Ref.Kind == template.RefResource && b.isRole(last.Ref.Name) &&
+			roleARNPrefix.MatchString(strings.NewReplacer("\x01P", "\x00", "\x01A", "\x00").Replace(text.String())) {
+			return last.Ref.Name
+		}
+		return ""
+	}
+	if m := ownRoleARN.FindStringSubmatch(text.String() + last.Text); m != nil {
+		return b.roleNamed(&template.Value{Kind: template.String, Text: m[1]})
+	}
+	return ""
+}
+
+// roleNameInARN is the name at the end of a role ARN.
+var roleNameInARN = regexp.MustCompile(`:role/(?:[^${}]*/)?([\w+=,.@-]+)$`)
+
+// templateRole reads an AWS::IAM::Role resource once.
+func (b *builder) templateRole(id string) *Role {
+	if r, ok := b.roles[id]; ok {
+		return r
+	}
+	res := b.t.Resource(id)
+	role := &Role{Kind: RoleTemplate, ID: id, Pos: res.Pos}
+	b.roles[id] = role
+	// The role is shared: read it where it exists, not where one of its
+	// functions does.
+	saved := b.deployed
+	b.deployed = res.Condition
+	defer func() { b.deployed = saved }()
+	props := res.Properties
+	for _, item := range b.unionItems(props.Get("Policies")) {
+		name := "inline policy"
+		if n := item.Get("PolicyName"); n != nil && n.IsScalar() {
+			name = fmt.Sprintf("inline policy %q", n.Text)
+		}
+		b.addDocument(role, id, fmt.Sprintf("%s of role %s", name, id), item.Get("PolicyDocument"), item.Pos)
+	}
+	for _, item := range b.unionItems(props.Get("ManagedPolicyArns")) {
+		b.addManaged(role, id, item)
+	}
+	if f, ok := props.Field("AssumeRolePolicyDocument"); ok {
+		p, probs := b.policyOf("trust policy of role "+id, id, f.Value)
+		p.Pos = f.KeyPos
+		role.Trust = &p
+		role.Problems = append(role.Problems, probs...)
+	}
+	b.addAttached(role, id)
+	return role
+}
+
+// addAttached adds the policy resources that attach to the role id.
+func (b *builder) addAttached(role *Role, id string) {
+	for _, pr := range b.attachedTo(id) {
+		pp := pr.Properties
+		switch pr.Type {
+		case "AWS::IAM::Policy", "AWS::IAM::RolePolicy":
+			b.addDocument(role, pr.ID, fmt.Sprintf("policy %s attached to role %s", pr.ID, id), pp.Get("PolicyDocument"), pr.Pos)
+		case "AWS::IAM::ManagedPolicy":
+			b.addDocument(role, pr.ID, fmt.Sprintf("managed policy %s attached to role %s", pr.ID, id), pp.Get("PolicyDocument"), pr.Pos)
+		}
+	}
+}
+
+// attachedTo lists the policy resources that attach to a role through Roles
+// (AWS::IAM::Policy, AWS::IAM::ManagedPolicy) or RoleName (AWS::IAM::RolePolicy).
+func (b *builder) attachedTo(roleID string) []*template.Resource {
+	if b.attached == nil {
+		b.attached = map[string][]*template.Resource{}
+		saved := b.deployed // an index of the whole template, read once
+		b.deployed = ""
+		defer func() { b.deployed = saved }()
+		target := func(v *template.Value) string {
+			if id := b.roleID(v); id != "" {
+				return id
+			}
+			return b.roleNamed(v)
+		}
+		for _, p := range b.t.ResourcesOfType("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy") {
+			if p.Properties == nil {
+				continue
+			}
+			var names []*template.Value
+			if p.Type == "AWS::IAM::RolePolicy" {
+				names = b.unionItems(p.Properties.Get("RoleName"))
+			} else {
+				names = b.unionItems(p.Properties.Get("Roles"))
+			}
+			for _, n := range names {
+				if id := target(n); id != "" {
+					b.attached[id] = append(b.attached[id], p)
+				}
+			}
+		}
+	}
+	return b.attached[roleID]
+}
+
+// roleNamed finds the AWS::IAM::Role whose RoleName is v: the same literal,
+// or the same intrinsic written the same way (`!Sub ${AWS::StackName}-fn`).
+func (b *builder) roleNamed(v *template.Value) string {
+	if b.roleNames == nil {
+		b.roleNames = map[string]string{}
+		saved := b.deployed // an index of the whole template, read once
+		b.deployed = ""
+		defer func() { b.deployed = saved }()
+		for _, r := range b.t.ResourcesOfType("AWS::IAM::Role") {
+			for _, n := range b.union(r.Properties.Get("RoleName")) {
+				b.roleNames[b.nameKey(n)] = r.ID
+			}
+		}
+	}
+	if v == nil {
+		return ""
+	}
+	return b.roleNames[b.nameKey(v)]
+}
+
+// nameKey is the text a name is compared by: a literal (also one that Sub or
+// Join spell out), or the intrinsic as written.
+func (b *builder) nameKey(v *template.Value) string {
+	if f, ok := b.t.Fold(v); ok && f.IsScalar() {
+		return f.Text
+	}
+	return "\x00" + template.Describe(v)
+}
+
+// addManaged records a ManagedPolicyArns entry; a Ref to a managed policy of
+// the template brings its document. An ARN built with the partition pseudo
+// parameter (as CDK writes every managed policy ARN) is read as the ARN it
+// names: which policy it is does not depend on the partition.
+func (b *builder) addManaged(role *Role, origin string, v *template.Value) {
+	for _, o := range b.ev.Eval(v) {
+		x := o.Value
+		if x == nil {
+			continue // AWS::NoValue: nothing attached
+		}
+		if r := x.OnlyRef(); r != nil && (r.Kind == template.RefResource || r.Kind == template.RefAttr) {
+			if res := b.t.Resource(r.Name); res != nil && res.Type == "AWS::IAM::ManagedPolicy" {
+				b.addDocument(role, res.ID, "managed policy "+res.ID, res.Properties.Get("PolicyDocument"), res.Pos)
+				continue
+			}
+		}
+		ref := ManagedRef{Pos: v.Pos, Origin: origin}
+		if !x.IsScalar() || x.OnlyRef() != nil {
+			ref.ARN, ref.Intrinsic = template.Describe(v), true
+			role.Managed = append(role.Managed, ref)
+			continue
+		}
+		var text strings.Builder
+		for _, p := range x.Parts {
+			switch {
+			case p.Ref == nil:
+				text.WriteString(p.Text)
+			case p.Ref.Kind == template.RefPseudo && p.Ref.Name == "AWS::Partition":
+				text.WriteString("aws")
+			default:
+				text.WriteString(p.Ref.String())
+				ref.Intrinsic = true
+			}
+		}
+		ref.ARN = text.String()
+		if x.Parts == nil {
+			ref.ARN = x.Text
+		}
+		role.Managed = append(role.Managed, ref)
+	}
+}
+
+func (b *builder) addDocument(r *Role, origin, name string, doc *template.Value, at source.Pos) {
+	if doc == nil {
+		r.Problems = append(r.Problems, iam.Problem{Pos: at, Severity: iam.Warning, Kind: iam.KindUnverified, Origin: origin,
+			Message: name + " has no PolicyDocument"})
+		return
+	}
+	p, probs := b.policyOf(name, origin, doc)
+	r.Policies = append(r.Policies, p)
+	r.Problems = append(r.Problems, probs...)
+}
