@@ -98,8 +98,9 @@ func (b *builder) lookup(props *template.Value, keys ...string) []template.Found
 	return out
 }
 
-// possible drops from a path the function's own Condition, and reports
-// whether the path can be deployed with it.
+// possible reports whether a path can hold where the resource being read
+// exists (its Condition, read as logic), and drops the choices that
+// Condition already implies.
 func (b *builder) possible(p template.Path) (template.Path, bool) {
 	return b.t.Reduce(p, b.deployed)
 }

@@ -175,6 +175,9 @@ type SAMTemplateRef struct {
 type Misspelling struct {
 	Name, Want string
 	Pos        source.Pos
+	// Ambiguous is set when another property is as close as Want, so the
+	// name is probably a typo but which one is for a person to say.
+	Ambiguous bool
 }
 
 // Surroundings are what the template says around a function, for the checks

@@ -39,6 +39,8 @@ func TestMisspelled(t *testing.T) {
 		{"SAM: a typo", TypeServerless, "      Tracng: Active\n      Polices: [x]\n",
 			[]Misspelling{{Name: "Tracng", Want: "Tracing", Pos: at(20, 7)}, {Name: "Polices", Want: "Policies", Pos: at(21, 7)}}},
 		{"SAM: a property newer than the model", TypeServerless, "      FunctionUrlConfig: {AuthType: AWS_IAM}\n", nil},
+		{"SAM: as close to two properties (Role, RolePath): ambiguous", TypeServerless, "      RolePt: /x/\n",
+			[]Misspelling{{Name: "RolePt", Want: "Role", Pos: at(20, 7), Ambiguous: true}}},
 		{"SAM: TracingConfig is too far from Tracing to be a typo", TypeServerless, "      TracingConfig: {Mode: Active}\n", nil},
 	}
 	for _, c := range cases {

@@ -83,8 +83,8 @@ func misspellings(typ string, props *template.Value) []Misspelling {
 			for _, f := range m.Fields {
 				sub, known := s[f.Key]
 				if !known {
-					if want := nearest(s, f.Key); want != "" {
-						out = append(out, Misspelling{Name: f.Key, Want: want, Pos: f.KeyPos})
+					if want, tie := nearest(s, f.Key); want != "" {
+						out = append(out, Misspelling{Name: f.Key, Want: want, Pos: f.KeyPos, Ambiguous: tie})
 					}
 					continue
 				}
@@ -110,20 +110,26 @@ func dedupe(in []Misspelling) []Misspelling {
 	return out
 }
 
-func nearest(s shape, key string) string {
-	best, bestD := "", 3
+// nearest returns the property closest to key, and whether another one is
+// as close (then a tool must not rename it: a person chooses).
+func nearest(s shape, key string) (string, bool) {
+	best, bestD, tie := "", 3, false
 	for name := range s {
 		if strings.EqualFold(name, key) {
-			return name
+			return name, false
 		}
-		if d := distance(strings.ToLower(name), strings.ToLower(key)); d < bestD || (d == bestD && name < best) {
+		switch d := distance(strings.ToLower(name), strings.ToLower(key)); {
+		case d < bestD || (d == bestD && best != "" && name < best):
+			tie = d == bestD && best != ""
 			best, bestD = name, d
+		case d == bestD:
+			tie = true
 		}
 	}
 	if len(key) < 5 && bestD > 1 {
-		return "" // short keys are too easily two edits from anything
+		return "", false // short keys are too easily two edits from anything
 	}
-	return best
+	return best, tie
 }
 
 // distance is the Levenshtein distance between two short strings.
