@@ -33,12 +33,9 @@ func (b *builder) settings(fn *Function, props *template.Value, path ...string) 
 // values are returned as they are.
 func (b *builder) mapRows(f template.Found) []mapRow {
 	one := []mapRow{{Found: f}}
-	if name, _, ok := f.Value.Intrinsic(); !ok || name != "Fn::FindInMap" {
-		return one
-	}
 	outs := b.cev.Eval(f.Value)
-	if len(outs) == 0 || len(outs[0].When) == 0 {
-		return one // folded, or not chosen at deployment
+	if !chosenAtDeployment(outs) {
+		return one // folded, a branch below the top, or nothing chosen at deployment
 	}
 	out := make([]mapRow, 0, len(outs))
 	for _, o := range outs {
@@ -47,6 +44,26 @@ func (b *builder) mapRows(f template.Found) []mapRow {
 		out = append(out, mapRow{Found: c, row: strings.TrimPrefix(o.When.String(), "when ")})
 	}
 	return out
+}
+
+// chosenAtDeployment reports whether outcomes differ by values chosen at
+// deployment (Mappings rows, a parameter's allowed values), and by nothing
+// else.
+func chosenAtDeployment(outs []template.Outcome) bool {
+	if len(outs) == 0 {
+		return false
+	}
+	for _, o := range outs {
+		if len(o.When) == 0 {
+			return false
+		}
+		for _, c := range o.When {
+			if c.Is == "" {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // withRow adds a Mappings row to a branch's description.
@@ -111,11 +128,11 @@ func (b *builder) classify(s *Setting, v *template.Value) {
 		s.State = Absent
 	case v.Kind == template.String && strings.TrimSpace(v.Text) == "", v.Kind == template.List && len(v.Items) == 0:
 		s.State = Empty
-	case v.IsScalar():
+	case v.IsScalar() && !v.Unknown():
 		s.State = Literal
 		s.Text = v.Text
 	default:
-		if _, _, ok := v.Intrinsic(); !ok {
+		if _, _, ok := v.Intrinsic(); !ok && !v.Unknown() {
 			s.State = Literal
 			return
 		}
@@ -168,22 +185,14 @@ func (b *builder) unresolved(v *template.Value) string {
 	return ""
 }
 
-// param returns the parameter v refers to with Ref, if any.
+// param returns the parameter v is, as a whole (`!Ref P`, `!Sub "${P}"`),
+// if any.
 func (b *builder) param(v *template.Value) *Param {
-	name, arg, ok := v.Intrinsic()
-	if !ok {
+	r := b.cev.One(v).OnlyRef()
+	if r == nil || r.Kind != template.RefParam {
 		return nil
 	}
-	ref := ""
-	switch {
-	case name == "Ref" && arg.Kind == template.String:
-		ref = arg.Text
-	case name == "Fn::Sub":
-		// `!Sub "${P}"` is the parameter's value, as `!Ref P` is.
-		if r := b.cev.One(v).OnlyRef(); r != nil && r.Kind == template.RefParam {
-			ref = r.Name
-		}
-	}
+	ref := r.Name
 	p := b.t.Parameters[ref]
 	if p == nil {
 		return nil
