@@ -16,13 +16,23 @@ import (
 type outputFormat struct {
 	name  string
 	write func(o *output, res *evaluation.Result) error
+	// stream, when set, writes the results as they come instead.
+	stream func(o *output) resultStream
+}
+
+// resultStream takes a run's results unit by unit, in order, then the
+// run's own errors and counts.
+type resultStream interface {
+	Add(evaluation.File)
+	Close(*evaluation.Result) error
 }
 
 // outputFormats are the values of --format, for scan and verify alike.
 var outputFormats = []outputFormat{
-	{"text", func(o *output, res *evaluation.Result) error { return report.Text(o.p.stdout, res) }},
-	{"json", func(o *output, res *evaluation.Result) error { return report.WriteJSON(o.p.stdout, res) }},
-	{"github", (*output).github},
+	{name: "text", write: func(o *output, res *evaluation.Result) error { return report.Text(o.p.stdout, res) }},
+	{name: "json", write: func(o *output, res *evaluation.Result) error { return report.WriteJSON(o.p.stdout, res) },
+		stream: func(o *output) resultStream { return report.NewJSONStream(o.p.stdout) }},
+	{name: "github", write: (*output).github},
 }
 
 func formatOf(name string) *outputFormat {
@@ -53,6 +63,35 @@ type output struct {
 	title, category string
 	// extra are step outputs beyond the counts (verify: sarif-file).
 	extra []report.Output
+
+	streaming resultStream // when the results are streamed
+	verdict   evaluation.Verdict
+}
+
+// stream starts streaming the results when the format can and nothing else
+// needs all of them at once (SARIF); it returns where the source sends each
+// unit's, or nil: the source then gathers the result for finish.
+func (o *output) stream() func(evaluation.File) {
+	f := formatOf(o.flags.format)
+	if f.stream == nil || o.flags.sarif != "" {
+		return nil
+	}
+	o.streaming = f.stream(o)
+	return func(u evaluation.File) {
+		o.verdict.Add(u)
+		o.streaming.Add(u)
+	}
+}
+
+// finish writes what is left of the output and says whether the run fails
+// the gate.
+func (o *output) finish(res *evaluation.Result) (failing bool, err error) {
+	if o.streaming == nil {
+		return res.Failing(o.threshold), o.write(res)
+	}
+	v := o.verdict
+	v.Errors += len(res.Errors)
+	return v.Failing(o.threshold), o.streaming.Close(res)
 }
 
 func (o *output) write(res *evaluation.Result) error {
