@@ -54,8 +54,9 @@ func runScan(p *process, args []string) int {
 	o := &output{p: p, flags: out, threshold: st.threshold, title: "lambdagate", category: "lambdagate"}
 	st.opts.Emit = o.stream()
 	var prog *progress
-	// A streamed output is its own progress, and must not be interleaved.
-	if st.opts.Emit == nil && showProgress(isTerminal(p.stderr), p.env().get) {
+	// An output written as it comes is its own progress, and must not be
+	// interleaved with one.
+	if !o.live() && showProgress(isTerminal(p.stderr), p.env().get) {
 		prog = startProgress(p.stderr, time.Second, 100*time.Millisecond)
 		st.opts.Progress = prog.update
 	}

@@ -16,8 +16,10 @@ import (
 type outputFormat struct {
 	name  string
 	write func(o *output, res *evaluation.Result) error
-	// stream, when set, writes the results as they come instead.
+	// stream, when set, writes the results as they come instead; live says
+	// that it writes to stdout before the end (so no progress is shown).
 	stream func(o *output) resultStream
+	live   bool
 }
 
 // resultStream takes a run's results unit by unit, in order, then the
@@ -29,9 +31,10 @@ type resultStream interface {
 
 // outputFormats are the values of --format, for scan and verify alike.
 var outputFormats = []outputFormat{
-	{name: "text", write: func(o *output, res *evaluation.Result) error { return report.Text(o.p.stdout, res) }},
+	{name: "text", write: func(o *output, res *evaluation.Result) error { return report.Text(o.p.stdout, res) },
+		stream: func(o *output) resultStream { return report.NewTextStream(o.p.stdout) }},
 	{name: "json", write: func(o *output, res *evaluation.Result) error { return report.WriteJSON(o.p.stdout, res) },
-		stream: func(o *output) resultStream { return report.NewJSONStream(o.p.stdout) }},
+		stream: func(o *output) resultStream { return report.NewJSONStream(o.p.stdout) }, live: true},
 	{name: "github", write: (*output).github},
 }
 
@@ -67,6 +70,9 @@ type output struct {
 	streaming resultStream // when the results are streamed
 	verdict   evaluation.Verdict
 }
+
+// live reports whether the output is written to stdout as the results come.
+func (o *output) live() bool { return o.streaming != nil && formatOf(o.flags.format).live }
 
 // stream starts streaming the results when the format can and nothing else
 // needs all of them at once (SARIF); it returns where the source sends each
