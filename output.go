@@ -74,15 +74,19 @@ type output struct {
 // live reports whether the output is written to stdout as the results come.
 func (o *output) live() bool { return o.streaming != nil && formatOf(o.flags.format).live }
 
-// stream starts streaming the results when the format can and nothing else
-// needs all of them at once (SARIF); it returns where the source sends each
-// unit's, or nil: the source then gathers the result for finish.
+// stream starts streaming the results when the format can; it returns where
+// the source sends each unit's, or nil: the source then gathers the result
+// for finish.
 func (o *output) stream() func(evaluation.File) {
 	f := formatOf(o.flags.format)
-	if f.stream == nil || o.flags.sarif != "" {
+	if f.stream == nil {
 		return nil
 	}
-	o.streaming = f.stream(o)
+	streams := tee{f.stream(o)}
+	if o.flags.sarif != "" {
+		streams = append(streams, newSARIFFile(o.flags.sarif, report.SARIFOptions{Root: gitTopLevel("."), Category: o.category, Version: version}))
+	}
+	o.streaming = streams
 	return func(u evaluation.File) {
 		o.verdict.Add(u)
 		o.streaming.Add(u)
@@ -136,6 +140,68 @@ func (o *output) github(res *evaluation.Result) error {
 		return err
 	}
 	return env.writeOutputs(append(stats.Outputs(), o.extra...))
+}
+
+// tee streams to several outputs: stdout's, then the SARIF file.
+type tee []resultStream
+
+func (t tee) Add(f evaluation.File) {
+	for _, s := range t {
+		s.Add(f)
+	}
+}
+
+func (t tee) Close(res *evaluation.Result) error {
+	for _, s := range t {
+		if err := s.Close(res); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sarifFile streams the SARIF log to a file, created (with its folder) when
+// the log is written at the end, as writeSARIF does.
+type sarifFile struct {
+	path string
+	f    *os.File
+	s    *report.SARIFStream
+}
+
+func newSARIFFile(path string, opts report.SARIFOptions) *sarifFile {
+	sf := &sarifFile{path: path}
+	sf.s = report.NewSARIFStream(sf, opts)
+	return sf
+}
+
+func (sf *sarifFile) Add(f evaluation.File) { sf.s.Add(f) }
+
+// Write opens the file at the first write: the log is written at the end.
+func (sf *sarifFile) Write(p []byte) (int, error) {
+	if sf.f == nil {
+		if err := os.MkdirAll(filepath.Dir(sf.path), 0o777); err != nil {
+			return 0, err
+		}
+		f, err := os.OpenFile(sf.path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o666)
+		if err != nil {
+			return 0, err
+		}
+		sf.f = f
+	}
+	return sf.f.Write(p)
+}
+
+func (sf *sarifFile) Close(res *evaluation.Result) error {
+	err := sf.s.Close(res)
+	if sf.f != nil {
+		if cerr := sf.f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("sarif-file: %w", err)
+	}
+	return os.Chmod(sf.path, 0o666)
 }
 
 // writeSARIF writes the SARIF file, creating its folder. The container runs

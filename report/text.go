@@ -2,7 +2,6 @@ package report
 
 import (
 	"bufio"
-	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -72,9 +71,7 @@ func textEnd(bw *bufio.Writer, r *evaluation.Result, findings int, c Counts, err
 // findings.
 type TextStream struct {
 	w        io.Writer
-	spool    *os.File
-	mem      bytes.Buffer
-	bw       *bufio.Writer
+	spool    *spool
 	lines    *lineCache
 	errors   []evaluation.FileError
 	findings int
@@ -83,22 +80,14 @@ type TextStream struct {
 
 // NewTextStream starts the output to w.
 func NewTextStream(w io.Writer) *TextStream {
-	s := &TextStream{w: w, lines: newLineCache()}
-	if f, err := os.CreateTemp("", "lambdagate-text-*"); err == nil {
-		s.spool = f
-		os.Remove(f.Name()) // where open files can be removed, nothing is left behind even on a crash
-		s.bw = bufio.NewWriter(f)
-	} else {
-		s.bw = bufio.NewWriter(&s.mem)
-	}
-	return s
+	return &TextStream{w: w, spool: newSpool(), lines: newLineCache()}
 }
 
 // Add renders a unit's findings and keeps its errors.
 func (s *TextStream) Add(f evaluation.File) {
 	s.errors = append(s.errors, f.Errors...)
 	for _, fd := range f.Findings {
-		textFinding(s.bw, s.lines, fd)
+		textFinding(s.spool.w, s.lines, fd)
 	}
 	c := Count(f.Findings)
 	s.findings += len(f.Findings)
@@ -111,28 +100,16 @@ func (s *TextStream) Add(f evaluation.File) {
 // Close writes the errors (the result's own, then those of the units), the
 // findings spooled, the fixed ones and the count.
 func (s *TextStream) Close(r *evaluation.Result) error {
-	if s.spool != nil {
-		defer func() {
-			name := s.spool.Name()
-			s.spool.Close()
-			os.Remove(name)
-		}()
-	}
+	defer s.spool.close()
 	out := bufio.NewWriter(s.w)
 	errs := append(slices.Clip(r.Errors), s.errors...)
 	textErrors(out, newLineCache(), errs)
-	if err := s.bw.Flush(); err != nil {
-		return fmt.Errorf("the text output's spool: %w", err)
-	}
-	if s.spool != nil {
-		if _, err := s.spool.Seek(0, io.SeekStart); err != nil {
-			return fmt.Errorf("the text output's spool: %w", err)
-		}
-		if _, err := io.Copy(out, s.spool); err != nil {
-			return fmt.Errorf("the text output's spool: %w", err)
-		}
-	} else if _, err := out.Write(s.mem.Bytes()); err != nil {
+	rd, err := s.spool.reader()
+	if err != nil {
 		return err
+	}
+	if _, err := io.Copy(out, rd); err != nil {
+		return fmt.Errorf("the text output's spool: %w", err)
 	}
 	textEnd(out, r, s.findings, s.counts, len(errs))
 	return out.Flush()
