@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,7 +36,7 @@ var outputFormats = []outputFormat{
 		stream: func(o *output) resultStream { return report.NewTextStream(o.p.stdout) }},
 	{name: "json", write: func(o *output, res *evaluation.Result) error { return report.WriteJSON(o.p.stdout, res) },
 		stream: func(o *output) resultStream { return report.NewJSONStream(o.p.stdout) }, live: true},
-	{name: "github", write: (*output).github},
+	{name: "github", write: (*output).github, stream: (*output).githubStream},
 }
 
 func formatOf(name string) *outputFormat {
@@ -119,27 +120,54 @@ func (o *output) write(res *evaluation.Result) error {
 // Action prints; under the runner it also writes the job summary and the
 // step outputs.
 func (o *output) github(res *evaluation.Result) error {
+	g := o.githubStream()
+	g.Add(evaluation.File{Findings: res.Findings, Rows: res.Rows})
+	return g.Close(res)
+}
+
+func (o *output) githubStream() resultStream {
 	env := o.p.env()
+	g := &githubOutput{env: env, extra: o.extra}
 	opts := report.GitHubOptions{
 		Root:      gitTopLevel("."),
 		Threshold: o.threshold,
 		Title:     o.title,
 		Log:       true,
 		Links:     env.links(),
-		Functions: res.Rows,
 	}
-	var summary bytes.Buffer
 	if env["GITHUB_STEP_SUMMARY"] != "" {
-		opts.Summary = &summary
+		opts.Summary = &g.summary
 	}
-	stats, err := report.GitHub(o.p.stdout, res, opts)
-	if err != nil {
+	g.s = report.NewGitHubStream(o.p.stdout, opts)
+	return g
+}
+
+// githubOutput is the GitHub output of scan and verify: the stream, then the
+// job summary and the step outputs.
+type githubOutput struct {
+	s       *report.GitHubStream
+	env     actionEnv
+	summary bytes.Buffer
+	extra   []report.Output
+}
+
+func (g *githubOutput) Add(f evaluation.File) {
+	g.s.AddRows(f.Rows)
+	g.s.Add(f)
+}
+
+func (g *githubOutput) Close(res *evaluation.Result) error {
+	if err := g.s.Close(res); err != nil {
 		return err
 	}
-	if err := env.appendSummary(opts.Summary, &summary); err != nil {
+	var w io.Writer
+	if g.env["GITHUB_STEP_SUMMARY"] != "" {
+		w = &g.summary
+	}
+	if err := g.env.appendSummary(w, &g.summary); err != nil {
 		return err
 	}
-	return env.writeOutputs(append(stats.Outputs(), o.extra...))
+	return g.env.writeOutputs(append(g.s.Stats().Outputs(), g.extra...))
 }
 
 // tee streams to several outputs: stdout's, then the SARIF file.
