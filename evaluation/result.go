@@ -49,6 +49,7 @@ type Facts struct {
 
 // File is the evaluation of one unit.
 type File struct {
+	Path     string           // the template's; "" for functions without one
 	Findings []checks.Finding // in the deterministic order of Sort
 	Errors   []FileError
 	Rows     []FunctionRow
