@@ -6,6 +6,7 @@
 package scan
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -274,10 +275,14 @@ func readFile(path string, limit int64) ([]byte, error) {
 	if st.Size() > limit {
 		return nil, fmt.Errorf("the file is %d bytes, over the %d-byte limit; raise --max-file-size or exclude it", st.Size(), limit)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
+	// Sized from the stat, so the file is read into one buffer, not grown
+	// into one; the limit still holds if the file grows meanwhile.
+	var buf bytes.Buffer
+	buf.Grow(int(st.Size()) + bytes.MinRead)
+	if _, err := buf.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
 		return nil, fmt.Errorf("cannot read: %w", unwrapPath(err))
 	}
+	data := buf.Bytes()
 	if int64(len(data)) > limit {
 		return nil, fmt.Errorf("the file is over the %d-byte limit; raise --max-file-size or exclude it", limit)
 	}
