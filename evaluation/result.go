@@ -66,8 +66,6 @@ type Result struct {
 	Files     []string // the templates read, in order
 	// Rows are the functions evaluated, in order.
 	Rows []FunctionRow
-	// Facts are the templates' facts by path, with Config.Facts.
-	Facts map[string]*Facts
 	// Fixed are baseline findings that no longer occur.
 	Fixed []Fixed
 }
@@ -82,12 +80,6 @@ func (r *Result) Add(file string, f File) {
 	if file != "" {
 		r.Templates++
 		r.Files = append(r.Files, file)
-	}
-	if f.Facts != nil {
-		if r.Facts == nil {
-			r.Facts = map[string]*Facts{}
-		}
-		r.Facts[file] = f.Facts
 	}
 }
 
