@@ -14,6 +14,7 @@ import (
 	"github.com/sethvargo/go-githubactions"
 
 	"github.com/lambdagate/lambdagate/config"
+	"github.com/lambdagate/lambdagate/evaluation"
 	"github.com/lambdagate/lambdagate/pullrequest"
 	"github.com/lambdagate/lambdagate/report"
 	"github.com/lambdagate/lambdagate/scan"
@@ -202,10 +203,6 @@ func action(ctx context.Context, p *process, env actionEnv) (*actionOutputs, err
 	if st.opts.Stage, err = st.stage(); err != nil {
 		return nil, err
 	}
-	res, err := scan.Scan(paths, st.opts)
-	if err != nil {
-		return nil, err
-	}
 
 	opts := report.GitHubOptions{
 		Root:      root,
@@ -213,7 +210,6 @@ func action(ctx context.Context, p *process, env actionEnv) (*actionOutputs, err
 		Log:       true,
 		Title:     "lambdagate",
 		Links:     env.links(),
-		Functions: res.Rows,
 	}
 	if !annotate {
 		opts.MaxPerLevel = -1
@@ -226,31 +222,50 @@ func action(ctx context.Context, p *process, env actionEnv) (*actionOutputs, err
 		filter = "nofilter"
 	}
 	opts.Filter = filter
+	// The filter reads the facts of the template whose findings it is
+	// given: only the unit in hand's are kept.
+	cf := &changeFilter{changes: changes, root: root, mode: filter}
 	if changes != nil {
-		f := changeFilter{changes: changes, root: root, facts: res.Facts, mode: filter}
-		opts.New, opts.Counts, opts.CountsError = f.isNew, f.counts, f.countsError
+		opts.New, opts.Counts, opts.CountsError = cf.isNew, cf.counts, cf.countsError
 	}
 	var summary bytes.Buffer
 	if summarize && env["GITHUB_STEP_SUMMARY"] != "" {
 		opts.Summary = &summary
 	}
-	stats, err := report.GitHub(p.stdout, res, opts)
+	gh := report.NewGitHubStream(p.stdout, opts)
+	var sarif *sarifFile
+	sarifOut := ""
+	if sf := env.input("sarif-file"); sf != "" {
+		path := inWD(sf)
+		sarif = newSARIFFile(path, report.SARIFOptions{Root: root, Category: env.input("sarif-category"), RunID: env["GITHUB_RUN_ID"], Version: version})
+		sarifOut = filepath.ToSlash(filepath.Clean(path))
+	}
+	st.opts.Emit = func(f evaluation.File) {
+		cf.facts = map[string]*evaluation.Facts{f.Path: f.Facts}
+		gh.AddRows(f.Rows)
+		gh.Add(f)
+		if sarif != nil {
+			sarif.Add(f)
+		}
+	}
+	res, err := scan.Scan(paths, st.opts)
 	if err != nil {
+		return nil, err
+	}
+	if err := gh.Close(res); err != nil {
 		return nil, err
 	}
 	if err := suggestFixes(ctx, env, git, root, res.Files, st, changes, p.stdout); err != nil {
 		return nil, err
 	}
+	stats := gh.Stats()
 	if err := env.appendSummary(opts.Summary, &summary); err != nil {
 		return nil, err
 	}
-	sarifOut := ""
-	if sf := env.input("sarif-file"); sf != "" {
-		path := inWD(sf)
-		if err := writeSARIF(path, res, report.SARIFOptions{Root: root, Category: env.input("sarif-category"), RunID: env["GITHUB_RUN_ID"], Version: version}); err != nil {
+	if sarif != nil {
+		if err := sarif.Close(res); err != nil {
 			return nil, err
 		}
-		sarifOut = filepath.ToSlash(filepath.Clean(path))
 	}
 	list := append(stats.Outputs(), report.Output{Name: "sarif-file", Value: sarifOut}, report.Output{Name: "filter-mode", Value: filter})
 	code := exitOK

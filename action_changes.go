@@ -46,16 +46,16 @@ func findChanges(ctx context.Context, git pullrequest.Git, env actionEnv, filter
 type changeFilter struct {
 	changes *pullrequest.Changes
 	root    string
-	facts   map[string]*evaluation.Facts
+	facts   map[string]*evaluation.Facts // by template path; those of the unit in hand
 	mode    string
 }
 
-func (c changeFilter) path(file string) string { return report.RepoPath(c.root, file) }
+func (c *changeFilter) path(file string) string { return report.RepoPath(c.root, file) }
 
 // touched reports whether the change edits the function's resource, or the
 // SAM Globals it inherits: a removed KmsKeyArn or a swapped Role leaves a
 // finding on a line the change did not touch, and must still count.
-func (c changeFilter) touched(f checks.Finding) bool {
+func (c *changeFilter) touched(f checks.Finding) bool {
 	if !c.changes.Lines {
 		return false
 	}
@@ -70,14 +70,14 @@ func (c changeFilter) touched(f checks.Finding) bool {
 	return t.Globals.From > 0 && t.SAM[f.Resource] && c.changes.Near(p, t.Globals.From, t.Globals.To, 0)
 }
 
-func (c changeFilter) isNew(f checks.Finding) bool {
+func (c *changeFilter) isNew(f checks.Finding) bool {
 	if !c.changes.Lines {
 		return false
 	}
 	return c.changes.Added(c.path(f.Pos.File), f.Pos.Line) || c.touched(f)
 }
 
-func (c changeFilter) counts(f checks.Finding) bool {
+func (c *changeFilter) counts(f checks.Finding) bool {
 	p := c.path(f.Pos.File)
 	switch c.mode {
 	case "added":
@@ -92,6 +92,6 @@ func (c changeFilter) counts(f checks.Finding) bool {
 
 // countsError: a template that cannot be read counts when the change
 // touches it (or always, without a filter).
-func (c changeFilter) countsError(e evaluation.FileError) bool {
+func (c *changeFilter) countsError(e evaluation.FileError) bool {
 	return c.mode == "nofilter" || c.changes.Touches(c.path(e.Pos.File))
 }

@@ -48,6 +48,10 @@ func suggestFixes(ctx context.Context, env actionEnv, git pullrequest.Git, root 
 		notice("GITHUB_REPOSITORY is not owner/name; no suggestions posted.")
 		return nil
 	}
+	// The fixes are scanned again on their own: not through the Action's
+	// streamed outputs, which have closed.
+	scanOpts := st.opts
+	scanOpts.Emit = nil
 	var ss []review.Suggestion
 	for _, file := range files {
 		rel := report.RepoPath(root, file)
@@ -58,7 +62,7 @@ func suggestFixes(ctx context.Context, env actionEnv, git pullrequest.Git, root 
 		if err != nil {
 			continue // the scan has reported it
 		}
-		r := fix.File(file, data, fix.Options{Scan: st.opts, PerFunction: true})
+		r := fix.File(file, data, fix.Options{Scan: scanOpts, PerFunction: true})
 		ss = append(ss, review.FromFix(rel, r, func(line int) bool { return changes.Added(rel, line) })...)
 	}
 	if len(ss) == 0 {

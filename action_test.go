@@ -3,12 +3,14 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"gopkg.in/yaml.v3"
@@ -60,17 +62,29 @@ const otherApp = `Resources:
           - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
 `
 
-// buildBinary builds lambdagate as the Dockerfile does.
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "lambdagate")
-	cmd := exec.Command("go", "build", "-trimpath", "-o", bin, ".")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+// buildBinary builds lambdagate as the Dockerfile does, once per test run
+// (TestMain removes it): the tests and benchmarks that exec it share it.
+func buildBinary(tb testing.TB) string {
+	tb.Helper()
+	bin, err := builtBinary()
+	if err != nil {
+		tb.Fatal(err)
 	}
 	return bin
 }
+
+var (
+	binDir      string // made by TestMain
+	builtBinary = sync.OnceValues(func() (string, error) {
+		bin := filepath.Join(binDir, "lambdagate")
+		cmd := exec.Command("go", "build", "-trimpath", "-o", bin, ".")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return "", fmt.Errorf("go build: %v\n%s", err, out)
+		}
+		return bin, nil
+	})
+)
 
 // prWorkspace makes the workspace the runner would check out for a pull
 // request: GitHub's test merge commit of the pull request into its base,

@@ -116,7 +116,7 @@ func runFix(p *process, args []string) int {
 		verb = "would fix"
 	}
 	fmt.Fprintf(log, "lambdagate: %s %d templates of %d (%d changes); %d findings left\n", verb, files, len(found.Files), changes, len(left.Findings))
-	if report.Failing(left, st.threshold) {
+	if left.Failing(st.threshold) {
 		return exitFindings
 	}
 	return exitOK

@@ -51,8 +51,12 @@ func runScan(p *process, args []string) int {
 	if st.opts.Stage, err = st.stage(); err != nil {
 		return fail(err)
 	}
+	o := &output{p: p, flags: out, threshold: st.threshold, title: "lambdagate", category: "lambdagate"}
+	st.opts.Emit = o.stream()
 	var prog *progress
-	if showProgress(isTerminal(p.stderr), p.env().get) {
+	// An output written as it comes is its own progress, and must not be
+	// interleaved with one.
+	if !o.live() && showProgress(isTerminal(p.stderr), p.env().get) {
 		prog = startProgress(p.stderr, time.Second, 100*time.Millisecond)
 		st.opts.Progress = prog.update
 	}
@@ -68,11 +72,11 @@ func runScan(p *process, args []string) int {
 			fmt.Fprintf(p.stderr, "lambdagate: skipped %s: %s\n", report.Sanitize(s.Path), report.Sanitize(s.Reason))
 		}
 	}
-	o := output{p: p, flags: out, threshold: st.threshold, title: "lambdagate", category: "lambdagate"}
-	if err := o.write(res); err != nil {
+	failing, err := o.finish(res)
+	if err != nil {
 		return fail(err)
 	}
-	if res.Failing(st.threshold) {
+	if failing {
 		return exitFindings
 	}
 	return exitOK

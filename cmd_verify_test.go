@@ -176,3 +176,40 @@ func TestVerifyUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// The suppressions of a matched template are read as scan reads them: one
+// without a reason suppresses nothing and is reported, never dropped.
+func TestVerifyReportsTheTemplatesUnreadableSuppressions(t *testing.T) {
+	dir := t.TempDir()
+	tpl := strings.Replace(verifyTemplate, "    Type: AWS::Serverless::Function\n",
+		"    Type: AWS::Serverless::Function\n    Metadata:\n      lambdagate:\n        ignore:\n          - rule: active-tracing\n", 1)
+	if err := os.WriteFile(filepath.Join(dir, "template.yaml"), []byte(tpl), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runVerifyOn(t, verifyAccount("PassThrough"), dir, nil, "--stack", "shop", "--format", "json")
+	if code != exitFindings {
+		t.Fatalf("exit %d, want 1\n%s%s", code, out, errOut)
+	}
+	var doc struct {
+		Findings []struct {
+			Rule        string `json:"rule"`
+			Suppression any    `json:"suppression"`
+		} `json:"findings"`
+		Errors []struct {
+			File    string `json:"file"`
+			Line    int    `json:"line"`
+			Message string `json:"message"`
+		} `json:"errors"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err, out)
+	}
+	if len(doc.Errors) != 1 || doc.Errors[0].File != "template.yaml" || doc.Errors[0].Line != 8 || !strings.Contains(doc.Errors[0].Message, "reason") {
+		t.Errorf("errors: %+v, want the suppression without a reason at template.yaml:8", doc.Errors)
+	}
+	for _, f := range doc.Findings {
+		if f.Suppression != nil {
+			t.Errorf("%s is suppressed by a suppression without a reason", f.Rule)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"testing"
 
@@ -8,9 +9,24 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	testscript.Main(withBinDir{m}, map[string]func(){
 		"lambdagate": func() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) },
 	})
+}
+
+// withBinDir runs the tests with a folder for the binary buildBinary builds
+// once, and removes it after.
+type withBinDir struct{ m *testing.M }
+
+func (w withBinDir) Run() int {
+	dir, err := os.MkdirTemp("", "lambdagate-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	binDir = dir
+	return w.m.Run()
 }
 
 // TestScripts runs the stories in testdata/script: each .txtar file is a small

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,13 +17,26 @@ import (
 type outputFormat struct {
 	name  string
 	write func(o *output, res *evaluation.Result) error
+	// stream, when set, writes the results as they come instead; live says
+	// that it writes to stdout before the end (so no progress is shown).
+	stream func(o *output) resultStream
+	live   bool
+}
+
+// resultStream takes a run's results unit by unit, in order, then the
+// run's own errors and counts.
+type resultStream interface {
+	Add(evaluation.File)
+	Close(*evaluation.Result) error
 }
 
 // outputFormats are the values of --format, for scan and verify alike.
 var outputFormats = []outputFormat{
-	{"text", func(o *output, res *evaluation.Result) error { return report.Text(o.p.stdout, res) }},
-	{"json", func(o *output, res *evaluation.Result) error { return report.WriteJSON(o.p.stdout, res) }},
-	{"github", (*output).github},
+	{name: "text", write: func(o *output, res *evaluation.Result) error { return report.Text(o.p.stdout, res) },
+		stream: func(o *output) resultStream { return report.NewTextStream(o.p.stdout) }},
+	{name: "json", write: func(o *output, res *evaluation.Result) error { return report.WriteJSON(o.p.stdout, res) },
+		stream: func(o *output) resultStream { return report.NewJSONStream(o.p.stdout) }, live: true},
+	{name: "github", write: (*output).github, stream: (*output).githubStream},
 }
 
 func formatOf(name string) *outputFormat {
@@ -53,6 +67,42 @@ type output struct {
 	title, category string
 	// extra are step outputs beyond the counts (verify: sarif-file).
 	extra []report.Output
+
+	streaming resultStream // when the results are streamed
+	verdict   evaluation.Verdict
+}
+
+// live reports whether the output is written to stdout as the results come.
+func (o *output) live() bool { return o.streaming != nil && formatOf(o.flags.format).live }
+
+// stream starts streaming the results when the format can; it returns where
+// the source sends each unit's, or nil: the source then gathers the result
+// for finish.
+func (o *output) stream() func(evaluation.File) {
+	f := formatOf(o.flags.format)
+	if f.stream == nil {
+		return nil
+	}
+	streams := tee{f.stream(o)}
+	if o.flags.sarif != "" {
+		streams = append(streams, newSARIFFile(o.flags.sarif, report.SARIFOptions{Root: gitTopLevel("."), Category: o.category, Version: version}))
+	}
+	o.streaming = streams
+	return func(u evaluation.File) {
+		o.verdict.Add(u)
+		o.streaming.Add(u)
+	}
+}
+
+// finish writes what is left of the output and says whether the run fails
+// the gate.
+func (o *output) finish(res *evaluation.Result) (failing bool, err error) {
+	if o.streaming == nil {
+		return res.Failing(o.threshold), o.write(res)
+	}
+	v := o.verdict
+	v.Errors += len(res.Errors)
+	return v.Failing(o.threshold), o.streaming.Close(res)
 }
 
 func (o *output) write(res *evaluation.Result) error {
@@ -70,27 +120,116 @@ func (o *output) write(res *evaluation.Result) error {
 // Action prints; under the runner it also writes the job summary and the
 // step outputs.
 func (o *output) github(res *evaluation.Result) error {
+	g := o.githubStream()
+	g.Add(evaluation.File{Findings: res.Findings, Rows: res.Rows})
+	return g.Close(res)
+}
+
+func (o *output) githubStream() resultStream {
 	env := o.p.env()
+	g := &githubOutput{env: env, extra: o.extra}
 	opts := report.GitHubOptions{
 		Root:      gitTopLevel("."),
 		Threshold: o.threshold,
 		Title:     o.title,
 		Log:       true,
 		Links:     env.links(),
-		Functions: res.Rows,
 	}
-	var summary bytes.Buffer
 	if env["GITHUB_STEP_SUMMARY"] != "" {
-		opts.Summary = &summary
+		opts.Summary = &g.summary
 	}
-	stats, err := report.GitHub(o.p.stdout, res, opts)
+	g.s = report.NewGitHubStream(o.p.stdout, opts)
+	return g
+}
+
+// githubOutput is the GitHub output of scan and verify: the stream, then the
+// job summary and the step outputs.
+type githubOutput struct {
+	s       *report.GitHubStream
+	env     actionEnv
+	summary bytes.Buffer
+	extra   []report.Output
+}
+
+func (g *githubOutput) Add(f evaluation.File) {
+	g.s.AddRows(f.Rows)
+	g.s.Add(f)
+}
+
+func (g *githubOutput) Close(res *evaluation.Result) error {
+	if err := g.s.Close(res); err != nil {
+		return err
+	}
+	var w io.Writer
+	if g.env["GITHUB_STEP_SUMMARY"] != "" {
+		w = &g.summary
+	}
+	if err := g.env.appendSummary(w, &g.summary); err != nil {
+		return err
+	}
+	return g.env.writeOutputs(append(g.s.Stats().Outputs(), g.extra...))
+}
+
+// tee streams to several outputs: stdout's, then the SARIF file.
+type tee []resultStream
+
+func (t tee) Add(f evaluation.File) {
+	for _, s := range t {
+		s.Add(f)
+	}
+}
+
+func (t tee) Close(res *evaluation.Result) error {
+	for _, s := range t {
+		if err := s.Close(res); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sarifFile streams the SARIF log to a file, created (with its folder) when
+// the log is written at the end, as writeSARIF does.
+type sarifFile struct {
+	path string
+	f    *os.File
+	s    *report.SARIFStream
+}
+
+func newSARIFFile(path string, opts report.SARIFOptions) *sarifFile {
+	sf := &sarifFile{path: path}
+	sf.s = report.NewSARIFStream(sf, opts)
+	return sf
+}
+
+func (sf *sarifFile) Add(f evaluation.File) { sf.s.Add(f) }
+
+// Write opens the file at the first write: the log is written at the end.
+func (sf *sarifFile) Write(p []byte) (int, error) {
+	if sf.f == nil {
+		if err := os.MkdirAll(filepath.Dir(sf.path), 0o777); err != nil {
+			return 0, err
+		}
+		f, err := os.OpenFile(sf.path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o666)
+		if err != nil {
+			return 0, err
+		}
+		sf.f = f
+	}
+	return sf.f.Write(p)
+}
+
+func (sf *sarifFile) Close(res *evaluation.Result) error {
+	err := sf.s.Close(res)
+	if sf.f != nil {
+		if cerr := sf.f.Close(); err == nil {
+			err = cerr
+		}
+	}
 	if err != nil {
-		return err
+		return fmt.Errorf("sarif-file: %w", err)
 	}
-	if err := env.appendSummary(opts.Summary, &summary); err != nil {
-		return err
-	}
-	return env.writeOutputs(append(stats.Outputs(), o.extra...))
+	return os.Chmod(sf.path, 0o666)
 }
 
 // writeSARIF writes the SARIF file, creating its folder. The container runs

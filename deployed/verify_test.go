@@ -411,3 +411,20 @@ func units(tpls ...*template.Template) []evaluation.Unit {
 	}
 	return us
 }
+
+// A scoped boundary lowers what the role's policies grant, and nothing
+// else: a trust policy open to everyone, and a policy that cannot be read,
+// stay errors beside it.
+func TestABoundaryLeavesTheRolesOwnProblems(t *testing.T) {
+	a := app()
+	bad := a.Roles["app-BadRole-B2"]
+	bad.Boundary = "arn:aws:iam::123456789012:policy/boundary"
+	bad.Trust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}`
+	bad.Inline["broken"] = `{"Statement": [`
+	a.Policies["arn:aws:iam::123456789012:policy/boundary"] = scoped
+	_, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
+	has(t, lines, "warning least-privilege-role Bad:", `"s3:*"`, "permissions boundary")
+	has(t, lines, "error least-privilege-role Bad: anyone can assume this role")
+	has(t, lines, "unverified Bad:", `inline policy "broken"`, "could not be read")
+	hasNo(t, lines, "error least-privilege-role Bad: inline policy")
+}

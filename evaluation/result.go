@@ -49,6 +49,7 @@ type Facts struct {
 
 // File is the evaluation of one unit.
 type File struct {
+	Path     string           // the template's; "" for functions without one
 	Findings []checks.Finding // in the deterministic order of Sort
 	Errors   []FileError
 	Rows     []FunctionRow
@@ -65,8 +66,6 @@ type Result struct {
 	Files     []string // the templates read, in order
 	// Rows are the functions evaluated, in order.
 	Rows []FunctionRow
-	// Facts are the templates' facts by path, with Config.Facts.
-	Facts map[string]*Facts
 	// Fixed are baseline findings that no longer occur.
 	Fixed []Fixed
 }
@@ -82,12 +81,40 @@ func (r *Result) Add(file string, f File) {
 		r.Templates++
 		r.Files = append(r.Files, file)
 	}
-	if f.Facts != nil {
-		if r.Facts == nil {
-			r.Facts = map[string]*Facts{}
-		}
-		r.Facts[file] = f.Facts
+}
+
+// Count counts a unit's evaluation that is passed on rather than kept (a
+// streamed output): the template and its functions, not what was found.
+func (r *Result) Count(file string, f File) {
+	r.Functions += len(f.Rows)
+	if file != "" {
+		r.Templates++
+		r.Files = append(r.Files, file)
 	}
+}
+
+// Verdict is what the exit code needs of results passed on as they come.
+type Verdict struct {
+	Errors int
+	Worst  checks.Severity // of the findings not suppressed
+}
+
+// Add takes a unit's evaluation into the verdict.
+func (v *Verdict) Add(f File) {
+	v.Errors += len(f.Errors)
+	for _, fd := range f.Findings {
+		if fd.Suppression == nil {
+			v.Worst = max(v.Worst, fd.Severity)
+		}
+	}
+}
+
+// Failing is Result.Failing for results passed on.
+func (v Verdict) Failing(threshold checks.Severity) bool {
+	if threshold == 0 {
+		return false
+	}
+	return v.Errors > 0 && threshold <= checks.Error || v.Worst >= threshold
 }
 
 // Failing reports whether the result reaches the failure threshold; a zero

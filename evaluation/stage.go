@@ -83,6 +83,7 @@ func (s *Stage) Evaluate(u Unit) File {
 		}
 	}
 	if t := u.Template; t != nil {
+		out.Path = t.File
 		ix, errs := suppress.Read(t)
 		for _, e := range errs {
 			out.Errors = append(out.Errors, FileError{Pos: e.Pos, Message: e.Msg})

@@ -153,69 +153,195 @@ type item struct {
 	title    string
 	message  string
 	fromFile bool // a file error rather than a finding
+	seq      int  // the order it came in
 }
 
 // GitHub writes the run's annotations (and, with opts.Log, a full text
 // listing) to w, the job summary to opts.Summary, and returns the counts for
 // the outputs and the exit code.
 func GitHub(w io.Writer, res *evaluation.Result, opts GitHubOptions) (GitHubStats, error) {
-	paths := newRepoPaths(opts.Root)
-	st := GitHubStats{Findings: len(res.Findings), Templates: res.Templates, Functions: res.Functions, FileErrors: len(res.Errors)}
-	c := Count(res.Findings)
-	st.Errors, st.Warnings, st.Notices, st.Suppressed = c.Errors, c.Warnings, c.Notices, c.Suppressed
+	s := NewGitHubStream(w, opts)
+	s.Add(evaluation.File{Findings: res.Findings})
+	err := s.Close(res)
+	return s.Stats(), err
+}
 
-	var items []item
-	for _, f := range res.Findings {
-		if f.Suppression != nil {
+// GitHubStream is the GitHub output taking the results as they come. The
+// annotations, written first, choose from all findings, but only the best few
+// of each level can win a slot, so only those are kept; the listing of the
+// log is spooled, and the summary keeps what its budget can show.
+type GitHubStream struct {
+	w       io.Writer
+	opts    GitHubOptions
+	paths   *repoPaths
+	st      GitHubStats
+	limit   int
+	best    map[checks.Severity][]item // the first limit of each level, in annotation order
+	level   map[checks.Severity]int    // items of each level
+	items   int
+	seq     int
+	log     *TextStream
+	summary *summary
+	errors  []evaluation.FileError
+}
+
+// NewGitHubStream starts the GitHub output to w.
+func NewGitHubStream(w io.Writer, opts GitHubOptions) *GitHubStream {
+	limit := opts.MaxPerLevel
+	if limit == 0 || limit > MaxAnnotationsPerLevel {
+		limit = MaxAnnotationsPerLevel
+	}
+	s := &GitHubStream{w: w, opts: opts, paths: newRepoPaths(opts.Root), limit: max(limit, 0),
+		best: map[checks.Severity][]item{}, level: map[checks.Severity]int{}}
+	if opts.Log {
+		s.log = NewTextStream(w) // it writes at the end, after the annotations
+	}
+	if opts.Summary != nil {
+		s.summary = newSummary(opts)
+		s.summary.addRows(opts.Functions)
+	}
+	return s
+}
+
+// AddRows adds functions to the summary's table, clean ones included, when
+// they were not given in the options.
+func (s *GitHubStream) AddRows(rows []evaluation.FunctionRow) {
+	if s.summary != nil {
+		s.summary.addRows(rows)
+	}
+}
+
+// Add takes a unit's findings and errors.
+func (s *GitHubStream) Add(f evaluation.File) {
+	s.errors = append(s.errors, f.Errors...)
+	if s.log != nil {
+		s.log.Add(evaluation.File{Findings: f.Findings})
+	}
+	if s.summary != nil {
+		s.summary.addFindings(f.Findings)
+	}
+	s.st.Findings += len(f.Findings)
+	c := Count(f.Findings)
+	s.st.Errors += c.Errors
+	s.st.Warnings += c.Warnings
+	s.st.Notices += c.Notices
+	s.st.Suppressed += c.Suppressed
+	for _, fd := range f.Findings {
+		if fd.Suppression != nil {
 			continue
 		}
-		isNew := opts.New != nil && opts.New(f)
+		isNew := s.opts.New != nil && s.opts.New(fd)
 		if isNew {
-			st.New++
+			s.st.New++
 		}
-		if opts.Counts != nil && !opts.Counts(f) {
+		if s.opts.Counts != nil && !s.opts.Counts(fd) {
 			continue
 		}
-		st.Counted++
-		if opts.Threshold != 0 && f.Severity >= opts.Threshold {
-			st.Failing = true
+		s.st.Counted++
+		if s.opts.Threshold != 0 && fd.Severity >= s.opts.Threshold {
+			s.st.Failing = true
 		}
-		items = append(items, item{
-			sev: f.Severity, isNew: isNew, file: paths.rel(f.Pos.File), line: f.Pos.Line, col: f.Pos.Column,
-			title:   "lambdagate " + f.Rule,
-			message: findingMessage(f),
+		s.offer(item{
+			sev: fd.Severity, isNew: isNew, file: s.paths.rel(fd.Pos.File), line: fd.Pos.Line, col: fd.Pos.Column,
+			title:   "lambdagate " + fd.Rule,
+			message: findingMessage(fd),
 		})
 	}
-	for _, e := range res.Errors {
-		if opts.CountsError != nil && !opts.CountsError(e) {
+}
+
+// offer counts an item and keeps it if it is among the first limit of its
+// level in annotation order: no other can be annotated.
+func (s *GitHubStream) offer(it item) {
+	it.seq = s.seq
+	s.seq++
+	s.items++
+	s.level[it.sev]++
+	best := s.best[it.sev]
+	i, _ := slices.BinarySearchFunc(best, it, compareItems)
+	if i >= s.limit {
+		return
+	}
+	best = slices.Insert(best, i, it)
+	if len(best) > s.limit {
+		best = best[:s.limit]
+	}
+	s.best[it.sev] = best
+}
+
+// Close writes the annotations (of the findings, then of the errors: the
+// result's own, then the units'), the log's listing and the summary.
+func (s *GitHubStream) Close(res *evaluation.Result) error {
+	errs := append(slices.Clip(res.Errors), s.errors...)
+	s.st.Templates, s.st.Functions, s.st.FileErrors = res.Templates, res.Functions, len(errs)
+	for _, e := range errs {
+		if s.opts.CountsError != nil && !s.opts.CountsError(e) {
 			continue
 		}
-		if opts.Threshold != 0 && opts.Threshold <= checks.Error {
-			st.Failing = true
+		if s.opts.Threshold != 0 && s.opts.Threshold <= checks.Error {
+			s.st.Failing = true
 		}
-		items = append(items, item{
-			sev: checks.Error, isNew: true, file: paths.rel(e.Pos.File), line: e.Pos.Line, col: e.Pos.Column,
+		s.offer(item{
+			sev: checks.Error, isNew: true, file: s.paths.rel(e.Pos.File), line: e.Pos.Line, col: e.Pos.Column,
 			title: "lambdagate: template not checked", message: e.Message + " (the gate cannot vouch for a template it cannot read)", fromFile: true,
 		})
 	}
-	if opts.MaxPerLevel >= 0 {
-		n, err := annotate(w, items, opts)
+	if s.opts.MaxPerLevel >= 0 {
+		var items []item
+		for _, best := range s.best {
+			items = append(items, best...)
+		}
+		slices.SortFunc(items, compareItems)
+		n, err := annotate(s.w, items, s.level, s.items, s.opts)
 		if err != nil {
-			return st, err
+			return err
 		}
-		st.Annotated = n
+		s.st.Annotated = n
 	}
-	if opts.Log {
-		if err := logListing(w, res, opts.StopToken); err != nil {
-			return st, err
+	if s.log != nil {
+		// Every finding as text, in a folded group, with workflow commands
+		// stopped: the listing quotes template lines, and a template must
+		// not be able to issue commands (the runner trims leading spaces
+		// before it looks for "::", so indenting is no protection).
+		token := s.opts.StopToken
+		if token == "" {
+			token = randomToken()
+		}
+		if _, err := fmt.Fprintf(s.w, "::group::lambdagate: all findings\n::stop-commands::%s\n", token); err != nil {
+			return err
+		}
+		whole := *res
+		whole.Errors = errs
+		if err := s.log.Close(&whole); err != nil {
+			return err
+		}
+		if _, err := fmt.Fprintf(s.w, "::%s::\n::endgroup::\n", token); err != nil {
+			return err
 		}
 	}
-	if opts.Summary != nil {
-		if _, err := io.WriteString(opts.Summary, Summary(res, st, opts)); err != nil {
-			return st, fmt.Errorf("writing the job summary: %w", err)
+	if s.summary != nil {
+		whole := *res
+		whole.Errors = errs
+		if _, err := io.WriteString(s.opts.Summary, s.summary.render(&whole, s.st)); err != nil {
+			return fmt.Errorf("writing the job summary: %w", err)
 		}
 	}
-	return st, nil
+	return nil
+}
+
+// Stats are the counts for the outputs and the exit code, once closed.
+func (s *GitHubStream) Stats() GitHubStats { return s.st }
+
+// compareItems is the annotation order: findings on changed lines first,
+// then by severity and place, then as they came.
+func compareItems(a, b item) int {
+	return cmp.Or(
+		-cmpBool(a.isNew, b.isNew),
+		-cmp.Compare(a.sev, b.sev),
+		cmp.Compare(a.file, b.file),
+		cmp.Compare(a.line, b.line),
+		cmp.Compare(a.col, b.col),
+		cmp.Compare(a.seq, b.seq),
+	)
 }
 
 func findingMessage(f checks.Finding) string {
@@ -229,23 +355,13 @@ func findingMessage(f checks.Finding) string {
 // annotate spends the per-level budget: the run's own notices first, then
 // findings on changed lines, then by severity and place; when something is
 // left over, the last notice says how much and where to find it.
-func annotate(w io.Writer, items []item, opts GitHubOptions) (int, error) {
+//
+// items are the candidates in annotation order; perLevel and total count all
+// the items, candidates or not.
+func annotate(w io.Writer, items []item, perLevel map[checks.Severity]int, total int, opts GitHubOptions) (int, error) {
 	limit := opts.MaxPerLevel
 	if limit == 0 || limit > MaxAnnotationsPerLevel {
 		limit = MaxAnnotationsPerLevel
-	}
-	slices.SortStableFunc(items, func(a, b item) int {
-		return cmp.Or(
-			-cmpBool(a.isNew, b.isNew),
-			-cmp.Compare(a.sev, b.sev),
-			cmp.Compare(a.file, b.file),
-			cmp.Compare(a.line, b.line),
-			cmp.Compare(a.col, b.col),
-		)
-	})
-	perLevel := map[checks.Severity]int{}
-	for _, it := range items {
-		perLevel[it.sev]++
 	}
 	own := min(len(opts.Notices), limit)
 	budget := map[checks.Severity]int{checks.Error: limit, checks.Warning: limit, checks.Notice: limit - own}
@@ -286,7 +402,7 @@ func annotate(w io.Writer, items []item, opts GitHubOptions) (int, error) {
 			aa.Noticef("%s", it.message)
 		}
 	}
-	if left := len(items) - annotated; left > 0 && overflow {
+	if left := total - annotated; left > 0 && overflow {
 		a.WithFieldsMap(map[string]string{"title": "lambdagate"}).Noticef(
 			"%d more findings were not annotated (GitHub shows %d per level): see the job summary / SARIF", left, limit)
 	}
@@ -301,22 +417,4 @@ func cmpBool(a, b bool) int {
 		return 1
 	}
 	return -1
-}
-
-// logListing prints every finding as text, in a folded group, with workflow
-// commands stopped: the listing quotes template lines, and a template must
-// not be able to issue commands (the runner trims leading spaces before it
-// looks for "::", so indenting is no protection).
-func logListing(w io.Writer, res *evaluation.Result, token string) error {
-	if token == "" {
-		token = randomToken()
-	}
-	if _, err := fmt.Fprintf(w, "::group::lambdagate: all findings\n::stop-commands::%s\n", token); err != nil {
-		return err
-	}
-	if err := Text(w, res); err != nil {
-		return err
-	}
-	_, err := fmt.Fprintf(w, "::%s::\n::endgroup::\n", token)
-	return err
 }

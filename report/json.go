@@ -1,9 +1,14 @@
 package report
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
+	"slices"
 
+	"github.com/lambdagate/lambdagate/checks"
 	"github.com/lambdagate/lambdagate/evaluation"
 )
 
@@ -70,18 +75,9 @@ type JSONSummary struct {
 func ToJSON(r *evaluation.Result) JSON {
 	out := JSON{Findings: []JSONFinding{}, Errors: []JSONError{}}
 	for _, f := range r.Findings {
-		jf := JSONFinding{
-			Rule: f.Rule, Severity: f.Severity.String(), File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Column,
-			Resource: f.Resource, Message: f.Message, FunctionName: f.FunctionName, FunctionARN: f.FunctionARN,
-		}
-		if s := f.Suppression; s != nil {
-			jf.Suppression = &JSONSuppression{Source: s.Source, ID: s.ID, Reason: s.Reason, File: s.Pos.File, Line: s.Pos.Line}
-		}
-		out.Findings = append(out.Findings, jf)
+		out.Findings = append(out.Findings, jsonFinding(f))
 	}
-	for _, e := range r.Errors {
-		out.Errors = append(out.Errors, JSONError{File: e.Pos.File, Line: e.Pos.Line, Column: e.Pos.Column, Message: e.Message})
-	}
+	out.Errors = jsonErrors(r.Errors)
 	for _, f := range r.Fixed {
 		out.Fixed = append(out.Fixed, JSONFixed{Rule: f.Rule, File: f.File, Resource: f.Resource, Message: f.Message})
 	}
@@ -89,10 +85,105 @@ func ToJSON(r *evaluation.Result) JSON {
 	return out
 }
 
+func jsonFinding(f checks.Finding) JSONFinding {
+	jf := JSONFinding{
+		Rule: f.Rule, Severity: f.Severity.String(), File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Column,
+		Resource: f.Resource, Message: f.Message, FunctionName: f.FunctionName, FunctionARN: f.FunctionARN,
+	}
+	if s := f.Suppression; s != nil {
+		jf.Suppression = &JSONSuppression{Source: s.Source, ID: s.ID, Reason: s.Reason, File: s.Pos.File, Line: s.Pos.Line}
+	}
+	return jf
+}
+
+func jsonErrors(errs []evaluation.FileError) []JSONError {
+	out := []JSONError{}
+	for _, e := range errs {
+		out = append(out, JSONError{File: e.Pos.File, Line: e.Pos.Line, Column: e.Pos.Column, Message: e.Message})
+	}
+	return out
+}
+
 // WriteJSON writes the JSON document, indented.
 func WriteJSON(w io.Writer, r *evaluation.Result) error {
-	enc := json.NewEncoder(w)
+	s := NewJSONStream(w)
+	s.Add(evaluation.File{Findings: r.Findings})
+	return s.Close(r)
+}
+
+// JSONStream writes the JSON document as the results come, finding by
+// finding, byte for byte as WriteJSON would: only the errors are kept until
+// the end, where the document lists them after the findings.
+type JSONStream struct {
+	w        *bufio.Writer
+	buf      bytes.Buffer
+	enc      *json.Encoder
+	findings int
+	errors   []evaluation.FileError
+	err      error
+}
+
+// NewJSONStream starts the document on w.
+func NewJSONStream(w io.Writer) *JSONStream {
+	s := &JSONStream{w: bufio.NewWriter(w)}
+	s.enc = json.NewEncoder(&s.buf)
+	s.enc.SetIndent("    ", "  ")
+	s.enc.SetEscapeHTML(false) // the JSON is read by programs and people, not pasted into HTML
+	_, s.err = s.w.WriteString("{\n  \"findings\": [")
+	return s
+}
+
+// Add writes a unit's findings and keeps its errors.
+func (s *JSONStream) Add(f evaluation.File) {
+	s.errors = append(s.errors, f.Errors...)
+	for _, fd := range f.Findings {
+		if s.err != nil {
+			return
+		}
+		sep := ",\n    "
+		if s.findings == 0 {
+			sep = "\n    "
+		}
+		s.findings++
+		s.buf.Reset()
+		if s.err = s.enc.Encode(jsonFinding(fd)); s.err != nil {
+			return
+		}
+		s.w.WriteString(sep)
+		_, s.err = s.w.Write(bytes.TrimSuffix(s.buf.Bytes(), []byte("\n")))
+	}
+}
+
+// Close ends the document: the errors (the result's own, then those of the
+// units added), the summary and the fixed findings of r.
+func (s *JSONStream) Close(r *evaluation.Result) error {
+	if s.err != nil {
+		return s.err
+	}
+	errs := append(slices.Clip(r.Errors), s.errors...)
+	tail := JSON{Findings: []JSONFinding{}, Errors: jsonErrors(errs),
+		Summary: JSONSummary{Templates: r.Templates, Functions: r.Functions, Findings: s.findings, Errors: len(errs)}}
+	for _, f := range r.Fixed {
+		tail.Fixed = append(tail.Fixed, JSONFixed{Rule: f.Rule, File: f.File, Resource: f.Resource, Message: f.Message})
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false) // the JSON is read by programs and people, not pasted into HTML
-	return enc.Encode(ToJSON(r))
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(tail); err != nil {
+		return err
+	}
+	// The tail is the whole document with no findings, from after its
+	// empty findings list.
+	const empty = "{\n  \"findings\": [],"
+	rest, ok := bytes.CutPrefix(b.Bytes(), []byte(empty))
+	if !ok {
+		return fmt.Errorf("report: the JSON document does not start with %q", empty)
+	}
+	if s.findings > 0 {
+		s.w.WriteString("\n  ")
+	}
+	s.w.WriteString("],")
+	s.w.Write(rest)
+	return s.w.Flush()
 }

@@ -1,12 +1,12 @@
-// Package report renders a scan's findings and errors for people and for
-// other programs: text like a compiler's, the JSON contract, SARIF, and the
-// GitHub runner's annotations, summary and outputs. It reads results; it
+// Package report renders the evaluation's findings and errors for people and
+// for other programs: text like a compiler's, the JSON contract, SARIF, and
+// the GitHub runner's annotations, summary and outputs, each whole or as the
+// results come (a stream that keeps only what it must). It reads results; it
 // decides nothing about them.
 package report
 
 import (
 	"github.com/lambdagate/lambdagate/checks"
-	"github.com/lambdagate/lambdagate/evaluation"
 )
 
 // Counts tallies findings by severity; suppressed findings are counted
@@ -34,8 +34,3 @@ func Count(fs []checks.Finding) Counts {
 	}
 	return c
 }
-
-// Failing reports whether the result reaches the failure threshold; a zero
-// threshold ("never") never fails. Files that could not be read count as
-// errors: a gate that cannot read a template cannot vouch for it.
-func Failing(r *evaluation.Result, threshold checks.Severity) bool { return r.Failing(threshold) }

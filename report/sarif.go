@@ -1,7 +1,10 @@
 package report
 
 import (
+	"bufio"
+	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -150,82 +153,220 @@ var securitySeverity = map[checks.Severity]string{checks.Error: "7.5", checks.Wa
 // that survives edits elsewhere in the file, and the files that could not
 // be read as notifications.
 func SARIF(w io.Writer, res *evaluation.Result, opts SARIFOptions) error {
-	rules := opts.Rules
-	if rules == nil {
-		rules = checks.All()
+	s := NewSARIFStream(w, opts)
+	s.Add(evaluation.File{Findings: res.Findings})
+	return s.Close(res)
+}
+
+// SARIFStream writes the SARIF log as the results come, byte for byte as
+// SARIF would. The rules (whose default levels are read from the findings)
+// come before the results, so the results are encoded as they come to a
+// spool, with their severity, and follow the rules at the end.
+type SARIFStream struct {
+	w        io.Writer
+	opts     SARIFOptions
+	paths    *repoPaths
+	rules    []*checks.Check
+	index    map[string]int
+	defaults map[string]checks.Severity // the highest severity of each rule's findings
+	listed   int                        // rules of the list; the others are custom
+	custom   map[string]checks.Severity // a custom rule's first finding's severity
+	bySev    map[checks.Severity]int    // results spooled, by severity
+	results  int
+	spool    *spool
+	buf      bytes.Buffer
+	enc      *json.Encoder
+	errors   []evaluation.FileError
+	err      error
+}
+
+// NewSARIFStream starts the log on w.
+func NewSARIFStream(w io.Writer, opts SARIFOptions) *SARIFStream {
+	s := &SARIFStream{w: w, opts: opts, paths: newRepoPaths(opts.Root), rules: opts.Rules, index: map[string]int{},
+		defaults: map[string]checks.Severity{}, custom: map[string]checks.Severity{}, bySev: map[checks.Severity]int{}, spool: newSpool()}
+	if s.rules == nil {
+		s.rules = checks.All()
 	}
-	// Severities a rule's findings take by default, read from the results;
-	// a rule never seen defaults to error for the four controls.
-	defaults := map[string]checks.Severity{}
-	for _, f := range res.Findings {
-		defaults[f.Rule] = max(defaults[f.Rule], f.Severity)
+	s.rules = slices.Clip(s.rules)
+	s.listed = len(s.rules)
+	for i, c := range s.rules {
+		s.index[c.ID] = i
 	}
-	paths := newRepoPaths(opts.Root)
+	s.enc = json.NewEncoder(&s.buf)
+	s.enc.SetIndent(sarifResultIndent, "  ")
+	s.enc.SetEscapeHTML(false)
+	return s
+}
+
+// sarifResultIndent is where the results sit in the log: runs[0].results.
+const sarifResultIndent = "        "
+
+// Add encodes a unit's findings and keeps its errors.
+func (s *SARIFStream) Add(f evaluation.File) {
+	s.errors = append(s.errors, f.Errors...)
+	for _, fd := range f.Findings {
+		if s.err != nil {
+			return
+		}
+		s.defaults[fd.Rule] = max(s.defaults[fd.Rule], fd.Severity)
+		i, ok := s.index[fd.Rule]
+		if !ok {
+			// A rule outside the list (a custom one): describe it on the fly.
+			i = len(s.rules)
+			s.index[fd.Rule] = i
+			s.rules = append(s.rules, &checks.Check{ID: fd.Rule, Title: fd.Rule, Doc: fd.Rule})
+			s.custom[fd.Rule] = fd.Severity
+		}
+		s.buf.Reset()
+		if s.err = s.enc.Encode(s.result(fd, i)); s.err != nil {
+			return
+		}
+		rec := bytes.TrimSuffix(s.buf.Bytes(), []byte("\n"))
+		var head [1 + binary.MaxVarintLen64]byte
+		head[0] = byte(fd.Severity)
+		n := binary.PutUvarint(head[1:], uint64(len(rec)))
+		s.spool.w.Write(head[:1+n])
+		_, s.err = s.spool.w.Write(rec)
+		s.bySev[fd.Severity]++
+		s.results++
+	}
+}
+
+func (s *SARIFStream) result(f checks.Finding, rule int) sarifResult {
+	r := sarifResult{
+		RuleID: f.Rule, RuleIndex: rule, Level: sarifLevels[f.Severity],
+		Message:             sarifText{Text: f.Resource + ": " + f.Message},
+		PartialFingerprints: map[string]string{"lambdagate/v1": fingerprint(f, s.paths.rel(f.Pos.File))},
+	}
+	if loc, ok := sarifLocationOf(s.paths.rel(f.Pos.File), f.Pos.Line, f.Pos.Column); ok {
+		r.Locations = []sarifLocation{loc}
+	}
+	if f.FunctionName != "" || f.FunctionARN != "" {
+		r.Properties = map[string]string{"functionName": f.FunctionName, "functionArn": f.FunctionARN}
+	}
+	if sp := f.Suppression; sp != nil {
+		kind := "inSource"
+		if sp.Source == "baseline" {
+			kind = "external"
+		}
+		r.Suppressions = []sarifSuppression{{Kind: kind, Justification: fmt.Sprintf("%s %s: %s", sp.Source, sp.ID, sp.Reason)}}
+	}
+	return r
+}
+
+// Close writes the log: the rules, the results spooled (the most severe
+// first, when there are more than code scanning accepts), and the errors
+// (the result's own, then those of the units) as notifications.
+func (s *SARIFStream) Close(res *evaluation.Result) error {
+	defer s.spool.close()
+	if s.err != nil {
+		return s.err
+	}
 	run := sarifRun{
-		Tool:        sarifTool{Driver: sarifDriver{Name: "lambdagate", Version: opts.Version, InformationURI: "https://github.com/lambdagate/lambdagate"}},
+		Tool:        sarifTool{Driver: sarifDriver{Name: "lambdagate", Version: s.opts.Version, InformationURI: "https://github.com/lambdagate/lambdagate"}},
 		Invocations: []sarifInvocation{{ExecutionSuccessful: true}},
 		Results:     []sarifResult{},
 		ColumnKind:  "unicodeCodePoints",
 	}
-	if opts.Category != "" {
-		id := strings.TrimSuffix(opts.Category, "/") + "/"
-		run.AutomationDetails = &sarifAutomation{ID: id + opts.RunID}
+	if s.opts.Category != "" {
+		id := strings.TrimSuffix(s.opts.Category, "/") + "/"
+		run.AutomationDetails = &sarifAutomation{ID: id + s.opts.RunID}
 	}
-	index := map[string]int{}
-	for _, c := range rules {
-		index[c.ID] = len(run.Tool.Driver.Rules)
-		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(c, defaults[c.ID]))
+	for i, c := range s.rules {
+		seen := s.defaults[c.ID]
+		if i >= s.listed {
+			seen = s.custom[c.ID]
+		}
+		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(c, seen))
 	}
-	findings := res.Findings
-	if len(findings) > MaxSARIFResults {
-		// Keep the worst: code scanning would reject the whole file.
-		findings = slices.Clone(findings)
-		slices.SortStableFunc(findings, func(a, b checks.Finding) int { return int(b.Severity) - int(a.Severity) })
-		findings = findings[:MaxSARIFResults]
+	// Keep the worst: code scanning would reject the whole file. Stable by
+	// severity, as a sort of all the results would leave them.
+	keep := s.results
+	var levels []checks.Severity
+	if s.results > MaxSARIFResults {
+		keep = MaxSARIFResults
+		for sev := range s.bySev {
+			levels = append(levels, sev)
+		}
+		slices.SortFunc(levels, func(a, b checks.Severity) int { return int(b) - int(a) })
 		run.Invocations[0].ToolExecutionNotifications = append(run.Invocations[0].ToolExecutionNotifications, sarifNotification{
 			Level:   "warning",
-			Message: sarifText{Text: fmt.Sprintf("%d findings, over the %d results code scanning accepts in one run; the %d least severe are left out", len(res.Findings), MaxSARIFResults, len(res.Findings)-MaxSARIFResults)},
+			Message: sarifText{Text: fmt.Sprintf("%d findings, over the %d results code scanning accepts in one run; the %d least severe are left out", s.results, MaxSARIFResults, s.results-MaxSARIFResults)},
 		})
 	}
-	for _, f := range findings {
-		i, ok := index[f.Rule]
-		if !ok {
-			// A rule outside the list (a custom one): describe it on the fly.
-			i = len(run.Tool.Driver.Rules)
-			index[f.Rule] = i
-			run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(&checks.Check{ID: f.Rule, Title: f.Rule, Doc: f.Rule}, f.Severity))
-		}
-		r := sarifResult{
-			RuleID: f.Rule, RuleIndex: i, Level: sarifLevels[f.Severity],
-			Message:             sarifText{Text: f.Resource + ": " + f.Message},
-			PartialFingerprints: map[string]string{"lambdagate/v1": fingerprint(f, paths.rel(f.Pos.File))},
-		}
-		if loc, ok := sarifLocationOf(paths.rel(f.Pos.File), f.Pos.Line, f.Pos.Column); ok {
-			r.Locations = []sarifLocation{loc}
-		}
-		if f.FunctionName != "" || f.FunctionARN != "" {
-			r.Properties = map[string]string{"functionName": f.FunctionName, "functionArn": f.FunctionARN}
-		}
-		if s := f.Suppression; s != nil {
-			kind := "inSource"
-			if s.Source == "baseline" {
-				kind = "external"
-			}
-			r.Suppressions = []sarifSuppression{{Kind: kind, Justification: fmt.Sprintf("%s %s: %s", s.Source, s.ID, s.Reason)}}
-		}
-		run.Results = append(run.Results, r)
-	}
-	for _, e := range res.Errors {
+	for _, e := range append(slices.Clip(res.Errors), s.errors...) {
 		n := sarifNotification{Level: "error", Message: sarifText{Text: e.Message}}
-		if loc, ok := sarifLocationOf(paths.rel(e.Pos.File), e.Pos.Line, e.Pos.Column); ok {
+		if loc, ok := sarifLocationOf(s.paths.rel(e.Pos.File), e.Pos.Line, e.Pos.Column); ok {
 			n.Locations = []sarifLocation{loc}
 		}
 		run.Invocations[0].ToolExecutionNotifications = append(run.Invocations[0].ToolExecutionNotifications, n)
 	}
-	enc := json.NewEncoder(w)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}})
+	if err := enc.Encode(sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}}); err != nil {
+		return err
+	}
+	// The log with no results, cut where they go.
+	const marker = "\n      \"results\": []"
+	at := bytes.Index(b.Bytes(), []byte(marker))
+	if at < 0 {
+		return fmt.Errorf("report: the SARIF log has no %q", marker)
+	}
+	bw := bufio.NewWriter(s.w)
+	bw.Write(b.Bytes()[:at+len(marker)-1])
+	written := 0
+	pass := func(sev checks.Severity, all bool) error {
+		rd, err := s.spool.reader()
+		if err != nil {
+			return err
+		}
+		br := rd.(io.ByteReader)
+		for written < keep {
+			c, err := br.ReadByte()
+			if err == io.EOF {
+				return nil
+			}
+			if err != nil {
+				return fmt.Errorf("the SARIF output's spool: %w", err)
+			}
+			n, err := binary.ReadUvarint(br)
+			if err != nil {
+				return fmt.Errorf("the SARIF output's spool: %w", err)
+			}
+			rec := make([]byte, n)
+			if _, err := io.ReadFull(rd, rec); err != nil {
+				return fmt.Errorf("the SARIF output's spool: %w", err)
+			}
+			if !all && checks.Severity(c) != sev {
+				continue
+			}
+			if written == 0 {
+				bw.WriteString("\n" + sarifResultIndent)
+			} else {
+				bw.WriteString(",\n" + sarifResultIndent)
+			}
+			bw.Write(rec)
+			written++
+		}
+		return nil
+	}
+	if levels == nil {
+		if err := pass(0, true); err != nil {
+			return err
+		}
+	}
+	for _, sev := range levels {
+		if err := pass(sev, false); err != nil {
+			return err
+		}
+	}
+	if written > 0 {
+		bw.WriteString("\n      ")
+	}
+	bw.Write(b.Bytes()[at+len(marker)-1:])
+	return bw.Flush()
 }
 
 func sarifRuleOf(c *checks.Check, seen checks.Severity) sarifRule {

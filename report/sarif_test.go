@@ -125,3 +125,73 @@ func TestSARIFFingerprintSurvivesMovedLines(t *testing.T) {
 		t.Errorf("fingerprints %q and %q differ", a, b)
 	}
 }
+
+// Over the results code scanning accepts, the most severe are kept, each
+// severity in the order found, and a notification says how many are left out.
+func TestSARIFKeepsTheMostSevereResults(t *testing.T) {
+	res := &evaluation.Result{}
+	add := func(n int, sev checks.Severity, msg string) {
+		for i := range n {
+			res.Findings = append(res.Findings, checks.Finding{Rule: "kms-key", Severity: sev, Pos: source.Pos{File: "a.yaml", Line: i + 1}, Resource: "Fn", Message: msg})
+		}
+	}
+	add(3, checks.Error, "first errors")
+	add(MaxSARIFResults-1, checks.Warning, "warnings")
+	add(10, checks.Error, "last errors")
+	var b bytes.Buffer
+	if err := SARIF(&b, res, SARIFOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var log sarifLog
+	if err := json.Unmarshal(b.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	run := log.Runs[0]
+	if len(run.Results) != MaxSARIFResults {
+		t.Fatalf("%d results, want %d", len(run.Results), MaxSARIFResults)
+	}
+	for i, r := range run.Results {
+		want := "Fn: warnings"
+		switch {
+		case i < 3:
+			want = "Fn: first errors"
+		case i < 13:
+			want = "Fn: last errors"
+		}
+		if r.Message.Text != want {
+			t.Fatalf("result %d: %q, want %q", i, r.Message.Text, want)
+		}
+	}
+	if n := run.Invocations[0].ToolExecutionNotifications; len(n) != 1 || !strings.Contains(n[0].Message.Text, "the 12 least severe are left out") {
+		t.Errorf("notifications = %+v", n)
+	}
+	if got := run.Tool.Driver.Rules[0].DefaultConfiguration.Level; run.Tool.Driver.Rules[0].ID != "security-groups" || got == "" {
+		t.Errorf("rules[0] = %+v", run.Tool.Driver.Rules[0])
+	}
+}
+
+// Streamed unit by unit, the log is the one SARIF writes.
+func TestSARIFStreamIsSARIF(t *testing.T) {
+	r := sampleResult()
+	var want bytes.Buffer
+	if err := SARIF(&want, r, SARIFOptions{Category: "c", Version: "1"}); err != nil {
+		t.Fatal(err)
+	}
+	var got bytes.Buffer
+	s := NewSARIFStream(&got, SARIFOptions{Category: "c", Version: "1"})
+	own := *r
+	own.Errors = nil
+	for i, f := range r.Findings {
+		u := evaluation.File{Findings: []checks.Finding{f}}
+		if i == 1 {
+			u.Errors = r.Errors
+		}
+		s.Add(u)
+	}
+	if err := s.Close(&own); err != nil {
+		t.Fatal(err)
+	}
+	if got.String() != want.String() {
+		t.Errorf("streamed:\n%s\nwant:\n%s", got.String(), want.String())
+	}
+}

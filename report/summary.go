@@ -26,16 +26,29 @@ var marks = []struct {
 // functions by the four controls, then the findings by template, within
 // opts.SummaryBudget bytes whatever the number of findings.
 func Summary(res *evaluation.Result, st GitHubStats, opts GitHubOptions) string {
+	s := newSummary(opts)
+	s.addRows(opts.Functions)
+	s.addFindings(res.Findings)
+	return s.render(res, st)
+}
+
+func newSummary(opts GitHubOptions) *summary {
 	limit := opts.SummaryBudget
 	if limit <= 0 {
 		limit = SummaryBudget
 	}
-	s := &summary{limit: limit, paths: newRepoPaths(opts.Root), opts: opts}
+	return &summary{limit: limit, keep: limit, paths: newRepoPaths(opts.Root), opts: opts, rows: map[rowKey]*row{}, byFile: map[string]*fileLines{}}
+}
+
+// render writes the summary of what was added; res gives the counts and the
+// files that could not be read.
+func (s *summary) render(res *evaluation.Result, st GitHubStats) string {
+	limit := s.limit
 	s.head(res, st)
 	// The table may use about a third of the budget; the findings the rest,
 	// with room kept for the closing lines.
-	s.table(res, s.b.Len()+limit/3)
-	s.findings(res, limit-2048)
+	s.table(s.b.Len() + limit/3)
+	s.findings(limit - 2048)
 	s.fileErrors(res, limit-1024)
 	if s.dropped > 0 {
 		fmt.Fprintf(&s.b, "\n**Truncated:** %d more entries are not shown: the job summary is limited to %d KiB. The SARIF file and the step's log list everything.\n", s.dropped, limit>>10)
@@ -43,12 +56,30 @@ func Summary(res *evaluation.Result, st GitHubStats, opts GitHubOptions) string 
 	return s.b.String()
 }
 
+// summary gathers, as the results come, what the job summary shows: a row
+// per function, and the findings' lines by file, as many as the budget can
+// show (the rest only counted); then renders it.
 type summary struct {
 	b       strings.Builder
 	limit   int
 	paths   *repoPaths
 	opts    GitHubOptions
 	dropped int
+
+	rows  map[rowKey]*row
+	order []*row
+
+	byFile    map[string]*fileLines // by repository path
+	files     []string              // the paths of byFile, sorted
+	kept      int                   // bytes of the lines kept
+	keep      int                   // how many bytes of lines to keep: the budget
+	nFindings int
+}
+
+// fileLines are a file's findings: how many, and the lines of the first.
+type fileLines struct {
+	n     int
+	lines []string
 }
 
 // add writes text if it keeps the summary within max bytes.
@@ -101,24 +132,28 @@ type row struct {
 	worst checks.Severity
 }
 
-func (s *summary) table(res *evaluation.Result, limit int) {
-	rows := map[rowKey]*row{}
-	var order []*row
-	get := func(fr evaluation.FunctionRow) *row {
-		k := rowKey{fr.File, fr.Resource}
-		r := rows[k]
-		if r == nil {
-			r = &row{FunctionRow: fr, cells: make([]checks.Severity, len(tableRules)+1)}
-			rows[k] = r
-			order = append(order, r)
-		}
-		return r
+func (s *summary) row(fr evaluation.FunctionRow) *row {
+	k := rowKey{fr.File, fr.Resource}
+	r := s.rows[k]
+	if r == nil {
+		r = &row{FunctionRow: fr, cells: make([]checks.Severity, len(tableRules)+1)}
+		s.rows[k] = r
+		s.order = append(s.order, r)
 	}
-	for _, fr := range s.opts.Functions {
-		get(fr)
+	return r
+}
+
+// addRows adds functions to the table, clean ones included.
+func (s *summary) addRows(rows []evaluation.FunctionRow) {
+	for _, fr := range rows {
+		s.row(fr)
 	}
-	for _, f := range res.Findings {
-		r := get(evaluation.FunctionRow{File: f.Pos.File, Resource: f.Resource, Name: f.FunctionName})
+}
+
+// addFindings marks the findings in the table and keeps their lines.
+func (s *summary) addFindings(fs []checks.Finding) {
+	for _, f := range fs {
+		r := s.row(evaluation.FunctionRow{File: f.Pos.File, Resource: f.Resource, Name: f.FunctionName})
 		col := slices.Index(tableRules, f.Rule)
 		if col < 0 {
 			col = len(tableRules)
@@ -132,7 +167,40 @@ func (s *summary) table(res *evaluation.Result, limit int) {
 			r.cells[col] = max(r.cells[col], f.Severity)
 			r.worst = max(r.worst, f.Severity)
 		}
+		s.keepLine(f)
 	}
+}
+
+// keepLine keeps a finding's line for the findings section. Past the
+// budget, the lines of the files listed last go: they could not be shown.
+func (s *summary) keepLine(f checks.Finding) {
+	s.nFindings++
+	p := s.paths.rel(f.Pos.File)
+	fl := s.byFile[p]
+	if fl == nil {
+		fl = &fileLines{}
+		s.byFile[p] = fl
+		i, _ := slices.BinarySearch(s.files, p)
+		s.files = slices.Insert(s.files, i, p)
+	}
+	fl.n++
+	line := s.findingLine(f)
+	fl.lines = append(fl.lines, line)
+	s.kept += len(line)
+	if s.kept <= s.keep {
+		return
+	}
+	for i := len(s.files) - 1; i >= 0 && s.kept > s.keep; i-- {
+		fl := s.byFile[s.files[i]]
+		for len(fl.lines) > 0 && s.kept > s.keep {
+			s.kept -= len(fl.lines[len(fl.lines)-1])
+			fl.lines = fl.lines[:len(fl.lines)-1]
+		}
+	}
+}
+
+func (s *summary) table(limit int) {
+	order := s.order
 	if len(order) == 0 {
 		return
 	}
@@ -200,41 +268,33 @@ func mark(sev checks.Severity) string {
 	return marks[4].mark
 }
 
-func (s *summary) findings(res *evaluation.Result, max int) {
-	if len(res.Findings) == 0 {
+func (s *summary) findings(max int) {
+	if s.nFindings == 0 {
 		return
 	}
-	byFile := map[string][]checks.Finding{}
-	var files []string
-	for _, f := range res.Findings {
-		p := s.paths.rel(f.Pos.File)
-		if _, ok := byFile[p]; !ok {
-			files = append(files, p)
-		}
-		byFile[p] = append(byFile[p], f)
-	}
-	slices.Sort(files)
+	files := s.files
 	s.b.WriteString("### Findings\n\n")
 	for i, file := range files {
-		fs := byFile[file]
+		fl := s.byFile[file]
 		open := " open"
-		if len(fs) > 10 {
+		if fl.n > 10 {
 			open = ""
 		}
 		name := file
 		if name == "" {
 			name = "deployed functions"
 		}
-		head := fmt.Sprintf("<details%s><summary><code>%s</code>: %s</summary>\n\n", open, esc(name), plural(len(fs), "finding"))
+		head := fmt.Sprintf("<details%s><summary><code>%s</code>: %s</summary>\n\n", open, esc(name), plural(fl.n, "finding"))
 		if !s.add(max, head) {
-			s.dropRest(byFile, files[i:])
+			s.dropRest(files[i:])
 			return
 		}
-		for j, f := range fs {
-			if !s.add(max, s.findingLine(f)) {
+		for j := range fl.n {
+			// A line not kept is past the budget, and would not fit.
+			if j >= len(fl.lines) || !s.add(max, fl.lines[j]) {
 				s.b.WriteString("\n</details>\n")
-				s.dropped += len(fs) - j
-				s.dropRest(byFile, files[i+1:])
+				s.dropped += fl.n - j
+				s.dropRest(files[i+1:])
 				return
 			}
 		}
@@ -242,9 +302,9 @@ func (s *summary) findings(res *evaluation.Result, max int) {
 	}
 }
 
-func (s *summary) dropRest(byFile map[string][]checks.Finding, files []string) {
+func (s *summary) dropRest(files []string) {
 	for _, f := range files {
-		s.dropped += len(byFile[f])
+		s.dropped += s.byFile[f].n
 	}
 }
 

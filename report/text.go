@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/lambdagate/lambdagate/checks"
 	"github.com/lambdagate/lambdagate/evaluation"
 )
 
@@ -16,38 +18,101 @@ import (
 func Text(w io.Writer, r *evaluation.Result) error {
 	lines := newLineCache()
 	bw := bufio.NewWriter(w)
-	for _, e := range r.Errors {
+	textErrors(bw, lines, r.Errors)
+	for _, f := range r.Findings {
+		textFinding(bw, lines, f)
+	}
+	textEnd(bw, r, len(r.Findings), Count(r.Findings), len(r.Errors))
+	return bw.Flush()
+}
+
+func textErrors(bw *bufio.Writer, lines *lineCache, errs []evaluation.FileError) {
+	for _, e := range errs {
 		fmt.Fprintf(bw, "%s: error: %s\n", Sanitize(e.Pos.String()), Sanitize(e.Message))
 		lines.show(bw, e.Pos.File, e.Pos.Line, e.Pos.Column)
 	}
-	for _, f := range r.Findings {
-		name := f.Resource
-		if f.FunctionName != "" && f.FunctionName != f.Resource {
-			name += " (" + f.FunctionName + ")"
-		}
-		sev := f.Severity.String()
-		if f.Suppression != nil {
-			sev = "suppressed " + sev
-		}
-		// File names are chosen as freely as template text (a pull request
-		// can add "evil\x1b[2J.yaml"): both are shown, never obeyed.
-		fmt.Fprintf(bw, "%s: %s: %s: %s: %s\n", Sanitize(f.Pos.String()), sev, f.Rule, Sanitize(name), Sanitize(f.Message))
-		if s := f.Suppression; s != nil {
-			fmt.Fprintf(bw, "    suppressed by %s %s at %s: %s\n", s.Source, Sanitize(s.ID), Sanitize(s.Pos.String()), Sanitize(s.Reason))
-		}
-		lines.show(bw, f.Pos.File, f.Pos.Line, f.Pos.Column)
+}
+
+func textFinding(bw *bufio.Writer, lines *lineCache, f checks.Finding) {
+	name := f.Resource
+	if f.FunctionName != "" && f.FunctionName != f.Resource {
+		name += " (" + f.FunctionName + ")"
 	}
+	sev := f.Severity.String()
+	if f.Suppression != nil {
+		sev = "suppressed " + sev
+	}
+	// File names are chosen as freely as template text (a pull request
+	// can add "evil\x1b[2J.yaml"): both are shown, never obeyed.
+	fmt.Fprintf(bw, "%s: %s: %s: %s: %s\n", Sanitize(f.Pos.String()), sev, f.Rule, Sanitize(name), Sanitize(f.Message))
+	if s := f.Suppression; s != nil {
+		fmt.Fprintf(bw, "    suppressed by %s %s at %s: %s\n", s.Source, Sanitize(s.ID), Sanitize(s.Pos.String()), Sanitize(s.Reason))
+	}
+	lines.show(bw, f.Pos.File, f.Pos.Line, f.Pos.Column)
+}
+
+// textEnd writes the fixed findings and the count.
+func textEnd(bw *bufio.Writer, r *evaluation.Result, findings int, c Counts, errors int) {
 	for _, f := range r.Fixed {
 		fmt.Fprintf(bw, "%s: fixed: %s: %s: %s\n", Sanitize(f.File), Sanitize(f.Rule), Sanitize(f.Resource), Sanitize(f.Message))
 	}
-	c := Count(r.Findings)
 	fmt.Fprintf(bw, "%d findings (%d errors, %d warnings, %d notices, %d suppressed) in %d functions of %d templates",
-		len(r.Findings), c.Errors, c.Warnings, c.Notices, c.Suppressed, r.Functions, r.Templates)
-	if len(r.Errors) > 0 {
-		fmt.Fprintf(bw, "; %d input errors (files or templates that could not be read, or functions that could not be verified), listed above", len(r.Errors))
+		findings, c.Errors, c.Warnings, c.Notices, c.Suppressed, r.Functions, r.Templates)
+	if errors > 0 {
+		fmt.Fprintf(bw, "; %d input errors (files or templates that could not be read, or functions that could not be verified), listed above", errors)
 	}
 	fmt.Fprintln(bw)
-	return bw.Flush()
+}
+
+// TextStream writes the text output as the results come, byte for byte as
+// Text would. The errors are listed first but known last, so the findings
+// are rendered, as they come, to a spool file (memory if none can be made)
+// that follows the errors at the end: memory stays flat in the number of
+// findings.
+type TextStream struct {
+	w        io.Writer
+	spool    *spool
+	lines    *lineCache
+	errors   []evaluation.FileError
+	findings int
+	counts   Counts
+}
+
+// NewTextStream starts the output to w.
+func NewTextStream(w io.Writer) *TextStream {
+	return &TextStream{w: w, spool: newSpool(), lines: newLineCache()}
+}
+
+// Add renders a unit's findings and keeps its errors.
+func (s *TextStream) Add(f evaluation.File) {
+	s.errors = append(s.errors, f.Errors...)
+	for _, fd := range f.Findings {
+		textFinding(s.spool.w, s.lines, fd)
+	}
+	c := Count(f.Findings)
+	s.findings += len(f.Findings)
+	s.counts.Errors += c.Errors
+	s.counts.Warnings += c.Warnings
+	s.counts.Notices += c.Notices
+	s.counts.Suppressed += c.Suppressed
+}
+
+// Close writes the errors (the result's own, then those of the units), the
+// findings spooled, the fixed ones and the count.
+func (s *TextStream) Close(r *evaluation.Result) error {
+	defer s.spool.close()
+	out := bufio.NewWriter(s.w)
+	errs := append(slices.Clip(r.Errors), s.errors...)
+	textErrors(out, newLineCache(), errs)
+	rd, err := s.spool.reader()
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, rd); err != nil {
+		return fmt.Errorf("the text output's spool: %w", err)
+	}
+	textEnd(out, r, s.findings, s.counts, len(errs))
+	return out.Flush()
 }
 
 // Sanitize makes template text safe for a terminal: control characters
@@ -69,27 +134,32 @@ func Sanitize(s string) string {
 
 func isControl(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f || (r >= 0x80 && r < 0xa0) }
 
-// lineCache reads the source lines of the files findings point into.
-type lineCache map[string][]string
-
-func newLineCache() lineCache { return lineCache{} }
-
-func (c lineCache) line(file string, n int) (string, bool) {
-	lines, ok := c[file]
-	if !ok {
-		data, err := os.ReadFile(file)
-		if err == nil && len(data) <= maxQuotedFile {
-			lines = strings.Split(string(data), "\n")
-		}
-		c[file] = lines
-	}
-	if n < 1 || n > len(lines) {
-		return "", false
-	}
-	return strings.TrimRight(lines[n-1], "\r"), true
+// lineCache reads the source lines of the files findings point into. It
+// holds one file, the last read: findings come grouped by file, and the
+// output must not hold every file scanned.
+type lineCache struct {
+	file  string
+	lines []string
+	read  bool
 }
 
-func (c lineCache) show(w io.Writer, file string, line, col int) {
+func newLineCache() *lineCache { return &lineCache{} }
+
+func (c *lineCache) line(file string, n int) (string, bool) {
+	if !c.read || c.file != file {
+		c.file, c.lines, c.read = file, nil, true
+		data, err := os.ReadFile(file)
+		if err == nil && len(data) <= maxQuotedFile {
+			c.lines = strings.Split(string(data), "\n")
+		}
+	}
+	if n < 1 || n > len(c.lines) {
+		return "", false
+	}
+	return strings.TrimRight(c.lines[n-1], "\r"), true
+}
+
+func (c *lineCache) show(w io.Writer, file string, line, col int) {
 	src, ok := c.line(file, line)
 	if !ok {
 		return

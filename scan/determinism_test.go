@@ -44,6 +44,22 @@ func TestOutputIndependentOfScheduling(t *testing.T) {
 				if !reflect.DeepEqual(got, want) {
 					t.Errorf("the result differs from the one-worker scan:\n%s", firstDifference(got, want))
 				}
+				// Streamed, the units come in the same order.
+				streamed := &evaluation.Result{}
+				counts, err := Scan(paths, Options{Workers: workers, Emit: func(f evaluation.File) {
+					streamed.Findings = append(streamed.Findings, f.Findings...)
+					streamed.Errors = append(streamed.Errors, f.Errors...)
+				}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(counts.Findings) > 0 || counts.Templates != want.Templates || counts.Functions != want.Functions {
+					t.Errorf("streamed: the result keeps %d findings, counts %d templates and %d functions; want none kept, %d and %d",
+						len(counts.Findings), counts.Templates, counts.Functions, want.Templates, want.Functions)
+				}
+				if !reflect.DeepEqual(streamed.Findings, want.Findings) || !reflect.DeepEqual(append(counts.Errors, streamed.Errors...), want.Errors) {
+					t.Errorf("the streamed units differ from the one-worker scan:\n%s", firstDifference(streamed, want))
+				}
 			})
 		}
 	}

@@ -77,9 +77,22 @@ func peakHeap() (stop func() uint64) {
 // and reports the peak heap, the heap the result keeps, and the allocations
 // per template; the 2,500 run beside it shows how memory grows with the
 // number of files (only the findings kept for the report should).
+//
+// Streamed (as `scan --format json` does), the result keeps no findings, so
+// the peak must not grow with the number of files either.
 func BenchmarkScan10k(b *testing.B) {
-	for _, n := range []int{2500, 10000} {
-		b.Run(fmt.Sprintf("templates=%d", n), func(b *testing.B) {
+	for _, tc := range []struct {
+		n      int
+		stream bool
+	}{{2500, false}, {10000, false}, {2500, true}, {10000, true}} {
+		n := tc.n
+		opts := Options{}
+		name := fmt.Sprintf("templates=%d", n)
+		if tc.stream {
+			opts.Emit = func(evaluation.File) {}
+			name += "/streamed"
+		}
+		b.Run(name, func(b *testing.B) {
 			dir := replicateCorpus(b, n)
 			runtime.GC()
 			var ms0, ms1 runtime.MemStats
@@ -89,7 +102,7 @@ func BenchmarkScan10k(b *testing.B) {
 			var res *evaluation.Result
 			for b.Loop() {
 				var err error
-				if res, err = Scan([]string{dir}, Options{}); err != nil {
+				if res, err = Scan([]string{dir}, opts); err != nil {
 					b.Fatal(err)
 				}
 				templates = res.Templates + len(res.Errors)

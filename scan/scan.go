@@ -6,6 +6,7 @@
 package scan
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -48,6 +49,11 @@ type Options struct {
 	// the scan is done: what verify maps deployed functions onto, without
 	// parsing the files again.
 	Parsed func(evaluation.Unit)
+	// Emit, when set, receives each file's evaluation in file order as soon
+	// as it and the files before it are done, and the Result keeps only the
+	// counts, the files and the skips: output can stream, and memory stays
+	// flat in the number of findings.
+	Emit func(evaluation.File)
 	// Parse parses a file; nil means template.Parse. Tests count parses
 	// with it.
 	Parse func(path string, data []byte, lim template.Limits) (*template.Template, error)
@@ -93,31 +99,61 @@ func Scan(paths []string, opts Options) (*evaluation.Result, error) {
 	for i, c := range found {
 		files[i] = c.path
 	}
-	results := make([]fileResult, len(files))
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	var wg sync.WaitGroup
-	var done atomic.Int64
-	next := make(chan int)
-	for range min(workers, max(len(files), 1)) {
+	workers = min(workers, max(len(files), 1))
+	// Results leave in file order: a worker may run ahead of the oldest file
+	// not yet done by at most the window, so what waits is bounded.
+	window := 4 * workers
+	type done struct {
+		i int
+		r fileResult
+	}
+	var (
+		wg        sync.WaitGroup
+		completed atomic.Int64
+		next      = make(chan int)
+		out       = make(chan done, workers)
+		tokens    = make(chan struct{}, window)
+	)
+	go func() {
+		for i := range files {
+			tokens <- struct{}{}
+			next <- i
+		}
+		close(next)
+	}()
+	for range workers {
 		wg.Go(func() {
 			for i := range next {
-				results[i] = scanFile(files[i], opts)
+				r := scanFile(files[i], opts)
 				if opts.Progress != nil {
-					opts.Progress(int(done.Add(1)), len(files))
+					opts.Progress(int(completed.Add(1)), len(files))
 				}
+				out <- done{i, r}
 			}
 		})
 	}
-	for i := range files {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	for i, r := range results {
-		r.addTo(res, files[i], opts)
+	go func() {
+		wg.Wait()
+		close(out)
+	}()
+	pending := map[int]fileResult{}
+	emitted := 0
+	for d := range out {
+		pending[d.i] = d.r
+		for {
+			r, ok := pending[emitted]
+			if !ok {
+				break
+			}
+			delete(pending, emitted)
+			r.addTo(res, files[emitted], opts)
+			emitted++
+			<-tokens
+		}
 	}
 	res.Fixed = opts.Stage.Fixed()
 	return res, nil
@@ -133,6 +169,18 @@ type fileResult struct {
 }
 
 func (r fileResult) addTo(res *evaluation.Result, file string, opts Options) {
+	if opts.Emit != nil {
+		if r.template {
+			res.Count(file, r.eval)
+		} else if r.skip != "" {
+			res.Skipped = append(res.Skipped, evaluation.Skipped{Path: file, Reason: r.skip})
+		}
+		if r.template && opts.Parsed != nil {
+			opts.Parsed(r.unit)
+		}
+		opts.Emit(r.eval)
+		return
+	}
 	switch {
 	case r.template:
 		res.Add(file, r.eval)
@@ -227,10 +275,14 @@ func readFile(path string, limit int64) ([]byte, error) {
 	if st.Size() > limit {
 		return nil, fmt.Errorf("the file is %d bytes, over the %d-byte limit; raise --max-file-size or exclude it", st.Size(), limit)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
+	// Sized from the stat, so the file is read into one buffer, not grown
+	// into one; the limit still holds if the file grows meanwhile.
+	var buf bytes.Buffer
+	buf.Grow(int(st.Size()) + bytes.MinRead)
+	if _, err := buf.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
 		return nil, fmt.Errorf("cannot read: %w", unwrapPath(err))
 	}
+	data := buf.Bytes()
 	if int64(len(data)) > limit {
 		return nil, fmt.Errorf("the file is over the %d-byte limit; raise --max-file-size or exclude it", limit)
 	}

@@ -143,8 +143,15 @@ func parseValue(file string, data []byte, lim Limits) (*Value, []*Error, error) 
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, nil, nil
 	}
-	c := converter{file: file, lim: lim, seen: map[*yaml.Node]*Value{}, size: map[*yaml.Node]int{}, reported: map[problemKey]bool{}}
-	if n := c.expandedSize(doc.Content[0], 0); n > lim.MaxNodes {
+	c := converter{file: file, lim: lim, seen: map[*yaml.Node]*Value{}, reported: map[problemKey]bool{}}
+	n, aliases := c.plainSize(doc.Content[0], 0)
+	if aliases {
+		// Only aliases can make the values outgrow the nodes parsed: count
+		// them expanded, memoised so that the count cannot explode.
+		c.size = map[*yaml.Node]int{}
+		n = c.expandedSize(doc.Content[0], 0)
+	}
+	if n > lim.MaxNodes {
 		return nil, nil, &Error{Pos: source.Pos{File: file, Line: 1, Column: 1},
 			Msg: fmt.Sprintf("the YAML aliases expand to more than %d values (an alias bomb?); write the values out", lim.MaxNodes)}
 	}
@@ -180,6 +187,32 @@ func (c *converter) problem(n *yaml.Node, msg string) {
 		c.reported[k] = true
 		c.problems = append(c.problems, &Error{Pos: c.pos(n), Msg: msg})
 	}
+}
+
+// plainSize counts the values under n as expandedSize does, for a tree with
+// no alias, without a memo; it stops at the first alias, reporting it.
+func (c *converter) plainSize(n *yaml.Node, depth int) (size int, alias bool) {
+	if n == nil {
+		return 0, false
+	}
+	if n.Kind == yaml.AliasNode {
+		return 0, true
+	}
+	if depth > c.lim.MaxDepth {
+		return 1, false
+	}
+	size = 1
+	for _, k := range n.Content {
+		s, alias := c.plainSize(k, depth+1)
+		if alias {
+			return 0, true
+		}
+		size += s
+		if size > c.lim.MaxNodes {
+			break
+		}
+	}
+	return size, false
 }
 
 // expandedSize counts the values a node stands for once aliases are expanded,
