@@ -61,6 +61,11 @@ named roles.`,
 				}
 				p.ReportOn(k.ID, Warning, pos, msg)
 			}
+			for _, prob := range k.Problems {
+				// The openness of a policy that cannot be read is not
+				// verified: say so rather than pass it.
+				p.ReportOn(k.ID, Warning, prob.Pos, prob.Message+"; whether it opens the key to everyone is not verified")
+			}
 			if k.Policy == nil {
 				continue
 			}

@@ -42,7 +42,7 @@ func NeverCreated(t *template.Template) []string {
 	var out []string
 	for _, r := range t.ResourcesOfType(TypeLambda, TypeServerless) {
 		if !t.CanExist(r) {
-			out = append(out, fmt.Sprintf("%s: function %s is not checked: its Condition %s can never hold, so it is never created", r.Pos, r.ID, r.Condition))
+			out = append(out, fmt.Sprintf("function %s (line %d) is not checked: its Condition %s can never hold, so it is never created", r.ID, r.Pos.Line, r.Condition))
 		}
 	}
 	return out

@@ -220,6 +220,9 @@ type Key struct {
 	RotationPos source.Pos
 	Symmetric   bool // only symmetric keys can rotate
 	Policy      *iam.Policy
+	// Problems are what could not be read in the key policy (a malformed
+	// document, one known only at deployment).
+	Problems []iam.Problem
 }
 
 // Group is an AWS::EC2::SecurityGroup of the template the function runs behind.

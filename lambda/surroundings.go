@@ -161,8 +161,8 @@ func (b *builder) key(id string) Key {
 		k.Symmetric = false
 	}
 	if f, ok := r.Properties.Field("KeyPolicy"); ok {
-		p, _ := b.policyOf("key policy of "+id, id, f.Value)
-		k.Policy = &p
+		p, probs := b.policyOf("key policy of "+id, id, f.Value)
+		k.Policy, k.Problems = &p, probs
 	}
 	return k
 }

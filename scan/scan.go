@@ -165,10 +165,16 @@ type fileResult struct {
 	template bool
 	eval     evaluation.File
 	skip     string
-	unit     evaluation.Unit // kept for Options.Parsed only
+	// notCreated are the functions whose Condition never holds, which are
+	// not checked (said under --verbose).
+	notCreated []string
+	unit       evaluation.Unit // kept for Options.Parsed only
 }
 
 func (r fileResult) addTo(res *evaluation.Result, file string, opts Options) {
+	for _, why := range r.notCreated {
+		res.Skipped = append(res.Skipped, evaluation.Skipped{Path: file, Reason: why})
+	}
 	if opts.Emit != nil {
 		if r.template {
 			res.Count(file, r.eval)
@@ -244,7 +250,7 @@ func scanData(path string, data []byte, opts Options) (r fileResult) {
 		lopts.Parameters = opts.Parameters(path)
 	}
 	u.Functions = lambda.FromTemplate(t, lopts)
-	r = fileResult{template: true, eval: opts.Stage.Evaluate(u)}
+	r = fileResult{template: true, eval: opts.Stage.Evaluate(u), notCreated: lambda.NeverCreated(t)}
 	if opts.Parsed != nil {
 		r.unit = u
 	}
