@@ -130,12 +130,15 @@ func parseValue(file string, data []byte, lim Limits) (*Value, []*Error, error) 
 		return nil, nil, err
 	}
 	if isJSON(file, data) {
-		// YAML accepts what JSON does not (trailing commas, comments in flow
-		// style); a .json template must be JSON.
-		if err := jsonError(file, data); err != nil {
-			return nil, nil, err
-		}
+		// Read by a JSON scanner (json.go): faster, and a .json template must
+		// be JSON, which YAML is not (trailing commas, comments in flow style).
+		return parseJSON(file, data, lim)
 	}
+	return parseYAML(file, data, lim)
+}
+
+// parseYAML turns YAML (or JSON) into Values.
+func parseYAML(file string, data []byte, lim Limits) (*Value, []*Error, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, nil, yamlError(file, data, err)
