@@ -25,7 +25,7 @@ func TestSelect(t *testing.T) {
 		{name: "a Split", value: `!Select [2, !Split [":", "arn:aws:s3:::b"]]`, want: `s3`},
 		{name: "a Split with unknown parts", value: `!Select [4, !Split [":", !Sub "arn:aws:iam::${AWS::AccountId}:role/x"]]`, want: `<pseudo AWS::AccountId>`},
 		{name: "the first item of a split attribute is not the attribute", value: `!Select [0, !Split ["/", !GetAtt R.Arn]]`,
-			want: `<other !Select [0, !Split [/, !GetAtt R.Arn]]>`,
+			want:     `<other !Select [0, !Split [/, !GetAtt R.Arn]]>`,
 			knownBug: "gives <attr R.Arn>: the part before the first '/' of R's ARN would be read as R's ARN (a role reference)"},
 		{name: "GetAZs", value: `!Select [0, !GetAZs ""]`, want: `<other !Select [0, !GetAZs ""]>`},
 		{name: "an Fn::If item", head: selectHead, value: `!Select [0, [!If [C, a, b]]]`, want: `a when C is true | b when C is false`},

@@ -67,7 +67,7 @@ func TestSub(t *testing.T) {
 		{name: "a dynamic reference in the text", value: `!Sub "{{resolve:ssm:/app/key}}"`, want: `<dynamic {{resolve:ssm:/app/key}}>`,
 			knownBug: "CloudFormation resolves dynamic references after Fn::Sub; a Sub whose text holds {{resolve:...}} is read as a known string"},
 		{name: "a dynamic reference built by Sub", head: subParams, value: `!Sub "{{resolve:ssm:/${Name}/key}}"`, params: true,
-			want: `<dynamic {{resolve:ssm:/app/key}}>`,
+			want:     `<dynamic {{resolve:ssm:/app/key}}>`,
 			knownBug: "the common !Sub '{{resolve:ssm:/${Env}/...}}' is read as the known text {{resolve:ssm:/app/key}}"},
 		// SAM's Fn.Alias inside Sub.
 		{name: "SAM's Fn.Alias", head: samAlias, extra: samAliasFn, value: `!Sub "${Fn.Alias}"`, want: `<resource FnAliaslive>`},
