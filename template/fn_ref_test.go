@@ -59,6 +59,14 @@ func TestRef(t *testing.T) {
 		{name: "Ref to a map", value: `{Ref: {a: b}}`, want: `<other !Ref {a: b}>`},
 		{name: "Ref to null", value: `{Ref: null}`, want: `<other !Ref null>`},
 		{name: "Ref to a number names nothing", value: `!Ref 123`, want: `<other !Ref 123>`},
+		// Dynamic references: CloudFormation resolves them at deployment.
+		{name: "a dynamic reference", value: `"{{resolve:ssm:x}}"`, want: `<dynamic {{resolve:ssm:x}}>`},
+		{name: "a secret", value: `"{{resolve:secretsmanager:db:SecretString:password}}"`, want: `<dynamic {{resolve:secretsmanager:db:SecretString:password}}>`},
+		{name: "text around a dynamic reference stays known", value: `"arn:aws:kms:{{resolve:ssm:/region}}:key/1"`,
+			want: `arn:aws:kms:<dynamic {{resolve:ssm:/region}}>:key/1`},
+		{name: "two dynamic references", value: `"{{resolve:ssm:a}}/{{resolve:ssm:b:2}}"`, want: `<dynamic {{resolve:ssm:a}}>/<dynamic {{resolve:ssm:b:2}}>`},
+		{name: "an unterminated dynamic reference is text", value: `"{{resolve:ssm:x"`, want: `{{resolve:ssm:x`},
+		{name: "dynamic references in a list and a map", value: `[a, {K: "{{resolve:ssm:k}}"}]`, want: `[a, {K: <dynamic {{resolve:ssm:k}}>}]`},
 		// Plain data is returned as it is.
 		{name: "a string", value: `text`, want: `text`},
 		{name: "an empty string", value: `""`, want: `""`},
