@@ -195,6 +195,29 @@ func TestConditions(t *testing.T) {
 	})
 }
 
+// TestConditionsYAMLBooleans: CloudFormation reads YAML 1.1, where an
+// unquoted True (or yes) is the boolean true, which Fn::Equals compares as
+// "true".
+func TestConditionsYAMLBooleans(t *testing.T) {
+	head := `Parameters:
+  Flag: {Type: String, AllowedValues: ["true", "false"]}
+Conditions:
+  On: !Equals [!Ref Flag, true]
+  OnTitle: !Equals [!Ref Flag, True]
+  Quoted: !Equals [!Ref Flag, "True"]
+  OnYes: !Equals [!Ref Flag, yes]
+`
+	runCondCases(t, head, []condCase{
+		{name: "true", cond: "On", want: "always"},
+		{name: "a quoted True is text", cond: "Quoted", want: "impossible"},
+		{name: "an unquoted True is the boolean", cond: "OnTitle", want: "always",
+			knownBug: "the evaluator compares the YAML text True with the parameter's \"true\"; CloudFormation reads the boolean, " +
+				"so the condition can hold, and a resource under it is never checked (the JSON twin, true, is)"},
+		{name: "an unquoted yes is the boolean too", cond: "OnYes", want: "always",
+			knownBug: "CloudFormation reads YAML 1.1 booleans (yes, no, on, off; aws/aws-cli#5257); the parser reads YAML 1.2, where yes is text"},
+	})
+}
+
 // TestConditionsBudget: past maxAssignments a combination is taken as
 // possible (checked rather than passed), and the answer comes at once.
 func TestConditionsBudget(t *testing.T) {
