@@ -1,6 +1,9 @@
 package template
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 const subParams = `Parameters:
   Env: {Type: String}
@@ -81,4 +84,21 @@ func TestSub(t *testing.T) {
 		{name: "a text that is a number", value: `!Sub [1, {}]`, want: `<other !Sub [1, {}]>`},
 		{name: "an empty list", value: `!Sub []`, want: `<other !Sub []>`},
 	})
+}
+
+// TestSubVariables: the names a Sub text uses, without the escaped ones.
+func TestSubVariables(t *testing.T) {
+	for text, want := range map[string]string{
+		"":                             "",
+		"plain":                        "",
+		"${A}-${!B}-${C.Arn}":          "A C.Arn",
+		"arn:${AWS::Partition}:${ X }": "AWS::Partition X",
+		"${!A}${!B}":                   "",
+		"unclosed ${A":                 "",
+		"${A}${A}":                     "A A",
+	} {
+		if got := strings.Join(SubVariables(text), " "); got != want {
+			t.Errorf("SubVariables(%q) = %q, want %q", text, got, want)
+		}
+	}
 }
