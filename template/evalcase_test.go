@@ -27,10 +27,9 @@ type evalCase struct {
 	given  map[string]string // Evaluator.Given
 	params bool              // Evaluator.Params
 	want   string
-	// knownBug says why want is right and the evaluator is not (see
-	// /work/evaltests-bugs.md): the case logs the difference instead of
-	// failing, and fails once the evaluator gives want, so that the mark
-	// is removed with the fix.
+	// knownBug says why want is right and the evaluator is not: the case
+	// logs the difference instead of failing, and fails once the evaluator
+	// gives want, so that the mark is removed with the fix.
 	knownBug string
 }
 
