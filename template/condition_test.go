@@ -1,0 +1,260 @@
+package template
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+const condHead = `Parameters:
+  Stage: {Type: String, AllowedValues: [prod, dev, test]}
+  Stage2: {Type: String, AllowedValues: [prod, dev]}
+  Name: {Type: String}
+  Other: {Type: String}
+  WithDefault: {Type: String, Default: x}
+  A: {Type: String, AllowedValues: [x, y]}
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
+  IsDev: !Equals [!Ref Stage, dev]
+  IsProd2: !Equals [!Ref Stage2, prod]
+  IsDev2: !Equals [dev, !Ref Stage2]
+  IsUsEast1: !Equals [!Ref AWS::Region, us-east-1]
+  IsEuWest1: !Equals [!Ref "AWS::Region", eu-west-1]
+  IsProdInUsEast1: !And [!Condition IsProd, !Equals [!Ref "AWS::Region", us-east-1]]
+  NotProd: !Not [!Condition IsProd]
+  ProdOrDev: !Or [!Condition IsProd, !Condition IsDev]
+  ProdAndDev: !And [!Condition IsProd, !Condition IsDev]
+  ProdByNesting: !And [!Or [!Condition IsProd, !Condition IsDev], !Not [!Condition IsDev]]
+  Never: !Equals [always, never]
+  NeverNot: !Not [!Equals ["", ""]]
+  Always: !Equals [a, a]
+  AlwaysTyped: !Equals [true, "true"]
+  HasName: !Not [!Equals [!Ref Name, ""]]
+  NameIsA: !Equals [!Ref Name, a]
+  NameIsB: !Equals [!Ref Name, b]
+  SameNames: !Equals [!Ref Name, !Ref Other]
+  SameAB: !Equals [!Ref A, !Ref Name]
+  DefaultIsX: !Equals [!Ref WithDefault, x]
+  Imported: !Equals [!ImportValue flag, "yes"]
+  NotImported: !Not [!Equals [!ImportValue flag, "yes"]]
+  ListAtom: !Equals [[a], [a]]
+  BadNot: !Not [!Condition IsProd, !Condition IsDev]
+  Undefined: !Condition Nowhere
+  CycleA: !Condition CycleB
+  CycleB: !Not [!Condition CycleA]
+  Self: !Condition Self
+  SelfAnd: !And [!Condition SelfAnd, !Equals [a, b]]
+`
+
+// condCase asks whether a path of choices can hold together with a
+// resource's Condition, and what Reduce leaves of it.
+type condCase struct {
+	name string
+	cond string // the resource's Condition, or ""
+	path string // choices: "IsProd=true, !Ref Stage=prod"
+	// want is "impossible", "always" (nothing left to say), or the reduced
+	// path as messages write it.
+	want     string
+	knownBug string
+}
+
+func parsePath(t *testing.T, s string) Path {
+	t.Helper()
+	var p Path
+	for _, c := range strings.Split(s, ", ") {
+		if c == "" {
+			continue
+		}
+		name, val, ok := strings.Cut(c, "=")
+		switch {
+		case !ok:
+			t.Fatalf("bad choice %q", c)
+		case strings.HasPrefix(name, "!Ref "):
+			p = append(p, Choice{Condition: name, Is: val, Value: true, Note: "parameter value"})
+		default:
+			p = append(p, Choice{Condition: name, Value: val == "true"})
+		}
+	}
+	return p
+}
+
+func runCondCases(t *testing.T, head string, cases []condCase) {
+	t.Helper()
+	for _, c := range cases {
+		name := c.name
+		if name == "" {
+			name = fmt.Sprintf("%s with %s", c.path, c.cond)
+		}
+		t.Run(name, func(t *testing.T) {
+			extra := ""
+			if c.cond != "" {
+				extra = "  G:\n    Type: AWS::SNS::Topic\n    Condition: " + c.cond + "\n"
+			}
+			tpl, _ := parseCase(t, evalCase{head: head, extra: extra, value: "x"})
+			p := parsePath(t, c.path)
+			reduced, ok := tpl.Reduce(p, c.cond)
+			got := "impossible"
+			switch {
+			case ok && len(reduced) == 0:
+				got = "always"
+			case ok:
+				got = reduced.String()
+			}
+			if c.path == "" && c.cond != "" {
+				if exists := tpl.CanExist(tpl.Resource("G")); exists != ok {
+					t.Errorf("CanExist %t, but Reduce of no choice says %t", exists, ok)
+				}
+			}
+			// A second question gives the same answer (satisfiability is cached).
+			if again, ok2 := tpl.Reduce(p, c.cond); ok2 != ok || again.String() != reduced.String() {
+				t.Errorf("asked again: %v %t, first %v %t", again, ok2, reduced, ok)
+			}
+			switch {
+			case c.knownBug != "" && got == c.want:
+				t.Errorf("known bug fixed (%s): remove the knownBug mark", c.knownBug)
+			case c.knownBug != "":
+				t.Logf("KNOWN BUG (%s):\n got %s\nwant %s", c.knownBug, got, c.want)
+			case got != c.want:
+				t.Errorf("Reduce(%q, %q)\n got %s\nwant %s", c.path, c.cond, got, c.want)
+			}
+		})
+	}
+}
+
+func TestConditions(t *testing.T) {
+	runCondCases(t, condHead, []condCase{
+		// Resources whose condition can never hold, or always does.
+		{name: "never: two different literals", cond: "Never", want: "impossible"},
+		{name: "never: not two equal literals", cond: "NeverNot", want: "impossible"},
+		{name: "always: two equal literals", cond: "Always", want: "always"},
+		{name: "always: a boolean and its text", cond: "AlwaysTyped", want: "always"},
+		{name: "never: prod and dev at once", cond: "ProdAndDev", want: "impossible"},
+		{name: "a parameter and a pseudo parameter", cond: "IsProdInUsEast1", want: "always"},
+		{name: "no condition, no choice", want: "always"},
+		// Choices alone.
+		{path: "IsProd=true", want: "when IsProd is true"},
+		{path: "IsProd=true, IsDev=true", want: "impossible"},
+		{path: "IsProd=false, IsDev=false", want: "when IsProd is false and IsDev is false"},
+		{name: "AllowedValues are all a parameter can be", path: "IsProd2=false, IsDev2=false", want: "impossible"},
+		{name: "sides in either order", path: "IsProd2=true, IsDev2=true", want: "impossible"},
+		{path: "IsProd=true, NotProd=true", want: "impossible"},
+		{path: "IsProd=false, NotProd=true", want: "when IsProd is false and NotProd is true"},
+		{path: "ProdOrDev=true, IsProd=false, IsDev=false", want: "impossible"},
+		{path: "ProdByNesting=true, IsProd=false", want: "impossible"},
+		{path: "ProdByNesting=false, IsProd=true", want: "impossible"},
+		{name: "a pseudo parameter is one value", path: "IsUsEast1=true, IsEuWest1=true", want: "impossible"},
+		{name: "a pseudo parameter may be neither", path: "IsUsEast1=false, IsEuWest1=false", want: "when IsUsEast1 is false and IsEuWest1 is false"},
+		// A parameter without AllowedValues: every value it is compared with, and one more.
+		{name: "a free parameter empty or not", path: "HasName=false", want: "when HasName is false"},
+		{name: "a free parameter is one value", path: "NameIsA=true, NameIsB=true", want: "impossible"},
+		{name: "a free parameter may be neither", path: "NameIsA=false, NameIsB=false, HasName=true", want: "when NameIsA is false and NameIsB is false and HasName is true"},
+		{name: "a is not empty", path: "NameIsA=true, HasName=false", want: "impossible"},
+		{name: "two free parameters equal", path: "SameNames=true", want: "when SameNames is true"},
+		{name: "two free parameters different", path: "SameNames=false", want: "when SameNames is false"},
+		{name: "a parameter over AllowedValues equal to a free one", cond: "SameAB", want: "always",
+			knownBug: "A ranges over [x y] and Name over its markers (other, same), so A = Name never holds: " +
+				"a resource with this Condition is never checked (want: satisfiable, Name = x)"},
+		{name: "a default does not fix the value", path: "DefaultIsX=false", want: "when DefaultIsX is false"},
+		// Free atoms: one variable per atom, shared where the atom repeats.
+		{name: "a free atom true", path: "Imported=true", want: "when Imported is true"},
+		{name: "a free atom false", path: "Imported=false", want: "when Imported is false"},
+		{name: "a free atom and its negation", path: "Imported=true, NotImported=true", want: "impossible"},
+		{name: "a list atom", path: "ListAtom=false", want: "when ListAtom is false"},
+		{name: "a malformed Not", path: "BadNot=true", want: "when BadNot is true"},
+		{name: "an undefined condition", path: "Undefined=true", want: "when Undefined is true"},
+		{name: "a choice of a condition not in the template", path: "Nowhere=true, Nowhere2=false", want: "when Nowhere is true and Nowhere2 is false"},
+		// Cycles do not hang; nothing is known of them.
+		{name: "a cycle of two", cond: "CycleA", want: "always"},
+		{name: "a cycle of one", path: "Self=false", want: "when Self is false"},
+		{name: "a cycle inside And", cond: "SelfAnd", want: "impossible"},
+		// Reduce: the choices the resource's Condition implies are dropped.
+		{name: "IsProd is implied", cond: "IsProdInUsEast1", path: "IsProd=true", want: "always"},
+		{name: "IsProd false cannot exist", cond: "IsProdInUsEast1", path: "IsProd=false", want: "impossible"},
+		{name: "the region atom is shared", cond: "IsProdInUsEast1", path: "IsUsEast1=false", want: "impossible"},
+		{name: "the region atom is implied", cond: "IsProdInUsEast1", path: "IsUsEast1=true, IsEuWest1=false", want: "always"},
+		{name: "dev cannot be prod", cond: "IsProdInUsEast1", path: "IsDev=true", want: "impossible"},
+		{name: "not dev is implied", cond: "IsProdInUsEast1", path: "IsDev=false", want: "always"},
+		{name: "a choice the condition leaves open is kept", cond: "ProdOrDev", path: "IsProd=false", want: "when IsProd is false"},
+		{name: "an unrelated choice is kept", cond: "IsProd", path: "HasName=true, IsProd=true", want: "when HasName is true"},
+		{name: "choices implied only by each other are not both dropped", cond: "ProdOrDev", path: "IsProd=false, IsDev=true",
+			want: "when IsDev is true",
+			knownBug: "each choice is implied by the other and the Condition, so Reduce drops both and the message says nothing, " +
+				"though the value holds only where IsDev is true (drop one at a time, against what is left)"},
+		{name: "the resource's own condition", cond: "IsProd", path: "IsProd=true", want: "always"},
+		{name: "the negation of the resource's own condition", cond: "IsProd", path: "NotProd=true", want: "impossible"},
+		// Values chosen at deployment (Choice.Is) fix their atoms.
+		{name: "a parameter value fixes IsProd", path: "IsProd=true, !Ref Stage=dev", want: "impossible"},
+		{name: "a parameter value agrees", path: "IsProd=true, !Ref Stage=prod", want: "when IsProd is true and !Ref Stage is prod (parameter value)"},
+		{name: "a parameter value is kept, the implied choice dropped", cond: "IsProdInUsEast1", path: "IsProd=true, !Ref Stage=prod",
+			want: "when !Ref Stage is prod (parameter value)"},
+		{name: "a parameter value against the resource's condition", cond: "IsProd", path: "!Ref Stage=dev", want: "impossible"},
+		{name: "a free parameter's value", path: "HasName=false, !Ref Name=a", want: "impossible"},
+		{name: "a Mappings row of the region fixes the region", path: "IsUsEast1=false, !Ref AWS::Region=us-east-1", want: "impossible",
+			knownBug: "only parameters of the template are fixed by a choice; a Mappings row chosen by !Ref AWS::Region leaves the region free, " +
+				"so !If [IsUsEast1, !FindInMap [M, !Ref AWS::Region, K], ...] reads the eu-west-1 row where the region is us-east-1"},
+	})
+}
+
+// TestConditionsYAMLBooleans: CloudFormation reads YAML 1.1, where an
+// unquoted True (or yes) is the boolean true, which Fn::Equals compares as
+// "true".
+func TestConditionsYAMLBooleans(t *testing.T) {
+	head := `Parameters:
+  Flag: {Type: String, AllowedValues: ["true", "false"]}
+Conditions:
+  On: !Equals [!Ref Flag, true]
+  OnTitle: !Equals [!Ref Flag, True]
+  Quoted: !Equals [!Ref Flag, "True"]
+  OnYes: !Equals [!Ref Flag, yes]
+`
+	runCondCases(t, head, []condCase{
+		{name: "true", cond: "On", want: "always"},
+		{name: "a quoted True is text", cond: "Quoted", want: "impossible"},
+		{name: "an unquoted True is the boolean", cond: "OnTitle", want: "always",
+			knownBug: "the evaluator compares the YAML text True with the parameter's \"true\"; CloudFormation reads the boolean, " +
+				"so the condition can hold, and a resource under it is never checked (the JSON twin, true, is)"},
+		{name: "an unquoted yes is the boolean too", cond: "OnYes", want: "always",
+			knownBug: "CloudFormation reads YAML 1.1 booleans (yes, no, on, off; aws/aws-cli#5257); the parser reads YAML 1.2, where yes is text"},
+	})
+}
+
+// TestConditionsBudget: past maxAssignments a combination is taken as
+// possible (checked rather than passed), and the answer comes at once.
+func TestConditionsBudget(t *testing.T) {
+	head := func(n int) string {
+		var atoms []string
+		for i := range n {
+			atoms = append(atoms, fmt.Sprintf("!Equals [!ImportValue x%d, y]", i))
+		}
+		and := strings.Join(atoms, ", ")
+		return fmt.Sprintf("Conditions:\n  Many: !And [%s]\n  NotMany: !Not [!And [%s]]\n", and, and)
+	}
+	runCondCases(t, head(10), []condCase{
+		{name: "10 free atoms: the contradiction is found", path: "Many=true, NotMany=true", want: "impossible"},
+	})
+	runCondCases(t, head(14), []condCase{
+		{name: "14 free atoms: past the budget a contradiction is taken as possible", path: "Many=true, NotMany=true",
+			want: "when Many is true and NotMany is true"},
+		{name: "14 free atoms", cond: "Many", want: "always"},
+	})
+}
+
+// TestConditionsGiven: the values the configuration gives (Evaluator.Given)
+// fix the parameters' atoms: with Stage given as dev, IsProd is false.
+func TestConditionsGiven(t *testing.T) {
+	tpl, v := parseCase(t, evalCase{head: condHead, value: "!If [IsProd, a, b]"})
+	var kept []string
+	for _, o := range tpl.Evaluator(map[string]string{"Stage": "dev"}, true).Eval(v) {
+		if _, ok := tpl.Reduce(o.When, ""); ok {
+			kept = append(kept, renderOutcomes([]Outcome{o}))
+		}
+	}
+	got, want := strings.Join(kept, " | "), "b when IsProd is false"
+	const knownBug = "Reduce and CanExist have no way to take the configured values: satisfiable builds an Evaluator without Given, " +
+		"so logic.side's Given branch never runs, and a function with Condition IsProd is checked when Stage is configured as dev"
+	if got == want {
+		t.Errorf("known bug fixed (%s): remove the mark", knownBug)
+	} else {
+		t.Logf("KNOWN BUG (%s):\n got %s\nwant %s", knownBug, got, want)
+	}
+}
