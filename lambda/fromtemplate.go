@@ -28,7 +28,7 @@ func FromTemplate(t *template.Template, opts Options) []*Function {
 		cev: t.Evaluator(opts.Parameters, false)}
 	var out []*Function
 	for _, r := range t.ResourcesOfType(TypeLambda, TypeServerless) {
-		if !t.CanExist(r) {
+		if !b.cev.CanExist(r) {
 			continue // its Condition never holds: the function is never created
 		}
 		out = append(out, b.function(r))
@@ -38,10 +38,11 @@ func FromTemplate(t *template.Template, opts Options) []*Function {
 
 // NeverCreated lists the functions of a template whose Condition can never
 // hold, which FromTemplate leaves out, each with why.
-func NeverCreated(t *template.Template) []string {
+func NeverCreated(t *template.Template, opts Options) []string {
 	var out []string
+	ev := t.Evaluator(opts.Parameters, false)
 	for _, r := range t.ResourcesOfType(TypeLambda, TypeServerless) {
-		if !t.CanExist(r) {
+		if !ev.CanExist(r) {
 			out = append(out, fmt.Sprintf("function %s (line %d) is not checked: its Condition %s can never hold, so it is never created", r.ID, r.Pos.Line, r.Condition))
 		}
 	}
@@ -102,7 +103,7 @@ func (b *builder) lookup(props *template.Value, keys ...string) []template.Found
 // exists (its Condition, read as logic), and drops the choices that
 // Condition already implies.
 func (b *builder) possible(p template.Path) (template.Path, bool) {
-	return b.t.Reduce(p, b.deployed)
+	return b.cev.Reduce(p, b.deployed)
 }
 
 // checkComplete records a property whose Fn::If combinations were cut at
@@ -165,7 +166,7 @@ func (b *builder) leaves(v *template.Value, when template.Path) []template.Alt {
 	}
 	out := all[:0:0]
 	for _, a := range all {
-		if _, ok := b.t.Reduce(a.When, b.deployed); ok {
+		if _, ok := b.cev.Reduce(a.When, b.deployed); ok {
 			out = append(out, a)
 		}
 	}

@@ -41,7 +41,7 @@ func (b *builder) roleUses(fn *Function, r *template.Resource, props *template.V
 // unresolved role named by its text.
 func (b *builder) roleFor(v *template.Value) *Role {
 	if id := b.roleID(v); id != "" {
-		if g := b.t.Generated(id); g != nil {
+		if g := b.ev.Generated(id); g != nil {
 			return b.generatedRole(g)
 		}
 		return b.templateRole(id)
@@ -83,7 +83,7 @@ func (b *builder) isRole(id string) bool {
 	if r := b.t.Resource(id); r != nil {
 		return r.Type == "AWS::IAM::Role"
 	}
-	g := b.t.Generated(id)
+	g := b.ev.Generated(id)
 	return g != nil && g.Type == "AWS::IAM::Role"
 }
 

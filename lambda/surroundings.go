@@ -130,7 +130,7 @@ func (b *builder) aliasesOf(id string) map[string]bool {
 	for _, r := range b.index("FunctionName", b.functionNameKeys, "AWS::Lambda::Alias", "AWS::Lambda::Version").find(refKey(id)) {
 		out[r.ID] = true
 	}
-	for _, g := range b.t.GeneratedFor(id) {
+	for _, g := range b.ev.GeneratedFor(id) {
 		if g.Type == "AWS::Lambda::Alias" || g.Type == "AWS::Lambda::Version" {
 			out[g.ID] = true
 		}

@@ -250,7 +250,7 @@ func scanData(path string, data []byte, opts Options) (r fileResult) {
 		lopts.Parameters = opts.Parameters(path)
 	}
 	u.Functions = lambda.FromTemplate(t, lopts)
-	r = fileResult{template: true, eval: opts.Stage.Evaluate(u), notCreated: lambda.NeverCreated(t)}
+	r = fileResult{template: true, eval: opts.Stage.Evaluate(u), notCreated: lambda.NeverCreated(t, lopts)}
 	if opts.Parsed != nil {
 		r.unit = u
 	}

@@ -22,39 +22,53 @@ const maxAssignments = 4096
 // without the choices cond already implies, which would only make messages
 // longer.
 func (t *Template) Reduce(p Path, cond string) (Path, bool) {
+	return t.plainEvaluator().Reduce(p, cond)
+}
+
+// CanExist reports whether a resource's Condition can hold on some
+// deployment; a resource that is never created is not checked.
+func (t *Template) CanExist(r *Resource) bool { return t.plainEvaluator().CanExist(r) }
+
+// Reduce is Template.Reduce with the parameter values the configuration
+// gives: they fix the atoms over those parameters.
+func (e *Evaluator) Reduce(p Path, cond string) (Path, bool) {
 	if cond == "" && !p.hasCondition() {
 		return p, true
 	}
-	if !t.satisfiable(p, cond) {
+	if !e.satisfiable(p, cond) {
 		return nil, false
 	}
 	if cond == "" {
 		return p, true
 	}
-	out := p[:0:0]
-	for i, c := range p {
+	// Drop one implied choice at a time, judged against what is left: two
+	// choices that imply each other under cond are not both dropped.
+	out := append(Path(nil), p...)
+	for i := 0; i < len(out); {
+		c := out[i]
 		if c.Is != "" {
-			out = append(out, c)
+			i++
 			continue
 		}
-		flipped := make(Path, 0, len(p))
-		flipped = append(flipped, p[:i]...)
+		flipped := make(Path, 0, len(out))
+		flipped = append(flipped, out[:i]...)
 		flipped = append(flipped, Choice{Condition: c.Condition, Value: !c.Value})
-		flipped = append(flipped, p[i+1:]...)
-		if t.satisfiable(flipped, cond) {
-			out = append(out, c) // not implied: the message must say it
+		flipped = append(flipped, out[i+1:]...)
+		if e.satisfiable(flipped, cond) {
+			i++ // not implied: the message must say it
+			continue
 		}
+		out = append(out[:i], out[i+1:]...)
 	}
 	return out, true
 }
 
-// CanExist reports whether a resource's Condition can hold on some
-// deployment; a resource that is never created is not checked.
-func (t *Template) CanExist(r *Resource) bool {
+// CanExist is Template.CanExist with the configured parameter values.
+func (e *Evaluator) CanExist(r *Resource) bool {
 	if r.Condition == "" {
 		return true
 	}
-	return t.satisfiable(nil, r.Condition)
+	return e.satisfiable(nil, r.Condition)
 }
 
 func (p Path) hasCondition() bool {
@@ -72,23 +86,26 @@ type logic struct {
 	ev      *Evaluator
 	domains map[string][]string // variable -> values it can take
 	order   []string
+	pairs   [][2]string // variables compared with each other
 }
 
-func (t *Template) satisfiable(p Path, cond string) bool {
+func (e *Evaluator) satisfiable(p Path, cond string) bool {
+	t := e.t
 	key := cond + "\x00" + p.String()
-	if t.satCache == nil {
-		t.satCache = map[string]bool{}
+	if e.satCache == nil {
+		e.satCache = map[string]bool{}
 	}
-	if v, ok := t.satCache[key]; ok {
+	if v, ok := e.satCache[key]; ok {
 		return v
 	}
-	l := &logic{t: t, ev: &Evaluator{t: t}, domains: map[string][]string{}}
+	// Atoms read parameters as references, fixed where a value is given.
+	l := &logic{t: t, ev: &Evaluator{t: t, Given: e.Given}, domains: map[string][]string{}}
 	var formulas []*Value
 	var wants []bool
 	fixed := map[string]string{}
 	for _, c := range p {
 		if c.Is != "" {
-			if name, ok := strings.CutPrefix(c.Condition, "!Ref "); ok && t.Parameters[name] != nil {
+			if name, ok := strings.CutPrefix(c.Condition, "!Ref "); ok && (t.Parameters[name] != nil || pseudoParameters[name]) {
 				fixed[name] = c.Is
 				l.collectValue(name, c.Is)
 			}
@@ -108,11 +125,23 @@ func (t *Template) satisfiable(p Path, cond string) bool {
 	for _, f := range formulas {
 		l.collect(f, map[string]bool{})
 	}
+	// Two variables compared with each other can be equal on any value
+	// either can take: `!Equals [!Ref A, !Ref Name]` with A in [x, y].
+	for range 2 {
+		for _, pr := range l.pairs {
+			for _, v := range l.domains[pr[1]] {
+				l.collectValue(pr[0], v)
+			}
+			for _, v := range l.domains[pr[0]] {
+				l.collectValue(pr[1], v)
+			}
+		}
+	}
 	for name, v := range fixed {
 		l.domains[name] = []string{v}
 	}
 	ok := l.search(formulas, wants)
-	t.satCache[key] = ok
+	e.satCache[key] = ok
 	return ok
 }
 
@@ -120,6 +149,11 @@ func (t *Template) satisfiable(p Path, cond string) bool {
 // parameter or pseudo parameter, or "" for a value known before deployment.
 func (l *logic) side(v *Value) (vr, val string, free bool) {
 	if text, ok := v.Known(); ok {
+		if v.Kind == Bool {
+			// CloudFormation reads a YAML boolean (True, FALSE) as the
+			// string "true" or "false".
+			text = strings.ToLower(text)
+		}
 		return "", text, false
 	}
 	if r := v.OnlyRef(); r != nil && (r.Kind == RefParam || r.Kind == RefPseudo) {
@@ -195,6 +229,7 @@ func (l *logic) collect(f *Value, seen map[string]bool) {
 			if va != "" && vb != "" && !fa && !fb {
 				l.collectValue(va, "\x00same")
 				l.collectValue(vb, "\x00same")
+				l.pairs = append(l.pairs, [2]string{va, vb})
 				return
 			}
 			l.free(f)

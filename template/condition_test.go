@@ -151,9 +151,7 @@ func TestConditions(t *testing.T) {
 		{name: "a is not empty", path: "NameIsA=true, HasName=false", want: "impossible"},
 		{name: "two free parameters equal", path: "SameNames=true", want: "when SameNames is true"},
 		{name: "two free parameters different", path: "SameNames=false", want: "when SameNames is false"},
-		{name: "a parameter over AllowedValues equal to a free one", cond: "SameAB", want: "always",
-			knownBug: "A ranges over [x y] and Name over its markers (other, same), so A = Name never holds: " +
-				"a resource with this Condition is never checked (want: satisfiable, Name = x)"},
+		{name: "a parameter over AllowedValues equal to a free one", cond: "SameAB", want: "always"},
 		{name: "a default does not fix the value", path: "DefaultIsX=false", want: "when DefaultIsX is false"},
 		// Free atoms: one variable per atom, shared where the atom repeats.
 		{name: "a free atom true", path: "Imported=true", want: "when Imported is true"},
@@ -177,9 +175,7 @@ func TestConditions(t *testing.T) {
 		{name: "a choice the condition leaves open is kept", cond: "ProdOrDev", path: "IsProd=false", want: "when IsProd is false"},
 		{name: "an unrelated choice is kept", cond: "IsProd", path: "HasName=true, IsProd=true", want: "when HasName is true"},
 		{name: "choices implied only by each other are not both dropped", cond: "ProdOrDev", path: "IsProd=false, IsDev=true",
-			want: "when IsDev is true",
-			knownBug: "each choice is implied by the other and the Condition, so Reduce drops both and the message says nothing, " +
-				"though the value holds only where IsDev is true (drop one at a time, against what is left)"},
+			want: "when IsDev is true"},
 		{name: "the resource's own condition", cond: "IsProd", path: "IsProd=true", want: "always"},
 		{name: "the negation of the resource's own condition", cond: "IsProd", path: "NotProd=true", want: "impossible"},
 		// Values chosen at deployment (Choice.Is) fix their atoms.
@@ -189,9 +185,7 @@ func TestConditions(t *testing.T) {
 			want: "when !Ref Stage is prod (parameter value)"},
 		{name: "a parameter value against the resource's condition", cond: "IsProd", path: "!Ref Stage=dev", want: "impossible"},
 		{name: "a free parameter's value", path: "HasName=false, !Ref Name=a", want: "impossible"},
-		{name: "a Mappings row of the region fixes the region", path: "IsUsEast1=false, !Ref AWS::Region=us-east-1", want: "impossible",
-			knownBug: "only parameters of the template are fixed by a choice; a Mappings row chosen by !Ref AWS::Region leaves the region free, " +
-				"so !If [IsUsEast1, !FindInMap [M, !Ref AWS::Region, K], ...] reads the eu-west-1 row where the region is us-east-1"},
+		{name: "a Mappings row of the region fixes the region", path: "IsUsEast1=false, !Ref AWS::Region=us-east-1", want: "impossible"},
 	})
 }
 
@@ -210,9 +204,7 @@ Conditions:
 	runCondCases(t, head, []condCase{
 		{name: "true", cond: "On", want: "always"},
 		{name: "a quoted True is text", cond: "Quoted", want: "impossible"},
-		{name: "an unquoted True is the boolean", cond: "OnTitle", want: "always",
-			knownBug: "the evaluator compares the YAML text True with the parameter's \"true\"; CloudFormation reads the boolean, " +
-				"so the condition can hold, and a resource under it is never checked (the JSON twin, true, is)"},
+		{name: "an unquoted True is the boolean", cond: "OnTitle", want: "always"},
 		{name: "an unquoted yes is the boolean too", cond: "OnYes", want: "always",
 			knownBug: "CloudFormation reads YAML 1.1 booleans (yes, no, on, off; aws/aws-cli#5257); the parser reads YAML 1.2, where yes is text"},
 	})
@@ -243,18 +235,14 @@ func TestConditionsBudget(t *testing.T) {
 // fix the parameters' atoms: with Stage given as dev, IsProd is false.
 func TestConditionsGiven(t *testing.T) {
 	tpl, v := parseCase(t, evalCase{head: condHead, value: "!If [IsProd, a, b]"})
+	e := tpl.Evaluator(map[string]string{"Stage": "dev"}, true)
 	var kept []string
-	for _, o := range tpl.Evaluator(map[string]string{"Stage": "dev"}, true).Eval(v) {
-		if _, ok := tpl.Reduce(o.When, ""); ok {
+	for _, o := range e.Eval(v) {
+		if _, ok := e.Reduce(o.When, ""); ok {
 			kept = append(kept, renderOutcomes([]Outcome{o}))
 		}
 	}
-	got, want := strings.Join(kept, " | "), "b when IsProd is false"
-	const knownBug = "Reduce and CanExist have no way to take the configured values: satisfiable builds an Evaluator without Given, " +
-		"so logic.side's Given branch never runs, and a function with Condition IsProd is checked when Stage is configured as dev"
-	if got == want {
-		t.Errorf("known bug fixed (%s): remove the mark", knownBug)
-	} else {
-		t.Logf("KNOWN BUG (%s):\n got %s\nwant %s", knownBug, got, want)
+	if got, want := strings.Join(kept, " | "), "b when IsProd is false"; got != want {
+		t.Errorf("with Stage given as dev: got %s, want %s", got, want)
 	}
 }

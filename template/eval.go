@@ -34,6 +34,19 @@ type Evaluator struct {
 	// controls read it: `KmsKeyArn: !Ref Key` is declared, whatever the
 	// default.
 	Params bool
+
+	satCache    map[string]bool // see condition.go
+	generated   map[string]*Generated
+	generatedBy map[string][]*Generated
+	samRefs     map[string]string
+}
+
+// plainEvaluator is the template's evaluator without configured values.
+func (t *Template) plainEvaluator() *Evaluator {
+	if t.plain == nil {
+		t.plain = &Evaluator{t: t}
+	}
+	return t.plain
 }
 
 // Evaluator returns an evaluator over the template.
@@ -175,7 +188,7 @@ func (e *Evaluator) list(v *Value, when Path, depth int) []Outcome {
 				if x.Value != nil {
 					c.Items = append(c.Items, x.Value)
 				}
-				next = append(next, Outcome{Value: c, When: x.When, Truncated: x.Truncated})
+				next = append(next, Outcome{Value: c, When: x.When, Truncated: x.Truncated || o.Truncated})
 			}
 		}
 		outs = capOutcomes(next)
@@ -197,7 +210,7 @@ func (e *Evaluator) mapping(v *Value, when Path, depth int) []Outcome {
 				if x.Value != nil {
 					c.Fields = append(c.Fields, Field{Key: f.Key, KeyPos: f.KeyPos, Value: x.Value})
 				}
-				next = append(next, Outcome{Value: c, When: x.When, Truncated: x.Truncated})
+				next = append(next, Outcome{Value: c, When: x.When, Truncated: x.Truncated || o.Truncated})
 			}
 		}
 		outs = capOutcomes(next)

@@ -28,7 +28,7 @@ func evalGetAtt(e *Evaluator, call, arg *Value, when Path, depth int) []Outcome 
 }
 
 func (e *Evaluator) getAtt(id, attr string, call *Value, when Path) []Outcome {
-	if alias, ok := e.t.samRef(id); ok && !strings.Contains(id, ".") {
+	if alias, ok := e.samRef(id); ok && !strings.Contains(id, ".") {
 		id = alias
 	}
 	return []Outcome{{Value: refValue(&Ref{Kind: RefAttr, Name: id, Attr: attr, Pos: call.Pos}, call.Pos), When: when}}

@@ -28,10 +28,10 @@ func (e *Evaluator) ref(name string, call *Value, when Path, depth int) []Outcom
 	if p := e.t.Parameters[name]; p != nil {
 		return e.param(p, call, when, depth)
 	}
-	if id, ok := e.t.samRef(name); ok {
+	if id, ok := e.samRef(name); ok {
 		name = id // `!Ref Fn.Alias` is the alias SAM generates
 	}
-	if e.t.Resource(name) != nil || e.t.Generated(name) != nil {
+	if e.t.Resource(name) != nil || e.Generated(name) != nil {
 		return []Outcome{{Value: refValue(&Ref{Kind: RefResource, Name: name, Pos: call.Pos}, call.Pos), When: when}}
 	}
 	return opaque(call, when)

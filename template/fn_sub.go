@@ -94,7 +94,7 @@ func (e *Evaluator) substitute(text string, vars map[string]*Value, call *Value,
 			var vals []Outcome
 			if v, ok := vars[s.name]; ok {
 				vals = []Outcome{{Value: v, When: o.when}}
-			} else if _, sam := e.t.samRef(s.name); sam {
+			} else if _, sam := e.samRef(s.name); sam {
 				vals = e.ref(s.name, call, o.when, depth)
 			} else if id, attr, ok := strings.Cut(s.name, "."); ok && e.t.Parameters[s.name] == nil {
 				vals = e.getAtt(id, attr, call, o.when)

@@ -17,56 +17,85 @@ type Generated struct {
 	Function *Resource // the AWS::Serverless::Function
 }
 
-// Generated returns the resource SAM generates under a logical id, or nil.
-func (t *Template) Generated(id string) *Generated {
-	t.indexGenerated()
-	return t.generated[id]
+// Generated returns the resource SAM generates under a logical id, or nil,
+// for a template deployed with its parameters' defaults.
+func (t *Template) Generated(id string) *Generated { return t.plainEvaluator().Generated(id) }
+
+// GeneratedFor lists the resources SAM generates for the function id, for a
+// template deployed with its parameters' defaults.
+func (t *Template) GeneratedFor(id string) []*Generated { return t.plainEvaluator().GeneratedFor(id) }
+
+// Generated returns the resource SAM generates under a logical id, or nil:
+// SAM names them with the values the stack deploys with (an alias named by
+// a parameter).
+func (e *Evaluator) Generated(id string) *Generated {
+	e.indexGenerated()
+	return e.generated[id]
 }
 
 // samRef resolves SAM's `Fn.Alias` and `Fn.Version` references to the
 // logical id of the generated resource.
-func (t *Template) samRef(name string) (string, bool) {
+func (e *Evaluator) samRef(name string) (string, bool) {
 	if !strings.Contains(name, ".") {
 		return "", false
 	}
-	t.indexGenerated()
-	id, ok := t.samRefs[name]
+	e.indexGenerated()
+	id, ok := e.samRefs[name]
 	return id, ok
 }
 
-func (t *Template) indexGenerated() {
-	if t.generated != nil {
+func (e *Evaluator) indexGenerated() {
+	if e.generated != nil {
 		return
 	}
-	t.generated = map[string]*Generated{}
-	t.generatedBy = map[string][]*Generated{}
-	t.samRefs = map[string]string{}
+	t := e.t
+	e.generated = map[string]*Generated{}
+	e.generatedBy = map[string][]*Generated{}
+	e.samRefs = map[string]string{}
 	if !t.SAM {
 		return
 	}
+	// SAM resolves parameters in these properties with the values the stack
+	// deploys with (samtranslator's intrinsics resolver).
+	resolve := &Evaluator{t: t, Given: e.Given, Params: true}
 	for _, r := range t.ResourcesOfType("AWS::Serverless::Function") {
 		props := t.Properties(r)
 		add := func(id, typ string) {
 			if t.Resource(id) == nil {
 				g := &Generated{ID: id, Type: typ, Function: r}
-				t.generated[id] = g
-				t.generatedBy[r.ID] = append(t.generatedBy[r.ID], g)
+				e.generated[id] = g
+				e.generatedBy[r.ID] = append(e.generatedBy[r.ID], g)
 			}
 		}
-		if props.Get("Role") == nil {
+		if generatesRole(props.Get("Role")) {
 			add(r.ID+"Role", "AWS::IAM::Role")
 		}
-		// SAM resolves a parameter in the alias's name to its default.
-		if a, ok := (&Evaluator{t: t, Params: true}).One(props.Get("AutoPublishAlias")).Known(); ok && a != "" {
-			add(r.ID+"Alias"+a, "AWS::Lambda::Alias")
-			t.samRefs[r.ID+".Alias"] = r.ID + "Alias" + a
+		if a, ok := resolve.One(props.Get("AutoPublishAlias")).Known(); ok && a != "" {
+			alias := r.ID + "Alias" + aliasSuffix.Replace(a)
+			add(alias, "AWS::Lambda::Alias")
+			e.samRefs[r.ID+".Alias"] = alias
 			add(r.ID+".Version", "AWS::Lambda::Version")
-			t.samRefs[r.ID+".Version"] = r.ID + ".Version"
+			e.samRefs[r.ID+".Version"] = r.ID + ".Version"
 		}
 		if props.Get("FunctionUrlConfig") != nil {
 			add(r.ID+"Url", "AWS::Lambda::Url")
 		}
 	}
+}
+
+// aliasSuffix is how SAM writes an alias name into a logical id
+// (samtranslator's _construct_alias: - as D, _ as U).
+var aliasSuffix = strings.NewReplacer("-", "D", "_", "U")
+
+// generatesRole: SAM generates the role when Role is absent, also on one
+// branch of an Fn::If (the role then has the negated condition).
+func generatesRole(role *Value) bool {
+	for _, a := range Alternatives(role) {
+		if a.Value == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // FunctionOf returns the function a logical id stands for: the function
@@ -80,7 +109,7 @@ func (t *Template) FunctionOf(id string) string {
 }
 
 // GeneratedFor lists the resources SAM generates for the function id.
-func (t *Template) GeneratedFor(id string) []*Generated {
-	t.indexGenerated()
-	return t.generatedBy[id]
+func (e *Evaluator) GeneratedFor(id string) []*Generated {
+	e.indexGenerated()
+	return e.generatedBy[id]
 }

@@ -29,10 +29,7 @@ type Template struct {
 	loopCopies   int                    // copies Fn::ForEach may still make
 	byType       map[string][]*Resource // in source order
 	globalValues map[*Value]bool
-	satCache     map[string]bool // see condition.go
-	generated    map[string]*Generated
-	generatedBy  map[string][]*Generated
-	samRefs      map[string]string
+	plain        *Evaluator // no configured values: for Template's own Reduce, CanExist, Generated
 }
 
 // Resource is one entry of the Resources section.
