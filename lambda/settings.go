@@ -199,7 +199,8 @@ func (b *builder) param(v *template.Value) *Param {
 	}
 	out := &Param{Name: p.Name, Pos: p.Pos, Allowed: p.Allowed,
 		List: p.Type == "CommaDelimitedList" || strings.HasPrefix(p.Type, "List<")}
-	if val, ok := b.opts.Parameters[p.Name]; ok {
+	if val, ok := b.opts.Parameters[p.Name]; ok && !p.Stored {
+		// (An SSM parameter type is given the name of what it deploys.)
 		out.Given, out.Value = true, val
 	}
 	if p.Default != nil {

@@ -150,9 +150,9 @@ func (e *Evaluator) satisfiable(p Path, cond string) bool {
 func (l *logic) side(v *Value) (vr, val string, free bool) {
 	if text, ok := v.Known(); ok {
 		if v.Kind == Bool {
-			// CloudFormation reads a YAML boolean (True, FALSE) as the
+			// CloudFormation reads a YAML boolean (True, yes, OFF) as the
 			// string "true" or "false".
-			text = strings.ToLower(text)
+			text = BoolText(v)
 		}
 		return "", text, false
 	}

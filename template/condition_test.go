@@ -205,8 +205,7 @@ Conditions:
 		{name: "true", cond: "On", want: "always"},
 		{name: "a quoted True is text", cond: "Quoted", want: "impossible"},
 		{name: "an unquoted True is the boolean", cond: "OnTitle", want: "always"},
-		{name: "an unquoted yes is the boolean too", cond: "OnYes", want: "always",
-			knownBug: "CloudFormation reads YAML 1.1 booleans (yes, no, on, off; aws/aws-cli#5257); the parser reads YAML 1.2, where yes is text"},
+		{name: "an unquoted yes is the boolean too", cond: "OnYes", want: "always"},
 	})
 }
 

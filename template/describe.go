@@ -22,7 +22,7 @@ func describe(b *strings.Builder, v *Value, depth int) {
 		b.WriteString("(absent)")
 		return
 	}
-	if depth > 4 {
+	if depth > 8 {
 		b.WriteString("...")
 		return
 	}
@@ -33,7 +33,11 @@ func describe(b *strings.Builder, v *Value, depth int) {
 		if name == "Fn::GetAtt" && arg.Kind == List {
 			parts := make([]string, 0, len(arg.Items))
 			for _, it := range arg.Items {
-				parts = append(parts, it.Text)
+				if it.IsScalar() {
+					parts = append(parts, it.Text)
+				} else {
+					parts = append(parts, Describe(it)) // !GetAtt R.!Ref Attr
+				}
 			}
 			b.WriteString(strings.Join(parts, "."))
 			return

@@ -35,6 +35,7 @@ type Evaluator struct {
 	// default.
 	Params bool
 
+	cut         bool            // combinations were dropped in the evaluation under way
 	satCache    map[string]bool // see condition.go
 	generated   map[string]*Generated
 	generatedBy map[string][]*Generated
@@ -59,9 +60,21 @@ const maxDepth = 64
 
 // Eval returns every value v can deploy as.
 func (e *Evaluator) Eval(v *Value) []Outcome {
+	e.cut = false
 	out := e.eval(v, nil, 0)
 	if len(out) > MaxAlternatives {
 		out = out[:MaxAlternatives]
+		e.cut = true
+	}
+	for _, o := range out {
+		e.cut = e.cut || o.Truncated
+	}
+	if e.cut {
+		// Combinations were dropped somewhere below: every value kept says
+		// so, and when none is left, one that is not known says it.
+		if len(out) == 0 {
+			out = opaque(v, nil)
+		}
 		for i := range out {
 			out[i].Truncated = true
 		}
@@ -156,22 +169,7 @@ func (e *Evaluator) eval(v *Value, when Path, depth int) []Outcome {
 // which CloudFormation replaces at deployment, as a string with those parts
 // unknown.
 func dynamic(v *Value) *Value {
-	var parts []Part
-	rest := v.Text
-	for {
-		i := strings.Index(rest, "{{resolve:")
-		if i < 0 {
-			break
-		}
-		j := strings.Index(rest[i:], "}}")
-		if j < 0 {
-			break
-		}
-		parts = append(parts, Part{Text: rest[:i]}, Part{Ref: &Ref{Kind: RefDynamic, Name: rest[i : i+j+2], Pos: v.Pos}})
-		rest = rest[i+j+2:]
-	}
-	parts = append(parts, Part{Text: rest})
-	return stringOf(parts, v.Pos)
+	return stringOf([]Part{{Text: v.Text}}, v.Pos)
 }
 
 // list evaluates every item; an item absent on a branch is left out there.
@@ -191,7 +189,7 @@ func (e *Evaluator) list(v *Value, when Path, depth int) []Outcome {
 				next = append(next, Outcome{Value: c, When: x.When, Truncated: x.Truncated || o.Truncated})
 			}
 		}
-		outs = capOutcomes(next)
+		outs = e.capOutcomes(next)
 	}
 	return outs
 }
@@ -213,7 +211,7 @@ func (e *Evaluator) mapping(v *Value, when Path, depth int) []Outcome {
 				next = append(next, Outcome{Value: c, When: x.When, Truncated: x.Truncated || o.Truncated})
 			}
 		}
-		outs = capOutcomes(next)
+		outs = e.capOutcomes(next)
 	}
 	return outs
 }
@@ -245,8 +243,9 @@ func (e *Evaluator) hasIntrinsic(v *Value, depth int) bool {
 
 // capOutcomes cuts a list of outcomes at one more than MaxAlternatives: Eval marks
 // what is kept as truncated.
-func capOutcomes(outs []Outcome) []Outcome {
+func (e *Evaluator) capOutcomes(outs []Outcome) []Outcome {
 	if len(outs) > MaxAlternatives {
+		e.cut = true
 		outs = outs[:MaxAlternatives+1]
 		outs[MaxAlternatives].Truncated = true
 	}
@@ -271,6 +270,7 @@ func (e *Evaluator) args(items []*Value, when Path, depth int) []combo {
 			}
 		}
 		if len(next) > MaxAlternatives+1 {
+			e.cut = true
 			next = next[:MaxAlternatives+1]
 		}
 		outs = next

@@ -25,7 +25,11 @@ func evalFindInMap(e *Evaluator, call, arg *Value, when Path, depth int) []Outco
 			continue
 		}
 		mapping := e.t.Mappings.Get(name)
-		if rows, chosen := e.rows(row, mapping); chosen {
+		if r, given := e.givenRow(row); given {
+			out = append(out, e.mapped(mapping.Get(r).Get(key), def, call, c.when, depth, true)...)
+			continue
+		}
+		if rows, chosen, others := e.rows(row, mapping); chosen {
 			for _, r := range rows {
 				w, ok := c.when.with(Choice{Condition: Describe(row), Is: r, Value: true, Note: "Mappings row"})
 				if !ok {
@@ -33,6 +37,13 @@ func evalFindInMap(e *Evaluator, call, arg *Value, when Path, depth int) []Outco
 				}
 				// A row without the key fails that deployment: nothing to judge.
 				out = append(out, e.mapped(mapping.Get(r).Get(key), def, call, w, depth, false)...)
+			}
+			if others && def != nil {
+				// A value that is no row written (another region) deploys
+				// the DefaultValue.
+				if w, ok := c.when.with(Choice{Condition: Describe(row), Is: otherRow, Value: true, Note: "no row of " + name + ", so the DefaultValue"}); ok {
+					out = append(out, e.eval(def, w, depth)...)
+				}
 			}
 			continue
 		}
@@ -45,30 +56,45 @@ func evalFindInMap(e *Evaluator, call, arg *Value, when Path, depth int) []Outco
 			out = append(out, e.mapped(mapping.Get(r).Get(key), def, call, o.When, depth, true)...)
 		}
 	}
-	return capOutcomes(out)
+	return e.capOutcomes(out)
+}
+
+// otherRow is the value of a row chosen at deployment that is none of the
+// rows written.
+const otherRow = "another value"
+
+// givenRow returns the row a configured parameter value chooses.
+func (e *Evaluator) givenRow(row *Value) (string, bool) {
+	name, arg, ok := row.Intrinsic()
+	if !ok || name != "Ref" || arg.Kind != String || e.t.Parameters[arg.Text] == nil {
+		return "", false
+	}
+	v, ok := e.Given[arg.Text]
+	return v, ok
 }
 
 // rows lists the rows a row argument chosen at deployment can pick, or
-// reports false when the row is not chosen that way.
-func (e *Evaluator) rows(row, mapping *Value) ([]string, bool) {
+// reports false when the row is not chosen that way; others reports that
+// it can also be a value that is no row (then a DefaultValue deploys).
+func (e *Evaluator) rows(row, mapping *Value) (rows []string, chosen, others bool) {
 	name, arg, ok := row.Intrinsic()
 	if !ok || name != "Ref" || arg.Kind != String || mapping == nil || mapping.Kind != Map {
-		return nil, false
+		return nil, false, false
 	}
 	if pseudoParameters[arg.Text] {
-		return mapping.Keys(), true // `!Ref AWS::Region`: a row per region written
+		return mapping.Keys(), true, true // `!Ref AWS::Region`: a row per region written
 	}
 	p := e.t.Parameters[arg.Text]
 	if p == nil {
-		return nil, false
+		return nil, false, false
 	}
-	if _, given := e.Given[p.Name]; given {
-		return nil, false
+	if e.Params && p.Default != nil {
+		return nil, false, false // the default's row, as !Ref reads it
 	}
 	if len(p.Allowed) > 0 {
-		return p.Allowed, true
+		return p.Allowed, true, false
 	}
-	return mapping.Keys(), true
+	return mapping.Keys(), true, true
 }
 
 // mapped is the value found in Mappings, or the DefaultValue.

@@ -28,8 +28,14 @@ func evalGetAtt(e *Evaluator, call, arg *Value, when Path, depth int) []Outcome 
 }
 
 func (e *Evaluator) getAtt(id, attr string, call *Value, when Path) []Outcome {
-	if alias, ok := e.samRef(id); ok && !strings.Contains(id, ".") {
+	// SAM's `Fn.Alias.Arn` and `[Fn.Alias, Arn]`: an attribute of the
+	// alias (or version) SAM generates.
+	if alias, ok := e.samRef(id); ok {
 		id = alias
+	} else if head, rest, ok := strings.Cut(attr, "."); ok {
+		if alias, ok := e.samRef(id + "." + head); ok {
+			id, attr = alias, rest
+		}
 	}
 	return []Outcome{{Value: refValue(&Ref{Kind: RefAttr, Name: id, Attr: attr, Pos: call.Pos}, call.Pos), When: when}}
 }

@@ -15,5 +15,5 @@ func evalIf(e *Evaluator, call, arg *Value, when Path, depth int) []Outcome {
 		}
 		out = append(out, e.eval(arg.Items[1+i], w, depth)...)
 	}
-	return capOutcomes(out)
+	return e.capOutcomes(out)
 }

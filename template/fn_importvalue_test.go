@@ -21,9 +21,7 @@ func TestImportValue(t *testing.T) {
 		{name: "inside a Join, known parts stay known", value: `!Join ["", [!ImportValue net, /x]]`, want: `<import net>/x`},
 		{name: "in a Sub's map", value: `!Sub ["${K}", {K: !ImportValue k}]`, want: `<import k>`},
 		// Malformed: CloudFormation wants a string name.
-		{name: "a list", value: `!ImportValue [a, b]`, want: `<other !ImportValue [a, b]>`,
-			knownBug: "a malformed call is a RefImport named [a, b], whose Why says it is imported, instead of a RefOther"},
-		{name: "a map that is no function", value: `!ImportValue {a: b}`, want: `<other !ImportValue {a: b}>`,
-			knownBug: "a malformed call is a RefImport instead of a RefOther"},
+		{name: "a list", value: `!ImportValue [a, b]`, want: `<other !ImportValue [a, b]>`},
+		{name: "a map that is no function", value: `!ImportValue {a: b}`, want: `<other !ImportValue {a: b}>`},
 	})
 }

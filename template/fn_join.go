@@ -10,6 +10,12 @@ func evalJoin(e *Evaluator, call, arg *Value, when Path, depth int) []Outcome {
 	for _, c := range e.args(arg.Items, when, depth) {
 		delim, ok := c.vals[0].Known()
 		list := c.vals[1]
+		if ok && list != nil && list.OnlyRef() != nil {
+			// `!Join [",", !Ref Subnets]` of a list known only at
+			// deployment: the text that list makes, named by its source.
+			out = append(out, Outcome{Value: list, When: c.when})
+			continue
+		}
 		if !ok || list == nil || list.Kind != List {
 			out = append(out, opaque(call, c.when)...)
 			continue
@@ -27,5 +33,5 @@ func evalJoin(e *Evaluator, call, arg *Value, when Path, depth int) []Outcome {
 		}
 		out = append(out, Outcome{Value: stringOf(parts, call.Pos), When: c.when})
 	}
-	return capOutcomes(out)
+	return e.capOutcomes(out)
 }

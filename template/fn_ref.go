@@ -39,9 +39,9 @@ func (e *Evaluator) ref(name string, call *Value, when Path, depth int) []Outcom
 
 // param is the value a parameter deploys with.
 func (e *Evaluator) param(p *Parameter, call *Value, when Path, depth int) []Outcome {
-	unknown := []Outcome{{Value: refValue(&Ref{Kind: RefParam, Name: p.Name, Pos: call.Pos}, call.Pos), When: when}}
-	if !e.Params {
-		return unknown
+	unknown := []Outcome{{Value: refValue(&Ref{Kind: RefParam, Name: p.Name, Stored: p.Stored, Pos: call.Pos}, call.Pos), When: when}}
+	if !e.Params || p.Stored {
+		return unknown // an SSM parameter type deploys what is stored under the name
 	}
 	list := p.Type == "CommaDelimitedList" || strings.HasPrefix(p.Type, "List<")
 	value := func(text string) *Value {

@@ -43,14 +43,10 @@ func TestRef(t *testing.T) {
 		{name: "a list parameter without default", head: refParams, value: `!Ref NoListDefault`, params: true, want: `<param NoListDefault>`},
 		{name: "a list parameter without Params", head: refParams, value: `!Ref Subnets`, want: `<param Subnets>`},
 		// An SSM parameter type deploys the value stored under the name it is given.
-		{name: "an SSM parameter's default is a name, not the value", head: refParams, value: `!Ref FromSSM`, params: true, want: `<param FromSSM>`,
-			knownBug: "the default of an AWS::SSM::Parameter::Value<String> parameter is the SSM parameter's name; the stack deploys the value stored there, " +
-				"but the evaluator reads the name (/platform/kms-key-arn) as the value"},
+		{name: "an SSM parameter's default is a name, not the value", head: refParams, value: `!Ref FromSSM`, params: true, want: `<param FromSSM>`},
 		{name: "an SSM parameter's given value is a name too", head: refParams, value: `!Ref FromSSM`, params: true,
-			given: map[string]string{"FromSSM": "/prod/key"}, want: `<param FromSSM>`,
-			knownBug: "the configured value of an SSM parameter type is the SSM parameter's name, not the value deployed"},
-		{name: "an SSM list parameter", head: refParams, value: `!Ref ListFromSSM`, params: true, want: `<param ListFromSSM>`,
-			knownBug: "AWS::SSM::Parameter::Value<List<String>> is a list stored in SSM; the evaluator reads its name as one string"},
+			given: map[string]string{"FromSSM": "/prod/key"}, want: `<param FromSSM>`},
+		{name: "an SSM list parameter", head: refParams, value: `!Ref ListFromSSM`, params: true, want: `<param ListFromSSM>`},
 		// Pseudo parameters are known only at deployment, with or without Params.
 		{value: `!Ref AWS::Region`, want: `<pseudo AWS::Region>`},
 		{name: "a pseudo parameter with Params", value: `!Ref AWS::AccountId`, params: true, want: `<pseudo AWS::AccountId>`},

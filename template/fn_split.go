@@ -12,7 +12,7 @@ func evalSplit(e *Evaluator, call, arg *Value, when Path, depth int) []Outcome {
 	for _, c := range e.args(arg.Items, when, depth) {
 		delim, ok := c.vals[0].Known()
 		text := c.vals[1]
-		if !ok || delim == "" || text == nil || !text.IsScalar() {
+		if !ok || delim == "" || text == nil || !text.IsScalar() || !splittable(partsOf(text), delim) {
 			out = append(out, opaque(call, c.when)...)
 			continue
 		}
@@ -36,6 +36,39 @@ func evalSplit(e *Evaluator, call, arg *Value, when Path, depth int) []Outcome {
 		out = append(out, Outcome{Value: list, When: c.when})
 	}
 	return out
+}
+
+// pseudoCharacters are the characters the pseudo parameters that name
+// things are written with: a delimiter outside them cannot fall inside one.
+var pseudoCharacters = map[string]string{
+	"AWS::AccountId": "0123456789",
+	"AWS::Region":    "abcdefghijklmnopqrstuvwxyz0123456789-",
+	"AWS::Partition": "abcdefghijklmnopqrstuvwxyz-",
+	"AWS::URLSuffix": "abcdefghijklmnopqrstuvwxyz0123456789.-",
+	"AWS::StackName": "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-",
+}
+
+// splittable reports whether the parts known only at deployment cannot hold
+// the delimiter, so that the pieces can be told apart: a parameter, an
+// attribute or an import may hold it, and then how many pieces there are,
+// and what each is, is known only at deployment (the first piece of
+// `!Split ["/", !GetAtt R.Arn]` is no ARN of R).
+func splittable(parts []Part, delim string) bool {
+	for _, p := range parts {
+		if p.Ref == nil {
+			continue
+		}
+		chars, ok := pseudoCharacters[p.Ref.Name]
+		if p.Ref.Kind != RefPseudo || !ok {
+			return false
+		}
+		for _, r := range delim {
+			if strings.ContainsRune(chars, r) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func splitItem(parts []Part, call *Value) *Value {

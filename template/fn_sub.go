@@ -34,7 +34,7 @@ func evalSub(e *Evaluator, call, arg *Value, when Path, depth int) []Outcome {
 		}
 		out = append(out, e.substitute(text.Text, bindings, call, c.when, depth)...)
 	}
-	return capOutcomes(out)
+	return e.capOutcomes(out)
 }
 
 // SubVariables lists the ${...} names of an Fn::Sub text, without the
@@ -118,6 +118,7 @@ func (e *Evaluator) substitute(text string, vars map[string]*Value, call *Value,
 			}
 		}
 		if len(next) > MaxAlternatives+1 {
+			e.cut = true
 			next = next[:MaxAlternatives+1]
 		}
 		outs = next

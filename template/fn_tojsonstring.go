@@ -3,7 +3,6 @@ package template
 import (
 	"bytes"
 	"encoding/json"
-	"strings"
 )
 
 // evalToJSONString: `Fn::ToJsonString` (AWS::LanguageExtensions), compact
@@ -46,7 +45,7 @@ func (w *jsonWriter) write(v *Value) bool {
 	case Null:
 		w.b.WriteString("null")
 	case Bool:
-		switch strings.ToLower(v.Text) {
+		switch BoolText(v) {
 		case "true":
 			w.b.WriteString("true")
 		case "false":

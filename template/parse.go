@@ -280,6 +280,11 @@ func (c *converter) convert(n *yaml.Node, depth int) (*Value, error) {
 			v.Kind = Number
 		default:
 			v.Kind = String
+			if n.Style == 0 && n.Tag == "!!str" && yaml11Bools[n.Value] != "" {
+				// CloudFormation reads YAML 1.1, where a plain yes, no, on
+				// or off is a boolean (aws/aws-cli#5257); yaml.v3 reads 1.2.
+				v.Kind = Bool
+			}
 		}
 	case yaml.SequenceNode:
 		v.Kind = List
@@ -531,4 +536,20 @@ func yamlError(file string, data []byte, err error) error {
 		msg = strings.Replace(msg, "character '\t'", "a tab", 1) + "; YAML is indented with spaces, never tabs"
 	}
 	return &Error{Pos: pos, Msg: "cannot parse YAML: " + msg}
+}
+
+// yaml11Bools are the booleans of YAML 1.1 that YAML 1.2 reads as text, with
+// the value CloudFormation gives them.
+var yaml11Bools = map[string]string{
+	"yes": "true", "Yes": "true", "YES": "true", "on": "true", "On": "true", "ON": "true",
+	"no": "false", "No": "false", "NO": "false", "off": "false", "Off": "false", "OFF": "false",
+}
+
+// BoolText is the text CloudFormation makes of a YAML boolean: "true" or
+// "false", whichever way it is written (True, yes, OFF).
+func BoolText(v *Value) string {
+	if t, ok := yaml11Bools[v.Text]; ok {
+		return t
+	}
+	return strings.ToLower(v.Text)
 }

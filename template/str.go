@@ -27,7 +27,10 @@ type Ref struct {
 	// parameter, the export's name, or the dynamic reference as written.
 	Name string
 	Attr string // the attribute of a GetAtt ("Arn")
-	Pos  source.Pos
+	// Stored is set on a parameter of an AWS::SSM::Parameter::Value type,
+	// whose value is read from SSM Parameter Store at deployment.
+	Stored bool
+	Pos    source.Pos
 }
 
 // String renders the reference as Fn::Sub would write it, for messages and
@@ -50,6 +53,9 @@ func (r *Ref) String() string {
 func (r *Ref) Why() string {
 	switch r.Kind {
 	case RefParam:
+		if r.Stored {
+			return "parameter " + r.Name + " is read from SSM Parameter Store at deployment"
+		}
 		return "parameter " + r.Name + " has no default"
 	case RefImport:
 		return "it is imported (!ImportValue " + r.Name + ")"
@@ -126,13 +132,15 @@ func stringOf(parts []Part, pos source.Pos) *Value {
 		if p.Ref == nil && p.Text == "" {
 			continue
 		}
-		if n := len(merged); n > 0 && p.Ref == nil && merged[n-1].Ref == nil && merged[n-1].Param == p.Param {
+		if n := len(merged); n > 0 && p.Ref == nil && merged[n-1].Ref == nil && merged[n-1].Param == "" && p.Param == "" {
 			merged[n-1].Text += p.Text
 			continue
 		}
 		merged = append(merged, p)
 		unknown = unknown || p.Ref != nil
 	}
+	merged, dyn := dynamicParts(merged, pos)
+	unknown = unknown || dyn
 	var b strings.Builder
 	for _, p := range merged {
 		if p.Ref != nil {
@@ -186,4 +194,64 @@ func (v *Value) AllRefs() []*Ref {
 		out = append(out, f.Value.AllRefs()...)
 	}
 	return out
+}
+
+// dynamicParts makes each {{resolve:...}} in a built string a RefDynamic:
+// CloudFormation resolves dynamic references after the intrinsic functions,
+// so `!Sub "{{resolve:ssm:/${Env}/key}}"` deploys what is stored there. A
+// reference may take in parts known only at deployment (its name then holds
+// them as ${...}).
+func dynamicParts(parts []Part, pos source.Pos) ([]Part, bool) {
+	found := false
+	for _, p := range parts {
+		if p.Ref == nil && strings.Contains(p.Text, "{{resolve:") {
+			found = true
+		}
+	}
+	if !found {
+		return parts, false
+	}
+	var out []Part
+	var name strings.Builder // the reference being read, when inside one
+	inside := false
+	text := func(t string, param string) {
+		for t != "" {
+			if !inside {
+				i := strings.Index(t, "{{resolve:")
+				if i < 0 {
+					out = append(out, Part{Text: t, Param: param})
+					return
+				}
+				if i > 0 {
+					out = append(out, Part{Text: t[:i], Param: param})
+				}
+				inside = true
+				name.Reset()
+				t = t[i:]
+			}
+			j := strings.Index(t, "}}")
+			if j < 0 {
+				name.WriteString(t)
+				return
+			}
+			name.WriteString(t[:j+2])
+			out = append(out, Part{Ref: &Ref{Kind: RefDynamic, Name: name.String(), Pos: pos}})
+			inside = false
+			t = t[j+2:]
+		}
+	}
+	for _, p := range parts {
+		switch {
+		case p.Ref == nil:
+			text(p.Text, p.Param)
+		case inside:
+			name.WriteString(p.Ref.String())
+		default:
+			out = append(out, p)
+		}
+	}
+	if inside { // no closing }}: not a dynamic reference after all
+		out = append(out, Part{Text: name.String()})
+	}
+	return out, true
 }

@@ -3,6 +3,7 @@ package template
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/lambdagate/lambdagate/source"
 )
@@ -60,6 +61,10 @@ type Parameter struct {
 	Constrained bool
 	// Allowed are the AllowedValues, when given.
 	Allowed []string
+	// Stored is set for the AWS::SSM::Parameter::Value<...> types: the
+	// default or the given value names an SSM parameter, whose value, read
+	// at deployment, is what the stack deploys.
+	Stored bool
 }
 
 // Resource returns the resource with the given logical id, or nil. The id of
@@ -211,6 +216,7 @@ func newParameter(f Field) *Parameter {
 		p.Type = t.Text
 	}
 	p.Default = v.Get("Default")
+	p.Stored = strings.HasPrefix(p.Type, "AWS::SSM::Parameter::Value<")
 	if ap := v.Get("AllowedPattern"); ap != nil && ap.IsScalar() && ap.Text != "" {
 		p.Constrained = !matchesEmpty(ap.Text)
 	}
