@@ -251,19 +251,8 @@ func (p *jsonParser) object(pos source.Pos, depth int) (*Value, error) {
 			return nil, err
 		}
 		v.Fields = append(v.Fields, Field{Key: key, KeyPos: kpos, Value: fv})
-		p.space()
-		if p.i >= len(p.data) {
-			return nil, errJSONSyntax{}
-		}
-		switch p.data[p.i] {
-		case ',':
-			p.i++
-			p.space()
-		case '}':
-			p.i++
-			return v, nil
-		default:
-			return nil, errJSONSyntax{}
+		if done, err := p.next('}'); done || err != nil {
+			return v, err
 		}
 	}
 }
@@ -282,19 +271,27 @@ func (p *jsonParser) array(pos source.Pos, depth int) (*Value, error) {
 			return nil, err
 		}
 		v.Items = append(v.Items, it)
-		p.space()
-		if p.i >= len(p.data) {
-			return nil, errJSONSyntax{}
-		}
-		switch p.data[p.i] {
-		case ',':
-			p.i++
-			p.space()
-		case ']':
-			p.i++
-			return v, nil
-		default:
-			return nil, errJSONSyntax{}
+		if done, err := p.next(']'); done || err != nil {
+			return v, err
 		}
 	}
+}
+
+// next reads what follows an item: a comma (more to come) or the closing
+// bracket (done).
+func (p *jsonParser) next(closing byte) (done bool, err error) {
+	p.space()
+	if p.i >= len(p.data) {
+		return false, errJSONSyntax{}
+	}
+	switch p.data[p.i] {
+	case ',':
+		p.i++
+		p.space()
+		return false, nil
+	case closing:
+		p.i++
+		return true, nil
+	}
+	return false, errJSONSyntax{}
 }
