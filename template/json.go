@@ -23,7 +23,7 @@ type jsonParser struct {
 	i        int // byte offset
 	line     int
 	lineAt   int // byte offset where the current line starts
-	colAdj   int // characters minus bytes on the current line before lineAt.. (multi-byte runes)
+	colAdj   int // characters minus bytes read so far on the current line (multi-byte runes)
 	lim      Limits
 	nodes    int
 	problems []*Error
