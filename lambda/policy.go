@@ -106,7 +106,7 @@ func (b *builder) statementOf(v *template.Value) iam.Statement {
 		s.Sid = sid.Text
 	}
 	if e := v.Get("Effect"); e != nil {
-		s.Effect = b.strOf(e)
+		s.Effect = b.effectOf(e)
 	}
 	s.Action = b.strsOf(v.Get("Action"))
 	s.Resource = b.strsOf(v.Get("Resource"))
@@ -122,10 +122,15 @@ func (b *builder) statementOf(v *template.Value) iam.Statement {
 		_, _, intrinsic := pr.Intrinsic()
 		switch {
 		case pr.IsScalar():
-			s.Principal = append(s.Principal, iam.Principal{Kind: "*", Value: b.strOf(pr)})
+			for _, x := range b.strsOf(pr) {
+				s.Principal = append(s.Principal, iam.Principal{Kind: "*", Value: x})
+			}
 		case intrinsic:
-			// A whole principal known only at deploy time: whoever it is.
-			s.Principal = append(s.Principal, iam.Principal{Kind: "AWS", Value: b.strOf(pr)})
+			// A whole principal known only at deploy time, on every value
+			// it can deploy as: whoever it is.
+			for _, x := range b.strsOf(pr) {
+				s.Principal = append(s.Principal, iam.Principal{Kind: "AWS", Value: x})
+			}
 		default:
 			for _, f := range pr.Fields {
 				for _, x := range b.strsOf(f.Value) {
@@ -196,15 +201,27 @@ func iamStr(v *template.Value, pos source.Pos) iam.Str {
 	return iam.Str{Value: v.Text, Intrinsic: v.Unknown(), Pos: pos}
 }
 
-// strOf reads a string; one known only at deployment keeps a text that
-// still shows its known parts, so `!Sub arn:aws:s3:::${B}/*` is seen as
-// scoped to a bucket.
-func (b *builder) strOf(v *template.Value) iam.Str {
-	if xs := b.strings(v); len(xs) > 0 {
-		return iamStr(xs[0], v.Pos)
+// effectOf reads a statement's Effect on every value it can deploy as: it
+// is an Allow when any of them is (`!Ref E` with AllowedValues [Deny,
+// Allow], a Mappings row), or one known only at deployment.
+func (b *builder) effectOf(v *template.Value) iam.Str {
+	xs := b.strsOf(v)
+	for _, x := range xs {
+		if x.Value == "Allow" && !x.Intrinsic {
+			return x
+		}
+	}
+	for _, x := range xs {
+		if x.Intrinsic {
+			return x
+		}
+	}
+	if len(xs) > 0 {
+		return xs[0]
 	}
 	return iam.Str{Value: template.Describe(v), Intrinsic: true, Pos: v.Pos}
 }
+
 
 // literal returns the string v deploys as when the template says it: a
 // scalar, an intrinsic with written-out arguments (`!Select [0, ["*"]]` is

@@ -97,10 +97,18 @@ func (b *builder) samTemplateRefs(fn *Function, f template.Field) []SAMTemplateR
 						next = append(next, ref) // AWS::NoValue: the parameter is not given
 						continue
 					}
-					c := ref
-					c.Params = maps.Clone(ref.Params)
-					c.Params[pf.Key] = b.strOf(leaf)
-					next = append(next, c)
+					// Every value the parameter deploys as (a Mappings row,
+					// an allowed value), as the translation gets each.
+					xs := b.strsOf(leaf)
+					if len(xs) == 0 {
+						next = append(next, ref)
+					}
+					for _, x := range xs {
+						c := ref
+						c.Params = maps.Clone(ref.Params)
+						c.Params[pf.Key] = x
+						next = append(next, c)
+					}
 				}
 			}
 			if len(next) > template.MaxAlternatives {

@@ -87,6 +87,7 @@ type logic struct {
 	domains map[string][]string // variable -> values it can take
 	order   []string
 	pairs   [][2]string // variables compared with each other
+	atoms   map[*Value]sides
 }
 
 func (e *Evaluator) satisfiable(p Path, cond string) bool {
@@ -122,8 +123,9 @@ func (e *Evaluator) satisfiable(p Path, cond string) bool {
 		formulas = append(formulas, &Value{Kind: Map, Fields: []Field{{Key: "Condition", Value: &Value{Kind: String, Text: cond}}}})
 		wants = append(wants, true)
 	}
+	collected := map[string]bool{}
 	for _, f := range formulas {
-		l.collect(f, map[string]bool{})
+		l.collect(f, collected)
 	}
 	// Two variables compared with each other can be equal on any value
 	// either can take: `!Equals [!Ref A, !Ref Name]` with A in [x, y].
@@ -165,8 +167,17 @@ func (l *logic) side(v *Value) (vr, val string, free bool) {
 	return "", "", true
 }
 
-// atom splits an Fn::Equals into its sides.
+// atom splits an Fn::Equals into its sides, evaluated once.
 func (l *logic) atom(arg *Value) (a, b *Value, ok bool) {
+	if s, done := l.atoms[arg]; done {
+		return s.a, s.b, s.ok
+	}
+	defer func() {
+		if l.atoms == nil {
+			l.atoms = map[*Value]sides{}
+		}
+		l.atoms[arg] = sides{a, b, ok}
+	}()
 	if arg.Kind != List || len(arg.Items) != 2 {
 		return nil, nil, false
 	}
@@ -175,6 +186,11 @@ func (l *logic) atom(arg *Value) (a, b *Value, ok bool) {
 		return nil, nil, false
 	}
 	return x, y, true
+}
+
+type sides struct {
+	a, b *Value
+	ok   bool
 }
 
 func (l *logic) collectValue(vr, val string) {
@@ -205,12 +221,13 @@ func (l *logic) collect(f *Value, seen map[string]bool) {
 	}
 	switch name {
 	case "Condition":
+		// Each condition once: its variables do not change with the path
+		// that reaches it (and a cycle stops here too).
 		if arg.Kind == String && !seen[arg.Text] {
 			seen[arg.Text] = true
 			if c := l.t.Conditions[arg.Text]; c != nil {
 				l.collect(c, seen)
 			}
-			delete(seen, arg.Text)
 		}
 	case "Fn::And", "Fn::Or", "Fn::Not":
 		for _, it := range arg.Items {
@@ -265,7 +282,7 @@ func (l *logic) search(formulas []*Value, wants []bool) bool {
 	try = func(i int) bool {
 		if i == len(l.order) {
 			for j, f := range formulas {
-				if v, ok := l.holds(f, assign, map[string]bool{}); ok && v != wants[j] {
+				if v, ok := l.holds(f, assign, map[string]bool{}, map[string]truth{}); ok && v != wants[j] {
 					return false
 				}
 			}
@@ -284,7 +301,11 @@ func (l *logic) search(formulas []*Value, wants []bool) bool {
 
 // holds evaluates a formula under an assignment; ok is false when it cannot
 // (a cycle of conditions), which counts as either value.
-func (l *logic) holds(f *Value, assign map[string]string, seen map[string]bool) (bool, bool) {
+// truth is a condition's value under one assignment, kept so that a
+// condition many others use is evaluated once.
+type truth struct{ value, known bool }
+
+func (l *logic) holds(f *Value, assign map[string]string, seen map[string]bool, memo map[string]truth) (bool, bool) {
 	name, arg, ok := f.Intrinsic()
 	if !ok {
 		if text, ok := f.Known(); ok {
@@ -297,14 +318,19 @@ func (l *logic) holds(f *Value, assign map[string]string, seen map[string]bool) 
 		if arg.Kind != String || seen[arg.Text] || l.t.Conditions[arg.Text] == nil {
 			return false, false
 		}
+		if t, ok := memo[arg.Text]; ok {
+			return t.value, t.known
+		}
 		seen[arg.Text] = true
-		defer delete(seen, arg.Text)
-		return l.holds(l.t.Conditions[arg.Text], assign, seen)
+		v, known := l.holds(l.t.Conditions[arg.Text], assign, seen, memo)
+		delete(seen, arg.Text)
+		memo[arg.Text] = truth{v, known}
+		return v, known
 	case "Fn::And", "Fn::Or":
 		and := name == "Fn::And"
 		result, known := and, true
 		for _, it := range arg.Items {
-			v, ok := l.holds(it, assign, seen)
+			v, ok := l.holds(it, assign, seen, memo)
 			switch {
 			case !ok:
 				known = false
@@ -319,7 +345,7 @@ func (l *logic) holds(f *Value, assign map[string]string, seen map[string]bool) 
 		if arg.Kind != List || len(arg.Items) != 1 {
 			return false, false
 		}
-		v, ok := l.holds(arg.Items[0], assign, seen)
+		v, ok := l.holds(arg.Items[0], assign, seen, memo)
 		return !v, ok
 	case "Fn::Equals":
 		a, b, ok := l.atom(arg)

@@ -245,3 +245,25 @@ func TestConditionsGiven(t *testing.T) {
 		t.Errorf("with Stage given as dev: got %s, want %s", got, want)
 	}
 }
+
+// TestConditionDAG: conditions that share sub-conditions are read once per
+// assignment, not once per path to them (40 levels of
+// `Cn: !And [!Condition Cn-1, !Condition Cn-1]` was 2^40 walks).
+func TestConditionDAG(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("Parameters:\n  Stage: {Type: String, AllowedValues: [a, b]}\nConditions:\n  C0: !Equals [!Ref Stage, a]\n")
+	for i := 1; i <= 40; i++ {
+		fmt.Fprintf(&b, "  C%d: !And [!Condition C%d, !Condition C%d]\n", i, i-1, i-1)
+	}
+	b.WriteString("Resources:\n  Fn: {Type: AWS::Lambda::Function, Condition: C40}\n")
+	tpl, err := Parse("t.yaml", []byte(b.String()), DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !tpl.CanExist(tpl.Resource("Fn")) {
+		t.Error("C40 holds when Stage is a")
+	}
+	if _, ok := tpl.Reduce(Path{{Condition: "C39", Value: false}}, "C40"); ok {
+		t.Error("C39 is false where C40 holds: impossible")
+	}
+}
