@@ -222,7 +222,6 @@ func (b *builder) effectOf(v *template.Value) iam.Str {
 	return iam.Str{Value: template.Describe(v), Intrinsic: true, Pos: v.Pos}
 }
 
-
 // literal returns the string v deploys as when the template says it: a
 // scalar, an intrinsic with written-out arguments (`!Select [0, ["*"]]` is
 // "*"), or a parameter's given or default value (`!Ref Res` defaulting to
