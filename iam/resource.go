@@ -32,7 +32,12 @@ func everyResource(r Str) bool {
 	if strings.Contains(last, "${") {
 		return false
 	}
-	// S3 ARNs have no resource type: arn:aws:s3:::bucket/* names a bucket.
+	// S3 ARNs have no resource type: arn:aws:s3:::bucket/* names a bucket;
+	// arn:aws:s3:::/* (an empty parameter in the bucket's place) names none,
+	// since a bucket's name has 3 to 63 characters.
+	if parts[2] == "s3" && strings.HasPrefix(last, "/") {
+		return false
+	}
 	if parts[2] != "s3" {
 		last = resourceType.ReplaceAllString(last, "")
 	}

@@ -93,17 +93,54 @@ func (b *builder) refersTo(v *template.Value, id string) bool {
 func (b *builder) functionNameKeys(v *template.Value) []string {
 	keys := refKeys(b.referencedIDs(v))
 	for _, o := range b.ev.Eval(v) {
-		text, ok := o.Value.Known()
-		if !ok {
+		if o.Value == nil || o.Value.Kind != template.String {
 			continue
 		}
-		keys = append(keys, textKey(text))
-		if _, after, ok := strings.Cut(text, ":function:"); ok {
-			name, _, _ := strings.Cut(after, ":") // a qualifier names the same function
+		if text, ok := o.Value.Known(); ok {
+			keys = append(keys, textKey(text))
+			if name, qualified := strings.CutSuffix(text, ":"+qualifier(text)); qualified && !strings.Contains(name, ":") {
+				keys = append(keys, textKey(name)) // my-fn:prod, an alias of my-fn
+			}
+		}
+		if name := functionInARN(o.Value); name != "" {
 			keys = append(keys, textKey(name))
 		}
 	}
 	return keys
+}
+
+// qualifier is what follows the last colon, or "".
+func qualifier(s string) string {
+	if i := strings.LastIndexByte(s, ':'); i >= 0 {
+		return s[i+1:]
+	}
+	return ""
+}
+
+// functionInARN returns the function name a (partial) function ARN ends in,
+// when the parts after :function: are known, whatever the region and
+// account parts before it: `arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:my-fn[:alias]`.
+func functionInARN(v *template.Value) string {
+	parts := v.Parts
+	if parts == nil {
+		parts = []template.Part{{Text: v.Text}}
+	}
+	for i := len(parts) - 1; i >= 0; i-- {
+		p := parts[i]
+		if p.Ref != nil {
+			return "" // a part known only at deployment after :function:
+		}
+		if _, after, ok := strings.Cut(p.Text, ":function:"); ok {
+			var tail strings.Builder
+			tail.WriteString(after)
+			for _, q := range parts[i+1:] {
+				tail.WriteString(q.Text)
+			}
+			name, _, _ := strings.Cut(tail.String(), ":") // a qualifier names the same function
+			return name
+		}
+	}
+	return ""
 }
 
 // logGroupNameKeys are the keys a LogGroupName is found under: the name it

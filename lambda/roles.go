@@ -67,7 +67,9 @@ func (b *builder) roleFor(v *template.Value) *Role {
 // the same on every deployment, or "".
 func (b *builder) roleID(v *template.Value) string {
 	id := ""
-	for i, o := range b.cev.Eval(v) {
+	// Parameters take the value the stack deploys with: `role/${RoleName}`
+	// with RoleName admin-role names the role of that name.
+	for i, o := range b.ev.Eval(v) {
 		x := b.roleOf(o.Value)
 		if x == "" || (i > 0 && x != id) {
 			return ""

@@ -173,7 +173,10 @@ func (b *builder) connectors(fn *Function, r *template.Resource) {
 		cs = append(cs, connector{f.Key, fn.Resource, f.Value.Get("Properties")})
 	}
 	for _, c := range b.t.ResourcesOfType("AWS::Serverless::Connector") {
-		if src, ok := b.literal(c.Properties.Get("Source").Get("Id")); ok && src == fn.Resource {
+		// The source named by Id, or by Arn (with its RoleName) as SAM also
+		// accepts: `Arn: !GetAtt Fn.Arn`.
+		src := c.Properties.Get("Source")
+		if id, ok := b.literal(src.Get("Id")); (ok && id == fn.Resource) || (src.Get("Id") == nil && b.refersTo(src.Get("Arn"), fn.Resource)) {
 			cs = append(cs, connector{c.ID, c.ID, c.Properties})
 		}
 	}

@@ -16,11 +16,7 @@ func (b *builder) settings(fn *Function, props *template.Value, path ...string) 
 	for _, f := range b.lookup(props, path...) {
 		b.checkComplete(fn, f.Truncated, path...)
 		for _, r := range b.mapRows(f) {
-			s := b.setting(fn, r.Found, path[0])
-			if r.row != "" {
-				s.When = withRow(s.When, r.row)
-			}
-			out = append(out, s)
+			out = append(out, b.setting(fn, r, path[0]))
 		}
 	}
 	return out
@@ -31,54 +27,46 @@ func (b *builder) settings(fn *Function, props *template.Value, path ...string) 
 // Mappings rows), each with its row in row: a row that deploys an empty key
 // or another tracing mode is a deployment like an Fn::If branch. Other
 // values are returned as they are.
-func (b *builder) mapRows(f template.Found) []mapRow {
-	one := []mapRow{{Found: f}}
+func (b *builder) mapRows(f template.Found) []template.Found {
+	one := []template.Found{f}
+	if _, _, ok := f.Value.Intrinsic(); !ok {
+		return one // a written list: its items' branches are read item by item
+	}
 	outs := b.cev.Eval(f.Value)
 	if !chosenAtDeployment(outs) {
 		return one // folded, a branch below the top, or nothing chosen at deployment
 	}
-	out := make([]mapRow, 0, len(outs))
+	out := make([]template.Found, 0, len(outs))
 	for _, o := range outs {
+		// The row joins the branch it is read on, and both must hold
+		// where the function exists: a function only in us-east-1 has no
+		// eu-west-1 row.
+		w, ok := f.When.Join(o.When)
+		if ok {
+			w, ok = b.possible(w)
+		}
+		if !ok {
+			continue
+		}
 		c := f
-		c.Value = o.Value
-		out = append(out, mapRow{Found: c, row: strings.TrimPrefix(o.When.String(), "when ")})
+		c.Value, c.When = o.Value, w
+		out = append(out, c)
 	}
 	return out
 }
 
-// chosenAtDeployment reports whether outcomes differ by values chosen at
-// deployment (Mappings rows, a parameter's allowed values), and by nothing
-// else.
+// chosenAtDeployment reports whether outcomes differ by a choice made at
+// deployment: an Fn::If inside another function (`!Sub ["${k}", {k: !If
+// [C, "", ...]}]`), a Mappings row, a parameter's allowed value.
 func chosenAtDeployment(outs []template.Outcome) bool {
-	if len(outs) == 0 {
-		return false
-	}
 	for _, o := range outs {
-		if len(o.When) == 0 {
-			return false
-		}
-		for _, c := range o.When {
-			if c.Is == "" {
-				return false
-			}
+		if len(o.When) > 0 {
+			return true
 		}
 	}
-	return true
+	return false
 }
 
-// withRow adds a Mappings row to a branch's description.
-func withRow(when, row string) string {
-	if when == "" {
-		return "when " + row
-	}
-	return when + " and " + row
-}
-
-// mapRow is one row a FindInMap can choose; row names it for messages.
-type mapRow struct {
-	template.Found
-	row string
-}
 
 // setting reads one branch of a control; top is the first key of its path.
 func (b *builder) setting(fn *Function, f template.Found, top string) Setting {
@@ -222,17 +210,13 @@ func (b *builder) param(v *template.Value) *Param {
 // Fn::If inside the list.
 func (b *builder) securityGroups(fn *Function, props *template.Value) []Setting {
 	var out []Setting
-	var found []mapRow
+	var found []template.Found
 	for _, f := range b.lookup(props, "VpcConfig", "SecurityGroupIds") {
 		b.checkComplete(fn, f.Truncated, "VpcConfig", "SecurityGroupIds")
 		found = append(found, b.mapRows(f)...)
 	}
-	for _, r := range found {
-		f := r.Found
+	for _, f := range found {
 		s := b.setting(fn, f, "VpcConfig")
-		if r.row != "" {
-			s.When = withRow(s.When, r.row)
-		}
 		list := f.Value
 		if v, ok := b.t.Fold(list); ok {
 			list = v // `!Split [",", ""]`, `!FindInMap` to a written list
@@ -253,9 +237,6 @@ func (b *builder) securityGroups(fn *Function, props *template.Value) []Setting 
 				continue // IsProd true for the key, false for an item: no deployment
 			}
 			c.When = w.String()
-			if r.row != "" {
-				c.When = withRow(c.When, r.row)
-			}
 			var items []*template.Value
 			for _, it := range la.Items {
 				if v, ok := b.t.Fold(it); ok {

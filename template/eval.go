@@ -55,8 +55,10 @@ func (t *Template) Evaluator(given map[string]string, params bool) *Evaluator {
 	return &Evaluator{t: t, Given: given, Params: params}
 }
 
-// maxDepth bounds nesting; deeper values are not evaluated.
-const maxDepth = 64
+// maxDepth bounds nesting, above what the parser accepts (Limits.MaxDepth),
+// so that it only stops a Value built by hand from recursing without end;
+// a value past it is not evaluated, and the evaluation says it was cut.
+const maxDepth = 1024
 
 // Eval returns every value v can deploy as.
 func (e *Evaluator) Eval(v *Value) []Outcome {
@@ -141,7 +143,8 @@ func (e *Evaluator) eval(v *Value, when Path, depth int) []Outcome {
 		return []Outcome{{When: when}}
 	}
 	if depth > maxDepth {
-		return []Outcome{{Value: refValue(&Ref{Kind: RefOther, Name: Describe(v)}, v.Pos), When: when}}
+		e.cut = true
+		return []Outcome{{Value: refValue(&Ref{Kind: RefOther, Name: Describe(v)}, v.Pos), When: when, Truncated: true}}
 	}
 	if name, arg, ok := v.Intrinsic(); ok {
 		if fn := functions[name]; fn != nil {

@@ -47,8 +47,9 @@ func TestEvalStringsOne(t *testing.T) {
 	}
 }
 
-// TestEvalDepth: nesting deeper than the evaluator reads is an unknown, not
-// a stack overflow.
+// TestEvalDepth: nesting the parser accepts is evaluated whole (33 nested
+// Selects once hid an empty KmsKeyArn); a Value built deeper than the
+// evaluator reads is an unknown that says it was cut, not a stack overflow.
 func TestEvalDepth(t *testing.T) {
 	value := "x"
 	for range 100 {
@@ -56,11 +57,39 @@ func TestEvalDepth(t *testing.T) {
 	}
 	tpl, v := parseCase(t, evalCase{value: value})
 	outs := tpl.Evaluator(nil, true).Eval(v)
-	if len(outs) != 1 || outs[0].Value == nil {
-		t.Fatalf("got %s", renderOutcomes(outs))
+	if got := renderOutcomes(outs); got != strings.Repeat("a", 100)+"x" {
+		t.Errorf("got %.80s...; want 100 a's and x", got)
 	}
-	got := renderOutcomes(outs)
-	if !strings.HasPrefix(got, "aaaa") || !strings.Contains(got, "<other ") {
-		t.Errorf("got %.80s...; want the known prefix, then an unknown where the depth runs out", got)
+	deep := &Value{Kind: String, Text: "x"}
+	for range maxDepth {
+		deep = &Value{Kind: Map, Fields: []Field{{Key: "Fn::Join", Value: &Value{Kind: List, Items: []*Value{{Kind: String}, {Kind: List, Items: []*Value{deep}}}}}}}
+	}
+	outs = tpl.Evaluator(nil, true).Eval(deep)
+	if len(outs) != 1 || !outs[0].Truncated || func() bool { _, ok := outs[0].Value.Known(); return ok }() {
+		t.Errorf("past maxDepth: got %s, want an unknown that says it was cut", renderOutcomes(outs))
+	}
+}
+
+// TestEvalGrowth: values that double at each level (a Join of itself, a
+// Base64 of a Base64) stop at a bounded size instead of exhausting memory.
+func TestEvalGrowth(t *testing.T) {
+	x := &Value{Kind: String, Text: "abcdefgh"}
+	for range 80 {
+		x = &Value{Kind: Map, Fields: []Field{{Key: "Fn::Join", Value: &Value{Kind: List, Items: []*Value{{Kind: String}, {Kind: List, Items: []*Value{x, x}}}}}}}
+	}
+	tpl, _ := parseCase(t, evalCase{value: "x"})
+	outs := tpl.Evaluator(nil, true).Eval(x)
+	if len(outs) != 1 || len(outs[0].Value.Text) > 2*maxText {
+		t.Fatalf("got %d outcomes", len(outs))
+	}
+	if _, ok := outs[0].Value.Known(); ok {
+		t.Error("a text of 2^80 bytes is read as known")
+	}
+	b := &Value{Kind: String, Text: "abcdefgh"}
+	for range 200 {
+		b = &Value{Kind: Map, Fields: []Field{{Key: "Fn::Base64", Value: b}}}
+	}
+	if _, ok := tpl.Evaluator(nil, true).One(b).Known(); ok {
+		t.Error("200 nested Base64 are read as known")
 	}
 }

@@ -7,7 +7,7 @@ func evalBase64(e *Evaluator, call, arg *Value, when Path, depth int) []Outcome 
 	var out []Outcome
 	for _, o := range e.eval(arg, when, depth) {
 		text, ok := o.Value.Known()
-		if !ok {
+		if !ok || len(text) > maxText {
 			out = append(out, opaque(call, o.When)...)
 			continue
 		}

@@ -61,6 +61,8 @@ func (e *Evaluator) param(p *Parameter, call *Value, when Path, depth int) []Out
 	}
 	if d := p.Default; d != nil {
 		switch {
+		case d.Kind == Bool:
+			return []Outcome{{Value: value(BoolText(d)), When: when}}
 		case d.IsScalar():
 			return []Outcome{{Value: value(d.Text), When: when}}
 		case d.Kind == List && list:

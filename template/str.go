@@ -124,6 +124,9 @@ func (v *Value) OnlyRef() *Ref {
 	return ref
 }
 
+// maxText bounds the strings the evaluator builds.
+const maxText = 1 << 20
+
 // stringOf builds a string value from parts, merging neighbouring texts.
 func stringOf(parts []Part, pos source.Pos) *Value {
 	var merged []Part
@@ -148,6 +151,12 @@ func stringOf(parts []Part, pos source.Pos) *Value {
 		} else {
 			b.WriteString(p.Text)
 		}
+	}
+	if b.Len() > maxText {
+		// Nested Base64 or Joins of themselves grow without bound: past a
+		// size no template writes, the text is not built.
+		return &Value{Kind: String, Text: "${a text of more than 1 MB}", Pos: pos,
+			Parts: []Part{{Ref: &Ref{Kind: RefOther, Name: "a text of more than 1 MB", Pos: pos}}}}
 	}
 	v := &Value{Kind: String, Text: b.String(), Pos: pos}
 	if unknown || (len(merged) == 1 && merged[0].Param != "") {

@@ -226,7 +226,11 @@ func newParameter(f Field) *Parameter {
 	if av := v.Get("AllowedValues"); av != nil && av.Kind == List && len(av.Items) > 0 {
 		allowsEmpty := false
 		for _, it := range av.Items {
-			p.Allowed = append(p.Allowed, it.Text)
+			text := it.Text
+			if it.Kind == Bool {
+				text = BoolText(it) // [yes, no] are the values "true" and "false"
+			}
+			p.Allowed = append(p.Allowed, text)
 			if it.IsScalar() && it.Text == "" {
 				allowsEmpty = true
 			}
