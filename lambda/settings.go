@@ -67,7 +67,6 @@ func chosenAtDeployment(outs []template.Outcome) bool {
 	return false
 }
 
-
 // setting reads one branch of a control; top is the first key of its path.
 func (b *builder) setting(fn *Function, f template.Found, top string) Setting {
 	s := Setting{When: f.When.String()}
