@@ -346,7 +346,7 @@ type fileScan struct {
 // configuration file applies.
 func scanJSON(t *testing.T, bin, dir string, files []string) scanned {
 	t.Helper()
-	cmd := exec.Command(bin, append([]string{"scan", "--format", "json", "--fail-on", "never"}, files...)...)
+	cmd := exec.Command(bin, append([]string{"scan", "--format", "json", "--fail-on", "never", "--date", "2026-12-01"}, files...)...)
 	cmd.Dir = dir
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
