@@ -115,7 +115,7 @@ func prWorkspace(t *testing.T) (dir, event string) {
 		}
 	}
 	git("init", "-q", "-b", "main")
-	write(".lambdagate.yml", "rules:\n  log-retention: off\n  code-signing: off\n")
+	write(".lambdagate.yml", "rules:\n  log-retention: off\n  code-signing: off\n  logs-permission: off\n")
 	write("app.yaml", baseApp)
 	write("other.yaml", otherApp)
 	git("add", ".")

@@ -8,7 +8,7 @@ func All() []*Check {
 		SecurityGroups, KmsKey, ActiveTracing, LeastPrivilegeRole, MisspelledProperty,
 		PublicInvoke, KmsKeyRotation, OpenSecurityGroup, PlaintextSecret, LogRetention,
 		Drift, ConfusedDeputy, DeprecatedRuntime, CodeSigning, AsyncFailureDestination,
-		ReservedConcurrency, FunctionURLCors,
+		ReservedConcurrency, FunctionURLCors, LogsPermission,
 	}
 }
 

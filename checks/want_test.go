@@ -268,7 +268,7 @@ func TestDocumentedExamples(t *testing.T) {
 				kinds[m[1]] = true
 				text := exampleTemplate(m[2])
 				name := fmt.Sprintf("%s-example-%d.yaml", c.ID, i+1)
-				res := scan.ScanBytes(name, []byte(text), scan.Options{Stage: evaluation.New(evaluation.Config{Checks: []*checks.Check{c}})})
+				res := scan.ScanBytes(name, []byte(text), scan.Options{Stage: evaluation.New(evaluation.Config{Checks: []*checks.Check{c}, CheckOptions: checks.Options{Today: wantToday}})})
 				if len(res.Errors) > 0 {
 					t.Errorf("the %s example does not read: %v\n%s", m[1], res.Errors, text)
 					continue

@@ -82,7 +82,7 @@ func TestParseInvalid(t *testing.T) {
 		{"bad fail-on", "fail-on: critical\n",
 			`.lambdagate.yml:1:10: fail-on must be one of error, warning, notice, never, not "critical"`},
 		{"unknown rule", "rules:\n  kms-keys: off\n",
-			`.lambdagate.yml:2:3: unknown rule "kms-keys"; the rules are security-groups, kms-key, active-tracing, least-privilege-role, misspelled-property, public-invoke, kms-key-rotation, open-security-group, plaintext-secret, log-retention, drift, confused-deputy, deprecated-runtime, code-signing, async-failure-destination, reserved-concurrency, function-url-cors`},
+			`.lambdagate.yml:2:3: unknown rule "kms-keys"; the rules are security-groups, kms-key, active-tracing, least-privilege-role, misspelled-property, public-invoke, kms-key-rotation, open-security-group, plaintext-secret, log-retention, drift, confused-deputy, deprecated-runtime, code-signing, async-failure-destination, reserved-concurrency, function-url-cors, logs-permission`},
 		{"bad severity", "rules:\n  kms-key: fatal\n",
 			`.lambdagate.yml:2:12: kms-key must be one of off, on, error, warning, notice, not "fatal"`},
 		{"bad unresolved", "unresolved: maybe\n",

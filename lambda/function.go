@@ -158,6 +158,12 @@ type Role struct {
 	// Boundary is a deployed role's permissions boundary, when it has one
 	// and its document was read.
 	Boundary *iam.Policy
+	// Incomplete is set for a deployed role some of whose policies could
+	// not be read: what it grants is not known whole.
+	Incomplete bool
+	// Generated is set for the role SAM generates for a function, to which
+	// SAM always attaches AWSLambdaBasicExecutionRole.
+	Generated bool
 	// SameName is, for an unresolved role whose ARN ends in the RoleName of
 	// a role of the template, that role's logical id: probably the same
 	// role, written so that it cannot be followed.
