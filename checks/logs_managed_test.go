@@ -55,11 +55,19 @@ func TestLogsManagedPolicies(t *testing.T) {
 			t.Errorf("%s is listed, but its document does not allow %v", name, logsActions)
 		}
 	}
-	for _, name := range []string{"AWSLambdaENIManagementAccess", "AWSXRayDaemonWriteAccess", "CloudWatchLambdaInsightsExecutionRolePolicy", "AWSLambdaRole"} {
+	for name := range byName {
 		if grants(name) && !containsFold(LogsManagedPolicies, name) {
-			t.Errorf("%s grants the logs actions but is not listed", name)
-		} else if !grants(name) && containsFold(LogsManagedPolicies, name) {
-			t.Errorf("%s is listed but does not grant them", name)
+			t.Errorf("%s allows %v but is not listed", name, logsActions)
+		}
+	}
+	for _, name := range []string{"AWSLambdaBasicExecutionRole", "AWSLambdaVPCAccessExecutionRole", "AdministratorAccess"} {
+		if !containsFold(LogsManagedPolicies, name) {
+			t.Errorf("%s is not listed", name)
+		}
+	}
+	for _, name := range []string{"AWSLambdaENIManagementAccess", "AWSXRayDaemonWriteAccess", "CloudWatchLambdaInsightsExecutionRolePolicy", "AmazonChimeReadOnly"} {
+		if containsFold(LogsManagedPolicies, name) {
+			t.Errorf("%s is listed, but does not write a function's logs", name)
 		}
 	}
 }
