@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/lambdagate/lambdagate/lambda"
+	"github.com/lambdagate/lambdagate/source"
 )
 
 // FunctionURLCors reports function URLs whose CORS lets every website in.
@@ -41,15 +42,18 @@ FunctionUrlConfig:
 		if fn.Around == nil {
 			return
 		}
+		seen := map[source.Pos]bool{} // one URL on several AuthType branches is one finding
 		for _, u := range fn.Around.URLs {
 			c := u.Cors
-			if c == nil || !c.AnyOrigin {
+			if c == nil || !c.AnyOrigin || seen[c.OriginPos] {
 				continue
 			}
 			switch {
 			case c.Credentials:
+				seen[c.OriginPos] = true
 				p.ReportOn(u.ID, Warning, c.OriginPos, fmt.Sprintf("%s allows every origin (AllowOrigins \"*\") with AllowCredentials: any website can call the function with its visitors' credentials; list the allowed origins", u.Where))
 			case u.AuthType == "NONE":
+				seen[c.OriginPos] = true
 				p.ReportOn(u.ID, Warning, c.OriginPos, fmt.Sprintf("%s allows every origin (AllowOrigins \"*\") and has AuthType NONE: any website can call the function from its visitors' browsers; list the allowed origins", u.Where))
 			}
 		}
