@@ -115,7 +115,7 @@ func prWorkspace(t *testing.T) (dir, event string) {
 		}
 	}
 	git("init", "-q", "-b", "main")
-	write(".lambdagate.yml", "rules:\n  log-retention: off\n")
+	write(".lambdagate.yml", "rules:\n  log-retention: off\n  code-signing: off\n  logs-permission: off\n")
 	write("app.yaml", baseApp)
 	write("other.yaml", otherApp)
 	git("add", ".")
@@ -147,7 +147,7 @@ func runnerEnv(t *testing.T, dir, event string, inputs map[string]string) (env [
 			t.Fatal(err)
 		}
 	}
-	env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + files, "GITHUB_ACTIONS=true", "CI=true",
+	env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + files, "GITHUB_ACTIONS=true", "CI=true", "LAMBDAGATE_DATE=2026-12-01",
 		"GITHUB_WORKSPACE=" + dir, "GITHUB_EVENT_NAME=pull_request", "GITHUB_EVENT_PATH=" + event,
 		"GITHUB_OUTPUT=" + outputs, "GITHUB_STEP_SUMMARY=" + summary, "GITHUB_SHA=abc123",
 		"GITHUB_REPOSITORY=acme/orders", "GITHUB_SERVER_URL=https://github.com", "GITHUB_RUN_ID=99"}

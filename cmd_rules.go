@@ -10,7 +10,11 @@ import (
 func runRules(p *process, args []string) int {
 	if len(args) == 0 {
 		for _, c := range checks.All() {
-			fmt.Fprintf(p.stdout, "%-22s %s\n", c.ID, c.Title)
+			off := ""
+			if c.DefaultOff {
+				off = " (off by default: turn it on in .lambdagate.yml)"
+			}
+			fmt.Fprintf(p.stdout, "%-25s %s%s\n", c.ID, c.Title, off)
 		}
 		return exitOK
 	}

@@ -20,6 +20,7 @@ func runScan(p *process, args []string) int {
 	unresolved := fs.String("unresolved", "", "values known only at deploy time (parameters without a default, imports): pass (default), warn or fail")
 	baselinePath := fs.String("baseline", "", "a baseline file (lambdagate baseline write): only findings not in it fail")
 	maxSize := fs.Int64("max-file-size", scan.DefaultMaxFileSize, "skip files larger than this many bytes, with an error")
+	date := fs.String("date", "", "judge dates (runtime deprecation) as of this day, YYYY-MM-DD (default: today)")
 	verbose := fs.Bool("verbose", false, "list on stderr the files skipped, and why")
 	shard := fs.String("shard", "", "scan only shard K of N (K/N, e.g. 2/4): files are split by a stable hash of their path, for a CI matrix")
 	var exclude multiFlag
@@ -36,7 +37,7 @@ func runScan(p *process, args []string) int {
 		return exitUsage
 	}
 	st, err := p.loadSettings(overrides{configPath: out.config, failOn: out.failOn, exclude: exclude,
-		unresolved: *unresolved, baseline: *baselinePath, maxFileSize: *maxSize})
+		unresolved: *unresolved, date: *date, baseline: *baselinePath, maxFileSize: *maxSize})
 	if err != nil {
 		return fail(err)
 	}

@@ -63,7 +63,7 @@ func runVerifyWith(t *testing.T, a *fakeaws.Account, dir string, environ []strin
 	}
 	t.Chdir(dir)
 	var stdout, stderr bytes.Buffer
-	p := newProcess(environ, &stdout, &stderr)
+	p := newProcess(append(environ, "LAMBDAGATE_DATE=2026-12-01"), &stdout, &stderr) // deprecated-runtime: never the clock
 	p.clients = deployed.ClientOptions{BaseEndpoint: srv.URL, MaxAttempts: 3, MaxBackoff: time.Millisecond}
 	if tweak != nil {
 		tweak(p)

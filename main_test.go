@@ -36,6 +36,7 @@ func TestScripts(t *testing.T) {
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("GITHUB_ACTIONS", "")
+			env.Setenv("LAMBDAGATE_DATE", "2026-12-01") // deprecated-runtime judges as of this day
 			return nil
 		},
 	})

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/lambdagate/lambdagate/baseline"
 	"github.com/lambdagate/lambdagate/checks"
@@ -30,6 +31,7 @@ type overrides struct {
 	failOn      string
 	exclude     []string
 	unresolved  string
+	date        string // --date: judge dates (deprecated-runtime) as of this day
 	baseline    string
 	maxFileSize int64
 }
@@ -77,9 +79,26 @@ func (p *process) loadSettings(o overrides) (*settings, error) {
 		}
 		st.eval.CheckOptions.Unresolved = u
 	}
+	date, what := o.date, "--date"
+	if date == "" {
+		// LAMBDAGATE_DATE pins the scan date of every command (tests, a
+		// reproducible CI run); --date overrides it.
+		for _, kv := range p.environ {
+			if v, ok := strings.CutPrefix(kv, "LAMBDAGATE_DATE="); ok && v != "" {
+				date, what = v, "LAMBDAGATE_DATE"
+			}
+		}
+	}
+	if date != "" {
+		d, err := time.Parse(time.DateOnly, date)
+		if err != nil {
+			return nil, fmt.Errorf("%s %q: use YYYY-MM-DD", what, date)
+		}
+		st.eval.CheckOptions.Today = d
+	}
 	for _, c := range checks.All() {
 		r := cfg.Rules[c.ID]
-		if r.Off {
+		if r.Off || (c.DefaultOff && !r.On) {
 			continue
 		}
 		st.eval.Checks = append(st.eval.Checks, c)

@@ -7,6 +7,7 @@ package checks
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/lambdagate/lambdagate/iam"
 	"github.com/lambdagate/lambdagate/lambda"
@@ -90,6 +91,19 @@ type Options struct {
 	// lists; names or ARNs, glob patterns allowed.
 	AllowedManagedPolicies []string
 	DeniedManagedPolicies  []string
+	// Today is the date the scan judges dates against (deprecated-runtime);
+	// zero means the current date. Tests set it.
+	Today time.Time
+}
+
+// today is the scan date, in UTC, at midnight.
+func (o Options) today() time.Time {
+	t := o.Today
+	if t.IsZero() {
+		t = time.Now()
+	}
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
 // Unresolved is the verdict for values known only at deploy time.
@@ -115,6 +129,8 @@ type Check struct {
 	// example, and how to fix it.
 	Doc string
 	Run func(p *Pass, fn *lambda.Function)
+	// DefaultOff rules run only when the configuration turns them on.
+	DefaultOff bool
 }
 
 // Pass runs checks over the functions of one template (or one deployment)

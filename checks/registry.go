@@ -7,8 +7,21 @@ func All() []*Check {
 	return []*Check{
 		SecurityGroups, KmsKey, ActiveTracing, LeastPrivilegeRole, MisspelledProperty,
 		PublicInvoke, KmsKeyRotation, OpenSecurityGroup, PlaintextSecret, LogRetention,
-		Drift,
+		Drift, ConfusedDeputy, DeprecatedRuntime, CodeSigning, AsyncFailureDestination,
+		ReservedConcurrency, FunctionURLCors, LogsPermission,
 	}
+}
+
+// Default returns the rules that run when the configuration says nothing:
+// every rule but those off by default.
+func Default() []*Check {
+	var out []*Check
+	for _, c := range All() {
+		if !c.DefaultOff {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // ByID returns the rule with the given id, or nil.

@@ -40,6 +40,7 @@ type Config struct {
 // Rule is one rule's setting.
 type Rule struct {
 	Off      bool
+	On       bool            // named with any setting but off: turns on a rule that is off by default
 	Severity checks.Severity // 0 keeps each finding's own severity
 }
 
@@ -251,7 +252,7 @@ func (p parser) rules(v *yaml.Node, c *Config) error {
 		if err != nil {
 			return err
 		}
-		r := Rule{Off: s == "off"}
+		r := Rule{Off: s == "off", On: s != "off"}
 		if sev, err := checks.ParseSeverity(s); err == nil {
 			r.Severity = sev
 		}

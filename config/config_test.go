@@ -52,7 +52,7 @@ parameters:
 	if c.FailOn != "warning" || c.Checks.Unresolved != checks.UnresolvedWarn || c.Baseline != filepath.Join(dir, ".lambdagate-baseline.json") {
 		t.Errorf("got fail-on %q, unresolved %v, baseline %q", c.FailOn, c.Checks.Unresolved, c.Baseline)
 	}
-	wantRules := map[string]Rule{"kms-key": {Severity: checks.Warning}, "misspelled-property": {Off: true}, "active-tracing": {}}
+	wantRules := map[string]Rule{"kms-key": {On: true, Severity: checks.Warning}, "misspelled-property": {Off: true}, "active-tracing": {On: true}}
 	if diff := cmp.Diff(wantRules, c.Rules); diff != "" {
 		t.Errorf("rules (-want +got):\n%s", diff)
 	}
@@ -82,7 +82,7 @@ func TestParseInvalid(t *testing.T) {
 		{"bad fail-on", "fail-on: critical\n",
 			`.lambdagate.yml:1:10: fail-on must be one of error, warning, notice, never, not "critical"`},
 		{"unknown rule", "rules:\n  kms-keys: off\n",
-			`.lambdagate.yml:2:3: unknown rule "kms-keys"; the rules are security-groups, kms-key, active-tracing, least-privilege-role, misspelled-property, public-invoke, kms-key-rotation, open-security-group, plaintext-secret, log-retention, drift`},
+			`.lambdagate.yml:2:3: unknown rule "kms-keys"; the rules are security-groups, kms-key, active-tracing, least-privilege-role, misspelled-property, public-invoke, kms-key-rotation, open-security-group, plaintext-secret, log-retention, drift, confused-deputy, deprecated-runtime, code-signing, async-failure-destination, reserved-concurrency, function-url-cors, logs-permission`},
 		{"bad severity", "rules:\n  kms-key: fatal\n",
 			`.lambdagate.yml:2:12: kms-key must be one of off, on, error, warning, notice, not "fatal"`},
 		{"bad unresolved", "unresolved: maybe\n",

@@ -49,6 +49,7 @@ func (r *run) verifyFunction(e *entry) {
 		KmsKey:         []lambda.Setting{kmsKey(deref(cfg.KMSKeyArn))},
 		Tracing:        []lambda.Setting{tracing(cfg.TracingConfig)},
 	}
+	runtimeFacts(fn, cfg)
 	if roleARN := deref(cfg.Role); roleARN != "" {
 		fn.Roles = []lambda.RoleUse{{Role: r.role(e, roleARN), Expr: roleARN}}
 	} else {

@@ -190,6 +190,9 @@ func TestAgainstMoto(t *testing.T) {
 		has(t, lines, "error least-privilege-role app-bad:", `inline policy "inline" of role app-bad`, "s3:*")
 		has(t, lines, "error least-privilege-role app-bad:", "managed policy arn:aws:iam::123456789012:policy/app-admin", `"*"`)
 		good := out.Functions[1].Roles[0].Role // sorted by name: app-bad, app-good
+		if rt := out.Functions[1].Runtime; len(rt) != 1 || rt[0].Text != "python3.12" {
+			t.Errorf("app-good's runtime, as moto reports it: %+v", rt)
+		}
 		if len(good.Policies) != 2 || len(good.Managed) != 1 || good.Trust == nil {
 			t.Errorf("app-good's role: %d policies, managed %v, trust %v", len(good.Policies), good.Managed, good.Trust)
 		}

@@ -64,6 +64,7 @@ func (r *run) role(e *entry, arn string) *lambda.Role {
 	}
 	r.learnAccount(arn)
 	r.fetchRole(f, arn)
+	f.role.Incomplete = len(f.issues) > 0
 	close(f.done)
 	return f.role
 }

@@ -21,7 +21,7 @@ import (
 
 // Config configures the stage.
 type Config struct {
-	// Checks are the rules to run; nil runs them all.
+	// Checks are the rules to run; nil runs those on by default.
 	Checks []*checks.Check
 	// Severity overrides the severity of every finding of a rule.
 	Severity map[string]checks.Severity
@@ -57,7 +57,7 @@ type Stage struct {
 // New starts the stage of a run.
 func New(cfg Config) *Stage {
 	if cfg.Checks == nil {
-		cfg.Checks = checks.All()
+		cfg.Checks = checks.Default()
 	}
 	s := &Stage{cfg: cfg}
 	if cfg.Baseline != nil {

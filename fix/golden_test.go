@@ -7,8 +7,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lambdagate/lambdagate/checks"
+	"github.com/lambdagate/lambdagate/evaluation"
 	"github.com/lambdagate/lambdagate/scan"
 )
 
@@ -40,6 +42,8 @@ func TestGolden(t *testing.T) {
 			if strings.Contains(file, "params") {
 				opts = everything
 			}
+			// deprecated-runtime judges as of a fixed day, never the clock.
+			opts.Scan.Stage = evaluation.New(evaluation.Config{CheckOptions: checks.Options{Today: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)}})
 			r := File(file, data, opts)
 			compare(t, file+".golden", r.New)
 			compare(t, file+".log", []byte(describe(r)))

@@ -78,6 +78,7 @@ func (b *builder) function(r *template.Resource) *Function {
 	}
 	fn.SecurityGroups = b.securityGroups(fn, props)
 	fn.Roles = b.roleUses(fn, r, props)
+	b.controls(fn, r, props)
 	b.connectors(fn, r)
 	fn.Around = b.surroundings(r, props)
 	return fn

@@ -25,6 +25,15 @@ type Function struct {
 	Tracing        []Setting // TracingConfig.Mode, or SAM Tracing
 	Roles          []RoleUse // one per Fn::If branch of Role (or of SAM Policies)
 
+	// The settings the rules beyond the four read, each on every branch
+	// (see controls.go). A deployed function has Runtime, PackageType and
+	// DeadLetter; the others are nil there.
+	Runtime             []Setting // Runtime
+	PackageType         []Setting // PackageType (Zip when absent)
+	CodeSigning         []Setting // CodeSigningConfigArn
+	ReservedConcurrency []Setting // ReservedConcurrentExecutions
+	DeadLetter          []Setting // DeadLetterConfig.TargetArn (SAM: DeadLetterQueue.TargetArn)
+
 	// Around is nil for a deployed function.
 	Around *Surroundings
 
@@ -149,6 +158,12 @@ type Role struct {
 	// Boundary is a deployed role's permissions boundary, when it has one
 	// and its document was read.
 	Boundary *iam.Policy
+	// Incomplete is set for a deployed role some of whose policies could
+	// not be read: what it grants is not known whole.
+	Incomplete bool
+	// Generated is set for the role SAM generates for a function, to which
+	// SAM always attaches AWSLambdaBasicExecutionRole.
+	Generated bool
 	// SameName is, for an unresolved role whose ARN ends in the RoleName of
 	// a role of the template, that role's logical id: probably the same
 	// role, written so that it cannot be followed.
@@ -191,6 +206,27 @@ type Surroundings struct {
 	Environment  []EnvVar
 	LogGroup     *LogGroup // nil when the template defines none for the function
 	LogGroupNote string    // how the log group was looked for, for messages
+	// Async are what invoke the function asynchronously (events.go).
+	Async []AsyncSource
+	// InvokeConfigs are its EventInvokeConfigs (SAM's, or
+	// AWS::Lambda::EventInvokeConfig resources).
+	InvokeConfigs []InvokeConfig
+}
+
+// AsyncSource is something that invokes the function asynchronously: a SAM
+// event, or a permission for a service that invokes asynchronously.
+type AsyncSource struct {
+	What string // "SAM event Upload (S3)", "permission FromTopic (sns.amazonaws.com)"
+	ID   string // the permission's logical id; empty for a SAM event
+	Pos  source.Pos
+}
+
+// InvokeConfig is an EventInvokeConfig of the function.
+type InvokeConfig struct {
+	Where     string // "EventInvokeConfig", "AWS::Lambda::EventInvokeConfig Cfg"
+	ID        string
+	Pos       source.Pos
+	OnFailure bool // DestinationConfig.OnFailure names (or SAM creates) a destination on every branch
 }
 
 // Permission is an AWS::Lambda::Permission that targets the function.
@@ -202,6 +238,9 @@ type Permission struct {
 	Action    string
 	// Scoped is true when SourceArn, SourceAccount or PrincipalOrgID limits it.
 	Scoped bool
+	// SourceArn and SourceAccount say which of the two limit it on every
+	// branch (confused-deputy).
+	SourceArn, SourceAccount bool
 }
 
 // URL is a function URL (AWS::Lambda::Url or SAM FunctionUrlConfig).
@@ -210,6 +249,16 @@ type URL struct {
 	ID       string // the AWS::Lambda::Url's logical id; empty for FunctionUrlConfig
 	AuthType string
 	Pos      source.Pos // the AuthType value
+	// Cors is its Cors configuration, nil when it has none (cors.go).
+	Cors *Cors
+}
+
+// Cors is a function URL's CORS configuration, as it deploys.
+type Cors struct {
+	AnyOrigin      bool       // AllowOrigins holds "*" on some branch
+	OriginPos      source.Pos // the "*"
+	Credentials    bool       // AllowCredentials is true on some branch
+	CredentialsPos source.Pos
 }
 
 // Key is an AWS::KMS::Key of the template that KmsKeyArn names.

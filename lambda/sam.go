@@ -22,7 +22,7 @@ func (b *builder) generatedRole(g *template.Generated) *Role {
 	b.deployed = g.Function.Condition
 	uses := b.samRoles(owner, b.t.Properties(g.Function), nil)
 	b.deployed = saved
-	role := &Role{Kind: RoleSAMDefault, ID: g.ID, Pos: g.Function.Pos}
+	role := &Role{Kind: RoleSAMDefault, ID: g.ID, Pos: g.Function.Pos, Generated: true}
 	for _, u := range uses {
 		if u.Role == nil || u.Role.Kind == RoleSAMDefault {
 			continue
@@ -215,7 +215,7 @@ func (b *builder) connectors(fn *Function, r *template.Resource) {
 			continue
 		case role.Kind == RoleSAMDefault:
 			// The connector's policy attaches to the role SAM generates.
-			role = &Role{Kind: RoleTemplate, ID: role.ID, Pos: fn.Pos}
+			role = &Role{Kind: RoleTemplate, ID: role.ID, Pos: fn.Pos, Generated: true}
 			fn.Roles[i].Role = role
 		}
 		for _, d := range docs {

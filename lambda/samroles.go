@@ -22,7 +22,7 @@ func (b *builder) samRoles(fn *Function, props *template.Value, when template.Pa
 		}
 		use := RoleUse{Pos: fn.Pos, When: w.String()}
 		roleID := fn.Resource + "Role"
-		role := &Role{Kind: RoleTemplate, ID: fn.Resource + "Role", Pos: fn.Pos}
+		role := &Role{Kind: RoleTemplate, ID: fn.Resource + "Role", Pos: fn.Pos, Generated: true}
 		added := b.samAdded(role, fn, props)
 		if f.Value == nil && !added && props.Get("AssumeRolePolicyDocument") == nil && len(b.attachedTo(roleID)) == 0 {
 			use.Role = &Role{Kind: RoleSAMDefault, ID: fn.Resource + "Role"}

@@ -34,10 +34,11 @@ func (b *builder) surroundings(r *template.Resource, props *template.Value) *Sur
 	for _, pr := range candidates("FunctionName", "AWS::Lambda::Permission") {
 		s.Permissions = append(s.Permissions, b.permission(pr))
 	}
+	b.invocation(s, r, props, keys)
 	for _, u := range candidates("TargetFunctionArn", "AWS::Lambda::Url") {
 		if f, ok := u.Properties.Field("AuthType"); ok {
 			for _, auth := range b.ev.Strings(f.Value) {
-				s.URLs = append(s.URLs, URL{Where: "AWS::Lambda::Url " + u.ID, ID: u.ID, AuthType: auth.Text, Pos: f.Value.Pos})
+				s.URLs = append(s.URLs, URL{Where: "AWS::Lambda::Url " + u.ID, ID: u.ID, AuthType: auth.Text, Pos: f.Value.Pos, Cors: b.cors(u.Properties.Get("Cors"))})
 			}
 		}
 	}
@@ -47,7 +48,7 @@ func (b *builder) surroundings(r *template.Resource, props *template.Value) *Sur
 		}
 		for _, auth := range b.ev.Strings(f.Value) {
 			// `AuthType: !Ref Auth` defaulting to NONE deploys NONE.
-			s.URLs = append(s.URLs, URL{Where: "FunctionUrlConfig", AuthType: auth.Text, Pos: f.Value.Pos})
+			s.URLs = append(s.URLs, URL{Where: "FunctionUrlConfig", AuthType: auth.Text, Pos: f.Value.Pos, Cors: b.cors(f.Parent.Get("Cors"))})
 		}
 	}
 	for _, f := range b.lookup(props, "KmsKeyArn") {
@@ -108,6 +109,12 @@ func (b *builder) permission(pr *template.Resource) Permission {
 			}
 		}
 		perm.Scoped = perm.Scoped || scoped
+		switch k {
+		case "SourceArn":
+			perm.SourceArn = scoped
+		case "SourceAccount":
+			perm.SourceAccount = scoped
+		}
 	}
 	return perm
 }

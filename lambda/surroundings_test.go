@@ -93,7 +93,7 @@ func TestSurroundings(t *testing.T) {
 			// Through the alias, which names the function.
 			{ID: "PublicPermission", Pos: at(43, 3), Principal: "*", PrincPos: at(48, 18), Action: "lambda:InvokeFunction"},
 			// By the function's literal name; SourceArn scopes it.
-			{ID: "ScopedPermission", Pos: at(49, 3), Principal: "s3.amazonaws.com", PrincPos: at(54, 18), Action: "lambda:InvokeFunction", Scoped: true},
+			{ID: "ScopedPermission", Pos: at(49, 3), Principal: "s3.amazonaws.com", PrincPos: at(54, 18), Action: "lambda:InvokeFunction", Scoped: true, SourceArn: true},
 		},
 		URLs: []URL{
 			{Where: "AWS::Lambda::Url Url", ID: "Url", AuthType: "AWS_IAM", Pos: at(66, 17)},
@@ -112,6 +112,8 @@ func TestSurroundings(t *testing.T) {
 			{Name: "TABLE", Intrinsic: true, Pos: at(35, 18)},
 		},
 		LogGroup: &LogGroup{ID: "Logs", Pos: at(67, 3), Retention: "30", RetentionPos: at(71, 24)},
+		// S3 invokes asynchronously.
+		Async: []AsyncSource{{What: "permission ScopedPermission (Amazon S3)", ID: "ScopedPermission", Pos: at(54, 18)}},
 	}
 	fn := function(t, fns, "Fn")
 	if diff := cmp.Diff(want, fn.Around, cmpopts.IgnoreFields(Key{}, "Policy")); diff != "" {

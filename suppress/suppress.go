@@ -70,6 +70,8 @@ var foreign = []struct {
 	{"cfn_nag", "W17", "least-privilege-role", notAction, managed},                                                           // ManagedPolicy: Allow + NotAction
 	{"cfn_nag", "W23", "least-privilege-role", notRes, managed},                                                              // ManagedPolicy: Allow + NotResource
 	{"cfn_nag", "W43", "least-privilege-role", managedPol, roles},                                                            // AdministratorAccess
+	{"cfn_nag", "W58", "logs-permission", nil, functions},                                                                    // permission to write CloudWatch Logs
+	{"cfn_nag", "W92", "reserved-concurrency", nil, functions},                                                               // ReservedConcurrentExecutions
 	{"cfn_nag", "W44", "least-privilege-role", managedPol, roles},                                                            // PowerUserAccess / IAMFullAccess
 	{"checkov", "CKV_AWS_117", "security-groups", nil, functions},                                                            // Lambda in a VPC
 	{"checkov", "CKV_AWS_173", "kms-key", nil, functions},                                                                    // env vars encrypted with a CMK
@@ -83,6 +85,10 @@ var foreign = []struct {
 	{"checkov", "CKV_AWS_110", "least-privilege-role", escalation, policyHolders},                                            // privilege escalation
 	{"checkov", "CKV_AWS_111", "least-privilege-role", everyRes, policyHolders},                                              // write without constraints
 	{"checkov", "CKV_AWS_45", "plaintext-secret", nil, functions},                                                            // secrets in env vars
+	{"checkov", "CKV_AWS_115", "reserved-concurrency", nil, functions},                                                       // function-level concurrency limit
+	{"checkov", "CKV_AWS_116", "async-failure-destination", nil, functions},                                                  // dead-letter queue
+	{"checkov", "CKV_AWS_272", "code-signing", nil, functions},                                                               // code signing
+	{"checkov", "CKV_AWS_363", "deprecated-runtime", nil, functions},                                                         // deprecated runtime
 	{"guard", "LAMBDA_INSIDE_VPC", "security-groups", nil, functions},                                                        // SG and subnets non-empty
 	{"guard", "LAMBDA_FUNCTION_PUBLIC_ACCESS_PROHIBITED", "public-invoke", nil, []string{"AWS::Lambda::Permission"}},
 	{"guard", "LAMBDA_NO_WILDCARD_PRINCIPALS", "public-invoke", nil, []string{"AWS::Lambda::Permission"}},

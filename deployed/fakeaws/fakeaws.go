@@ -26,6 +26,8 @@ type Function struct {
 	Name, Role, KMSKeyArn, Tracing string // Tracing: "Active", "PassThrough", or "" for no TracingConfig
 	SecurityGroups                 []string
 	VpcID                          string
+	// Runtime defaults to python3.12; PackageType "Image" has none.
+	Runtime, PackageType string
 }
 
 // Role is an IAM role.
@@ -204,6 +206,13 @@ func (a *Account) lambdaConfig(w http.ResponseWriter, r *http.Request, name stri
 		"FunctionArn":  fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", a.Region, a.ID, fn.Name),
 		"Role":         a.roleARN(fn.Role),
 		"Runtime":      "python3.12",
+	}
+	if fn.Runtime != "" {
+		out["Runtime"] = fn.Runtime
+	}
+	if fn.PackageType == "Image" {
+		delete(out, "Runtime")
+		out["PackageType"] = "Image"
 	}
 	if fn.KMSKeyArn != "" {
 		out["KMSKeyArn"] = fn.KMSKeyArn

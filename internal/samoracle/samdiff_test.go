@@ -343,10 +343,16 @@ type fileScan struct {
 }
 
 // scanJSON runs one scan of files, from an empty folder so that no
-// configuration file applies.
+// configuration file applies but the one that turns on the rules that are
+// off by default (reserved-concurrency), so that they are compared too. The
+// scan date is fixed: deprecated-runtime never reads the clock here.
 func scanJSON(t *testing.T, bin, dir string, files []string) scanned {
 	t.Helper()
-	cmd := exec.Command(bin, append([]string{"scan", "--format", "json", "--fail-on", "never"}, files...)...)
+	cfg := filepath.Join(t.TempDir(), "all-rules.yml")
+	if err := os.WriteFile(cfg, []byte("rules:\n  reserved-concurrency: on\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, append([]string{"scan", "--format", "json", "--fail-on", "never", "--date", "2026-12-01", "--config", cfg}, files...)...)
 	cmd.Dir = dir
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
