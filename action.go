@@ -190,8 +190,9 @@ func action(ctx context.Context, p *process, env actionEnv) (*actionOutputs, err
 			configPath = config.Find(root)
 		}
 	}
-	st, err := p.loadSettings(overrides{configPath: configPath, failOn: env.input("fail-on"), exclude: env.list("exclude"),
-		baseline: inWD(env.input("baseline"))})
+	ov := overrides{configPath: configPath, failOn: env.input("fail-on"), exclude: env.list("exclude"),
+		baseline: inWD(env.input("baseline"))}
+	st, err := p.loadSettings(ov)
 	if err != nil {
 		return nil, err
 	}
@@ -215,8 +216,22 @@ func action(ctx context.Context, p *process, env actionEnv) (*actionOutputs, err
 		opts.MaxPerLevel = -1
 	}
 	var changes *pullrequest.Changes
+	var base *baseScan
 	if gitErr == nil && (isPR || filter != "nofilter") {
-		changes, filter, opts.Notices = findChanges(ctx, git, env, filter)
+		var d *pullrequest.Diff
+		d, filter, opts.Notices = findChanges(ctx, git, env, filter)
+		if d != nil {
+			changes = d.Changes
+		}
+		if changes != nil && changes.Lines && filter != "nofilter" {
+			if base, err = scanBase(ctx, p, git, root, d, st, configPath, ov); err != nil {
+				// Without the base, what the change caused cannot be told
+				// from what it inherited: every finding of a touched file
+				// counts.
+				opts.Notices = append(opts.Notices, fmt.Sprintf("filter-mode %s: the base revision could not be scanned, so findings in the %d files the change touches count (file mode): %v", filter, len(changes.Files), err))
+				filter, base = "file", nil
+			}
+		}
 	} else if filter != "nofilter" {
 		opts.Notices = append(opts.Notices, fmt.Sprintf("filter-mode %s needs the git history of the change, but %s is not a git work tree (%v); every finding is annotated and counts (nofilter).", filter, wd, gitErr))
 		filter = "nofilter"
@@ -224,7 +239,7 @@ func action(ctx context.Context, p *process, env actionEnv) (*actionOutputs, err
 	opts.Filter = filter
 	// The filter reads the facts of the template whose findings it is
 	// given: only the unit in hand's are kept.
-	cf := &changeFilter{changes: changes, root: root, mode: filter}
+	cf := &changeFilter{changes: changes, base: base, root: root, mode: filter}
 	if changes != nil {
 		opts.New, opts.Counts, opts.CountsError = cf.isNew, cf.counts, cf.countsError
 	}
@@ -241,7 +256,7 @@ func action(ctx context.Context, p *process, env actionEnv) (*actionOutputs, err
 		sarifOut = filepath.ToSlash(filepath.Clean(path))
 	}
 	st.opts.Emit = func(f evaluation.File) {
-		cf.facts = map[string]*evaluation.Facts{f.Path: f.Facts}
+		cf.unit(f)
 		gh.AddRows(f.Rows)
 		gh.Add(f)
 		if sarif != nil {

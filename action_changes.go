@@ -13,8 +13,8 @@ import (
 // findChanges diffs the change the event describes. When the history is too
 // shallow it says so in one notice and falls back: to file mode on the
 // files it can still see, or to nofilter.
-func findChanges(ctx context.Context, git pullrequest.Git, env actionEnv, filter string) (*pullrequest.Changes, string, []string) {
-	degrade := func(why string) (*pullrequest.Changes, string, []string) {
+func findChanges(ctx context.Context, git pullrequest.Git, env actionEnv, filter string) (*pullrequest.Diff, string, []string) {
+	degrade := func(why string) (*pullrequest.Diff, string, []string) {
 		if filter == "nofilter" {
 			return nil, filter, nil // nothing depended on the diff
 		}
@@ -36,45 +36,77 @@ func findChanges(ctx context.Context, git pullrequest.Git, env actionEnv, filter
 		return degrade(err.Error())
 	}
 	if !d.Changes.Lines && (filter == "added" || filter == "diff-context") {
-		return d.Changes, "file", []string{fmt.Sprintf("filter-mode %s: the history is too shallow for a line diff (check out with fetch-depth: 2, or 0); findings in the %d files the change touches count (file mode).", filter, len(d.Changes.Files))}
+		return d, "file", []string{fmt.Sprintf("filter-mode %s: the history is too shallow for a line diff (check out with fetch-depth: 2, or 0); findings in the %d files the change touches count (file mode).", filter, len(d.Changes.Files))}
 	}
-	return d.Changes, filter, nil
+	return d, filter, nil
 }
 
-// changeFilter decides, from the diff, which findings are new and which
-// count under the filter mode.
+// changeFilter decides which findings the change is responsible for, and
+// which count under the filter mode. Under added a finding is new when
+//
+//	(a) the scan of the base revision has no finding with its fingerprint,
+//	(b) it lies on a line the change adds or changes (not one it moves or
+//	    re-indents), or
+//	(c) its function's resource, or the SAM Globals a SAM function
+//	    inherits, differs between base and head as parsed values,
+//
+// (a) and (c) only in the templates the base scan read (those the change
+// touches, or whose configuration or parameter files it changes): the others
+// are as they were, inputs included.
 type changeFilter struct {
 	changes *pullrequest.Changes
+	base    *baseScan // nil without a line diff
 	root    string
 	facts   map[string]*evaluation.Facts // by template path; those of the unit in hand
 	mode    string
+	// fresh are the findings of the unit in hand that the base lacks: of n
+	// findings with one fingerprint, those past the base's count.
+	fresh map[checks.Finding]bool
+}
+
+// unit takes in the evaluation of the template whose findings come next.
+func (c *changeFilter) unit(f evaluation.File) {
+	c.facts = map[string]*evaluation.Facts{f.Path: f.Facts}
+	c.fresh = nil
+	if c.base == nil || !c.base.scanned[c.path(f.Path)] {
+		return
+	}
+	c.fresh = map[checks.Finding]bool{}
+	seen := map[string]int{}
+	for _, fd := range f.Findings {
+		k := headKey(c.path(fd.Pos.File), fd)
+		if seen[k]++; seen[k] > c.base.found[k] {
+			c.fresh[fd] = true
+		}
+	}
 }
 
 func (c *changeFilter) path(file string) string { return report.RepoPath(c.root, file) }
 
-// touched reports whether the change edits the function's resource, or the
-// SAM Globals it inherits: a removed KmsKeyArn or a swapped Role leaves a
-// finding on a line the change did not touch, and must still count.
-func (c *changeFilter) touched(f checks.Finding) bool {
-	if !c.changes.Lines {
-		return false
-	}
-	t := c.facts[f.Pos.File]
-	if t == nil {
-		return false
-	}
+// edited reports (c): the change edits the function's resource, or the SAM
+// Globals it inherits, as values. A template the base lacks, or did not
+// have as a template, is all edits.
+func (c *changeFilter) edited(f checks.Finding) bool {
 	p := c.path(f.Pos.File)
-	if s, ok := t.Spans[f.Resource]; ok && c.changes.Near(p, s.From, s.To, 0) {
+	if c.base == nil || !c.base.scanned[p] {
+		return false
+	}
+	head, base := c.facts[f.Pos.File], c.base.facts[p]
+	if head == nil || base == nil {
 		return true
 	}
-	return t.Globals.From > 0 && t.SAM[f.Resource] && c.changes.Near(p, t.Globals.From, t.Globals.To, 0)
+	bv, ok := base.Values[f.Resource]
+	if !ok || bv != head.Values[f.Resource] {
+		return true
+	}
+	return head.SAM[f.Resource] && head.GlobalsValue != base.GlobalsValue
 }
 
 func (c *changeFilter) isNew(f checks.Finding) bool {
 	if !c.changes.Lines {
 		return false
 	}
-	return c.changes.Added(c.path(f.Pos.File), f.Pos.Line) || c.touched(f)
+	return c.changes.Changed(c.path(f.Pos.File), f.Pos.Line) || c.fresh[f] || c.edited(f)
 }
 
 func (c *changeFilter) counts(f checks.Finding) bool {
@@ -83,9 +115,9 @@ func (c *changeFilter) counts(f checks.Finding) bool {
 	case "added":
 		return c.isNew(f)
 	case "diff-context":
-		return c.changes.Near(p, f.Pos.Line, f.Pos.Line, diffContext) || c.touched(f)
+		return c.changes.Near(p, f.Pos.Line, f.Pos.Line, diffContext) || c.isNew(f)
 	case "file":
-		return c.changes.Touches(p)
+		return c.changes.Touches(p) || c.isNew(f)
 	}
 	return true
 }

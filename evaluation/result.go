@@ -45,6 +45,13 @@ type Facts struct {
 	Spans   map[string]LineSpan // by logical id
 	SAM     map[string]bool     // functions that inherit SAM Globals
 	Globals LineSpan            // from the Function: key to the map's last line
+	// Values digest each resource's parsed value, by logical id, and
+	// GlobalsValue the SAM Globals.Function map's ("" when absent): equal
+	// digests are equal values, whatever the layout, comments, quoting, key
+	// order or format (YAML or JSON) they were written in, so comparing a
+	// base's with a head's tells an edit from a reformatting.
+	Values       map[string]string
+	GlobalsValue string
 }
 
 // File is the evaluation of one unit.
