@@ -219,7 +219,7 @@ func action(ctx context.Context, p *process, env actionEnv) (*actionOutputs, err
 	var base *baseScan
 	if gitErr == nil && (isPR || filter != "nofilter") {
 		var d *pullrequest.Diff
-		d, filter, opts.Notices = findChanges(ctx, git, env, filter)
+		d, filter, opts.Notices = findChanges(ctx, git, env, filter, p.stdout)
 		if d != nil {
 			changes = d.Changes
 		}

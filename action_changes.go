@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"strings"
 
 	"github.com/lambdagate/lambdagate/checks"
 	"github.com/lambdagate/lambdagate/evaluation"
@@ -13,7 +16,7 @@ import (
 // findChanges diffs the change the event describes. When the history is too
 // shallow it says so in one notice and falls back: to file mode on the
 // files it can still see, or to nofilter.
-func findChanges(ctx context.Context, git pullrequest.Git, env actionEnv, filter string) (*pullrequest.Diff, string, []string) {
+func findChanges(ctx context.Context, git pullrequest.Git, env actionEnv, filter string, log io.Writer) (*pullrequest.Diff, string, []string) {
 	degrade := func(why string) (*pullrequest.Diff, string, []string) {
 		if filter == "nofilter" {
 			return nil, filter, nil // nothing depended on the diff
@@ -32,6 +35,18 @@ func findChanges(ctx context.Context, git pullrequest.Git, env actionEnv, filter
 		return degrade(fmt.Sprintf("the %s event has no base commit to compare with", env["GITHUB_EVENT_NAME"]))
 	}
 	d, err := pullrequest.DiffChange(ctx, git, ev)
+	var shallow *pullrequest.ShallowError
+	if errors.As(err, &shallow) && filter != "nofilter" {
+		// What happened and the fix in a sentence; git's words in the log,
+		// indented so that none can read as a workflow command.
+		fmt.Fprintf(log, "lambdagate: git could not compare the pull request's base %s with its head %s:\n", shallow.Base, shallow.Head)
+		for _, msg := range shallow.Git {
+			for _, l := range strings.Split(msg, "\n") {
+				fmt.Fprintf(log, "    %s\n", l)
+			}
+		}
+		return nil, "nofilter", []string{fmt.Sprintf("The checkout is too shallow to compare the pull request with its base: set fetch-depth: 2 on actions/checkout. Until then every finding counts (filter-mode %s fell back to nofilter; git's messages are in the log).", filter)}
+	}
 	if err != nil {
 		return degrade(err.Error())
 	}

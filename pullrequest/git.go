@@ -163,9 +163,22 @@ func DiffChange(ctx context.Context, g Git, ev *Event) (*Diff, error) {
 		}
 		return d, nil
 	}
-	return nil, fmt.Errorf("%w to compare %s with %s (%s); check out with fetch-depth: 2 (or 0) in actions/checkout",
-		ErrShallow, short(ev.Base()), short(ev.Head()), strings.Join(tried, "; "))
+	return nil, &ShallowError{Base: ev.Base(), Head: ev.Head(), Git: tried}
 }
+
+// ShallowError is ErrShallow with the commits that could not be compared
+// and what git said of each attempt.
+type ShallowError struct {
+	Base, Head string
+	Git        []string // git's own messages, one per attempt
+}
+
+func (e *ShallowError) Error() string {
+	return fmt.Sprintf("%v to compare %s with %s (%s); check out with fetch-depth: 2 (or 0) in actions/checkout",
+		ErrShallow, short(e.Base), short(e.Head), strings.Join(e.Git, "; "))
+}
+
+func (e *ShallowError) Is(target error) bool { return target == ErrShallow }
 
 func nameOnly(out []byte) *Changes {
 	c := &Changes{Files: map[string]*File{}}
