@@ -270,6 +270,10 @@ func action(ctx context.Context, p *process, env actionEnv) (*actionOutputs, err
 	if err := gh.Close(res); err != nil {
 		return nil, err
 	}
+	if res.Templates == 0 && len(res.Errors) == 0 {
+		githubactions.New(githubactions.WithWriter(p.stdout)).WithFieldsMap(map[string]string{"title": "lambdagate: no template found"}).
+			Warningf("%s", noTemplates(scanPaths(wd, env.list("templates")), res, ""))
+	}
 	if err := suggestFixes(ctx, env, git, root, res.Files, st, changes, p.stdout); err != nil {
 		return nil, err
 	}
@@ -355,6 +359,14 @@ func templatePaths(wd string, entries, exclude []string) ([]string, error) {
 		}
 	}
 	return paths, nil
+}
+
+// scanPaths names what the templates input asked for, for a message.
+func scanPaths(wd string, entries []string) []string {
+	if len(entries) == 0 {
+		return []string{wd}
+	}
+	return entries
 }
 
 func excluded(p string, globs []string) bool {

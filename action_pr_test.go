@@ -344,3 +344,26 @@ func prCheckout(t *testing.T, base, head map[string]string, depth int) (dir, eve
 	}
 	return dir, event
 }
+
+// A pull request whose templates input matches files that are no templates
+// passes, with a warning annotation that says nothing was checked.
+func TestActionWarnsWhenNoTemplateIsFound(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git")
+	}
+	files := map[string]string{"docs/notes.yaml": "title: not a template\n"}
+	dir, event := prCheckout(t, files, map[string]string{"docs/notes.yaml": "title: still not a template\n"}, 2)
+	env, outputs, _ := runnerEnv(t, dir, event, map[string]string{"templates": "docs"})
+	t.Chdir(dir)
+	var stdout, stderr strings.Builder
+	if code := runAction(newProcess(env, &stdout, &stderr)); code != exitOK {
+		t.Fatalf("exit %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	want := "::warning title=lambdagate%3A no template found::no CloudFormation or SAM template found in docs (1 file passed over), so nothing was checked"
+	if !strings.Contains(stdout.String(), want) {
+		t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
+	}
+	if out := readOutputs(t, outputs); out["templates-scanned"] != "0" || out["result"] != "pass" {
+		t.Errorf("outputs %v", out)
+	}
+}

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/lambdagate/lambdagate/evaluation"
 	"github.com/lambdagate/lambdagate/report"
 	"github.com/lambdagate/lambdagate/scan"
 )
@@ -76,8 +78,27 @@ func runScan(p *process, args []string) int {
 	if err != nil {
 		return fail(err)
 	}
+	if res.Templates == 0 && len(res.Errors) == 0 {
+		fmt.Fprintln(p.stderr, "lambdagate: warning:", noTemplates(paths, res, "; --verbose lists them"))
+	}
 	if failing {
 		return exitFindings
 	}
 	return exitOK
+}
+
+// noTemplates says that a scan read no template, which passes but checks
+// nothing: a wrong path or an --exclude too wide should not look like a
+// clean repository.
+func noTemplates(paths []string, res *evaluation.Result, hint string) string {
+	where := "."
+	if len(paths) > 0 {
+		where = strings.Join(paths, " ")
+	}
+	files := fmt.Sprintf("%d files", len(res.Skipped))
+	if len(res.Skipped) == 1 {
+		files = "1 file"
+	}
+	return fmt.Sprintf("no CloudFormation or SAM template found in %s (%s passed over%s), so nothing was checked; check the paths and the excludes",
+		report.Sanitize(where), files, hint)
 }
