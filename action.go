@@ -252,7 +252,7 @@ func action(ctx context.Context, p *process, env actionEnv) (*actionOutputs, err
 	sarifOut := ""
 	if sf := env.input("sarif-file"); sf != "" {
 		path := inWD(sf)
-		sarif = newSARIFFile(path, report.SARIFOptions{Root: root, Category: env.input("sarif-category"), RunID: env["GITHUB_RUN_ID"], Version: version})
+		sarif = newSARIFFile(path, report.SARIFOptions{Root: root, Category: env.input("sarif-category"), RunID: env["GITHUB_RUN_ID"], Version: toolVersion()})
 		sarifOut = filepath.ToSlash(filepath.Clean(path))
 	}
 	st.opts.Emit = func(f evaluation.File) {

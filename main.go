@@ -23,9 +23,6 @@ import (
 	"github.com/lambdagate/lambdagate/template"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
-
 // Exit codes.
 const (
 	exitOK       = 0
@@ -104,7 +101,7 @@ func (p *process) run(args []string) int {
 	}
 	switch args[0] {
 	case "--version", "-version", "version":
-		fmt.Fprintln(p.stdout, "lambdagate", version)
+		fmt.Fprintln(p.stdout, "lambdagate", toolVersion())
 		return exitOK
 	case "-h", "--help", "help":
 		fmt.Fprint(p.stdout, usage())

@@ -85,7 +85,7 @@ func (o *output) stream() func(evaluation.File) {
 	}
 	streams := tee{f.stream(o)}
 	if o.flags.sarif != "" {
-		streams = append(streams, newSARIFFile(o.flags.sarif, report.SARIFOptions{Root: gitTopLevel("."), Category: o.category, Version: version}))
+		streams = append(streams, newSARIFFile(o.flags.sarif, report.SARIFOptions{Root: gitTopLevel("."), Category: o.category, Version: toolVersion()}))
 	}
 	o.streaming = streams
 	return func(u evaluation.File) {
@@ -112,7 +112,7 @@ func (o *output) write(res *evaluation.Result) error {
 	if o.flags.sarif == "" {
 		return nil
 	}
-	return writeSARIF(o.flags.sarif, res, report.SARIFOptions{Root: gitTopLevel("."), Category: o.category, Version: version})
+	return writeSARIF(o.flags.sarif, res, report.SARIFOptions{Root: gitTopLevel("."), Category: o.category, Version: toolVersion()})
 }
 
 // github is --format github: the Action's annotations and log listing,
