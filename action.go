@@ -38,6 +38,7 @@ var actionInputs = []actionInput{
 	{"summary", "true"},
 	{"sarif-file", ""},
 	{"sarif-category", "lambdagate"},
+	{"sarif-suppressed", "exclude"},
 	{"config", ""},
 	{"baseline", ""},
 	{"working-directory", "."},
@@ -252,7 +253,12 @@ func action(ctx context.Context, p *process, env actionEnv) (*actionOutputs, err
 	sarifOut := ""
 	if sf := env.input("sarif-file"); sf != "" {
 		path := inWD(sf)
-		sarif = newSARIFFile(path, report.SARIFOptions{Root: root, Category: env.input("sarif-category"), RunID: env["GITHUB_RUN_ID"], Version: toolVersion()})
+		so := scanRules(st)
+		so.Root, so.Category, so.RunID, so.Version = root, env.input("sarif-category"), env["GITHUB_RUN_ID"], toolVersion()
+		if so.Suppressed, err = parseSARIFSuppressed(env.input("sarif-suppressed")); err != nil {
+			return nil, fmt.Errorf("input sarif-suppressed: %w", err)
+		}
+		sarif = newSARIFFile(path, so)
 		sarifOut = filepath.ToSlash(filepath.Clean(path))
 	}
 	st.opts.Emit = func(f evaluation.File) {

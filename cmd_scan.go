@@ -53,7 +53,7 @@ func runScan(p *process, args []string) int {
 	if st.opts.Stage, err = st.stage(); err != nil {
 		return fail(err)
 	}
-	o := &output{p: p, flags: out, threshold: st.threshold, title: "lambdagate", category: "lambdagate"}
+	o := &output{p: p, flags: out, threshold: st.threshold, title: "lambdagate", category: "lambdagate", sarif: scanRules(st)}
 	st.opts.Emit = o.stream()
 	var prog *progress
 	// An output written as it comes is its own progress, and must not be
@@ -79,7 +79,11 @@ func runScan(p *process, args []string) int {
 		return fail(err)
 	}
 	if res.Templates == 0 && len(res.Errors) == 0 {
-		fmt.Fprintln(p.stderr, "lambdagate: warning:", noTemplates(paths, res, "; --verbose lists them"))
+		hint := "; --verbose lists them"
+		if *verbose {
+			hint = ", listed above"
+		}
+		fmt.Fprintln(p.stderr, "lambdagate: warning:", noTemplates(paths, res, hint))
 	}
 	if failing {
 		return exitFindings

@@ -67,6 +67,9 @@ type output struct {
 	title, category string
 	// extra are step outputs beyond the counts (verify: sarif-file).
 	extra []report.Output
+	// sarif describes the rules of the SARIF file (Rules, Severity); the
+	// rest of its options are filled in here.
+	sarif report.SARIFOptions
 
 	streaming resultStream // when the results are streamed
 	verdict   evaluation.Verdict
@@ -85,7 +88,7 @@ func (o *output) stream() func(evaluation.File) {
 	}
 	streams := tee{f.stream(o)}
 	if o.flags.sarif != "" {
-		streams = append(streams, newSARIFFile(o.flags.sarif, report.SARIFOptions{Root: gitTopLevel("."), Category: o.category, Version: toolVersion()}))
+		streams = append(streams, newSARIFFile(o.flags.sarif, o.sarifOptions()))
 	}
 	o.streaming = streams
 	return func(u evaluation.File) {
@@ -112,7 +115,26 @@ func (o *output) write(res *evaluation.Result) error {
 	if o.flags.sarif == "" {
 		return nil
 	}
-	return writeSARIF(o.flags.sarif, res, report.SARIFOptions{Root: gitTopLevel("."), Category: o.category, Version: toolVersion()})
+	return writeSARIF(o.flags.sarif, res, o.sarifOptions())
+}
+
+func (o *output) sarifOptions() report.SARIFOptions {
+	opts := o.sarif
+	opts.Root, opts.Category, opts.Version = gitTopLevel("."), o.category, toolVersion()
+	opts.Suppressed, _ = parseSARIFSuppressed(o.flags.sarifSuppressed) // checked with the format
+	return opts
+}
+
+// scanRules are the rules a scan's SARIF lists: those the configuration
+// runs, with their configured severities; drift is verify's alone.
+func scanRules(st *settings) report.SARIFOptions {
+	var rules []*checks.Check
+	for _, c := range st.eval.Checks {
+		if c != checks.Drift {
+			rules = append(rules, c)
+		}
+	}
+	return report.SARIFOptions{Rules: rules, Severity: st.eval.Severity}
 }
 
 // github is --format github: the Action's annotations and log listing,
