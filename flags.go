@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/lambdagate/lambdagate/checks"
@@ -34,7 +35,7 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 // declared once: --format, --sarif, --fail-on and --config.
 type outputFlags struct {
 	format, sarif, failOn, config string
-	sarifSuppressed               string
+	sarifSuppressed, color        string
 }
 
 func (o *outputFlags) register(fs *flag.FlagSet) {
@@ -42,6 +43,7 @@ func (o *outputFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.sarif, "sarif", "", "also write the findings as SARIF 2.1.0 to this file, for code scanning")
 	fs.StringVar(&o.sarifSuppressed, "sarif-suppressed", "exclude", "suppressed and baselined findings in the SARIF file: exclude (code scanning would open alerts for them) or include, with their suppressions")
 	fs.StringVar(&o.failOn, "fail-on", "", "exit 1 when a finding reaches this severity: error (default), warning, notice or never")
+	fs.StringVar(&o.color, "color", "auto", "colour the text output: auto (on a terminal, unless NO_COLOR is set), always or never")
 	configFlag(fs, &o.config)
 }
 
@@ -49,6 +51,9 @@ func (o *outputFlags) register(fs *flag.FlagSet) {
 func (o *outputFlags) checkFormat() error {
 	if formatOf(o.format) == nil {
 		return fmt.Errorf("unknown --format %q; use %s", o.format, formatNames())
+	}
+	if !slices.Contains([]string{"auto", "always", "never"}, o.color) {
+		return fmt.Errorf("--color %q: use auto, always or never", o.color)
 	}
 	if _, err := parseSARIFSuppressed(o.sarifSuppressed); err != nil {
 		return fmt.Errorf("--sarif-suppressed %w", err)

@@ -32,8 +32,8 @@ type resultStream interface {
 
 // outputFormats are the values of --format, for scan and verify alike.
 var outputFormats = []outputFormat{
-	{name: "text", write: func(o *output, res *evaluation.Result) error { return report.Text(o.p.stdout, res) },
-		stream: func(o *output) resultStream { return report.NewTextStream(o.p.stdout) }},
+	{name: "text", write: func(o *output, res *evaluation.Result) error { return report.TextWith(o.p.stdout, res, o.textOptions()) },
+		stream: func(o *output) resultStream { return report.NewTextStreamWith(o.p.stdout, o.textOptions()) }},
 	{name: "json", write: func(o *output, res *evaluation.Result) error { return report.WriteJSON(o.p.stdout, res) },
 		stream: func(o *output) resultStream { return report.NewJSONStream(o.p.stdout) }, live: true},
 	{name: "github", write: (*output).github, stream: (*output).githubStream},
@@ -116,6 +116,19 @@ func (o *output) write(res *evaluation.Result) error {
 		return nil
 	}
 	return writeSARIF(o.flags.sarif, res, o.sarifOptions())
+}
+
+// textOptions: colour with --color always, or on a terminal (auto) unless
+// NO_COLOR is set to anything (no-color.org) or TERM is dumb.
+func (o *output) textOptions() report.TextOptions {
+	env := o.p.env()
+	switch o.flags.color {
+	case "always":
+		return report.TextOptions{Color: true}
+	case "never":
+		return report.TextOptions{}
+	}
+	return report.TextOptions{Color: isTerminal(o.p.stdout) && env["NO_COLOR"] == "" && env["TERM"] != "dumb"}
 }
 
 func (o *output) sarifOptions() report.SARIFOptions {
