@@ -32,7 +32,9 @@ type resultStream interface {
 
 // outputFormats are the values of --format, for scan and verify alike.
 var outputFormats = []outputFormat{
-	{name: "text", write: func(o *output, res *evaluation.Result) error { return report.TextWith(o.p.stdout, res, o.textOptions()) },
+	{name: "text", write: func(o *output, res *evaluation.Result) error {
+		return report.TextWith(o.p.stdout, res, o.textOptions())
+	},
 		stream: func(o *output) resultStream { return report.NewTextStreamWith(o.p.stdout, o.textOptions()) }},
 	{name: "json", write: func(o *output, res *evaluation.Result) error { return report.WriteJSON(o.p.stdout, res) },
 		stream: func(o *output) resultStream { return report.NewJSONStream(o.p.stdout) }, live: true},
