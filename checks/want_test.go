@@ -40,7 +40,7 @@ type wantPattern struct {
 // lines). Any missing or extra finding fails.
 func TestWant(t *testing.T) {
 	var files []string
-	for _, dir := range []string{"../testdata/checks", "../testdata/examples"} {
+	for _, dir := range []string{"../testdata/checks"} { // testdata/examples are for people: their self-checking copies are in testdata/checks/examples
 		err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 			if err != nil {
 				return err
