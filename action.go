@@ -212,6 +212,7 @@ func action(ctx context.Context, p *process, env actionEnv) (*actionOutputs, err
 		Log:       true,
 		Title:     "lambdagate",
 		Links:     env.links(),
+		DocsURL:   docsURL(toolVersion()),
 	}
 	if !annotate {
 		opts.MaxPerLevel = -1
@@ -243,6 +244,7 @@ func action(ctx context.Context, p *process, env actionEnv) (*actionOutputs, err
 	cf := &changeFilter{changes: changes, base: base, root: root, mode: filter}
 	if changes != nil {
 		opts.New, opts.Counts, opts.CountsError = cf.isNew, cf.counts, cf.countsError
+		opts.Touched, opts.InChange = changes.Touches, cf.inChange
 	}
 	var summary bytes.Buffer
 	if summarize && env["GITHUB_STEP_SUMMARY"] != "" {

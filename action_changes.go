@@ -11,6 +11,7 @@ import (
 	"github.com/lambdagate/lambdagate/evaluation"
 	"github.com/lambdagate/lambdagate/pullrequest"
 	"github.com/lambdagate/lambdagate/report"
+	"github.com/lambdagate/lambdagate/source"
 )
 
 // findChanges diffs the change the event describes. When the history is too
@@ -115,6 +116,17 @@ func (c *changeFilter) edited(f checks.Finding) bool {
 		return true
 	}
 	return head.SAM[f.Resource] && head.GlobalsValue != base.GlobalsValue
+}
+
+// inChange reports whether the change is responsible for a function of the
+// unit in hand: it adds it or edits it (its resource, or the Globals it
+// inherits), or, with only the files known, touches its template.
+func (c *changeFilter) inChange(r evaluation.FunctionRow) bool {
+	p := c.path(r.File)
+	if c.base == nil {
+		return c.changes.Touches(p)
+	}
+	return c.edited(checks.Finding{Pos: source.Pos{File: r.File}, Resource: r.Resource})
 }
 
 func (c *changeFilter) isNew(f checks.Finding) bool {

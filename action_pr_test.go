@@ -367,3 +367,54 @@ func TestActionWarnsWhenNoTemplateIsFound(t *testing.T) {
 		t.Errorf("outputs %v", out)
 	}
 }
+
+// The job summary of a pull request: the verdict counts what fails, the
+// touched template is open and the others folded whatever their size, the
+// rows of functions the change is not responsible for are marked, counts
+// read as English, header cells do not break mid-word, and code spans in
+// messages render.
+func TestActionJobSummaryOfAPullRequest(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git")
+	}
+	head := prBaseFiles()
+	head["app.yaml"] += "  New:\n    Type: AWS::Lambda::Function\n    Properties:\n      <<: *secure\n      KmsKeyArn: !Ref KeyParam\n      TracingConfig: {Mode: PassThrough}\n"
+	head["ext.yaml"] = "Resources:\n  Ext:\n    Type: AWS::Lambda::Function\n    Properties:\n      Role: arn:aws:iam::111122223333:role/platform-lambda\n      KmsKeyArn: arn:aws:kms:eu-west-1:111122223333:key/1\n      VpcConfig: {SecurityGroupIds: [sg-1], SubnetIds: [s-1]}\n      TracingConfig: {Mode: Active}\n"
+	dir, event := prCheckout(t, prBaseFiles(), head, 2)
+	env, _, summary := runnerEnv(t, dir, event, map[string]string{"fail-on": "error"})
+	t.Chdir(dir)
+	var stdout, stderr strings.Builder
+	if code := runAction(newProcess(env, &stdout, &stderr)); code != exitFindings {
+		t.Fatalf("exit %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	data, err := os.ReadFile(summary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(data)
+	for _, want := range []string{
+		"## ❌ lambdagate: failed\n\n1 finding at or above `error` (filter-mode `added`) fails this check.",
+		"1 warning, 0 notices",
+		"| `security\u2011groups` | `least\u2011privilege\u2011role` | `kms\u2011key` | `active\u2011tracing` |",
+		"<details open><summary><code>app.yaml</code>: 3 findings</summary>",
+		"<details><summary><code>params/app.yaml</code>: 2 findings</summary>",
+		"8 findings: 7 errors, 1 warning, 0 notices, 0 suppressed · 2 new in the change",
+		"<details open><summary><code>ext.yaml</code>: 1 finding</summary>",
+		"<details><summary><code>sam.yaml</code>: 1 finding</summary>",
+		"<details><summary><code>app.json</code>: 1 finding</summary>",
+		"| <code>New</code> | [app.yaml]",
+		"| <code>Bad1</code> <sub>outside the change</sub> | [app.yaml]",
+		"<code>lambdagate verify</code>",
+		"(https://github.com/lambdagate/lambdagate/blob/main/docs/rules/active-tracing.md)",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("the summary lacks %q:\n%s", want, md)
+		}
+	}
+	if strings.Contains(md, "<code>Ext</code> <sub>outside") || strings.Contains(md, "<code>New</code> <sub>outside") {
+		t.Errorf("a function the change adds is marked outside it:\n%s", md)
+	}
+	if testing.Verbose() {
+		t.Log(md)
+	}
+}

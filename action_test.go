@@ -239,7 +239,7 @@ func TestActionEndToEndPerFilterMode(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, s := range []string{"## ❌ lambdagate: failed", "| <code>New</code> | [app.yaml](https://github.com/acme/orders/blob/abc123/app.yaml#L8) | ✅ | ✅ | ✅ | ❌ | ✅ |",
-				"3 functions in 2 templates", "1 on changed lines", "🆕"} {
+				"3 functions in 2 templates", "1 new in the change", "🆕"} {
 				if !strings.Contains(string(md), s) {
 					t.Errorf("summary lacks %q:\n%s", s, md)
 				}

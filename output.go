@@ -171,6 +171,7 @@ func (o *output) githubStream() resultStream {
 		Title:     o.title,
 		Log:       true,
 		Links:     env.links(),
+		DocsURL:   docsURL(toolVersion()),
 	}
 	if env["GITHUB_STEP_SUMMARY"] != "" {
 		opts.Summary = &g.summary

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"regexp"
 	"runtime/debug"
 	"strings"
+
+	"github.com/lambdagate/lambdagate/checks"
 )
 
 // version is set at build time with -ldflags "-X main.version=..." (the
@@ -15,6 +18,18 @@ var version = "dev"
 // when the build recorded it.
 func toolVersion() string {
 	return versionOf(version, debug.ReadBuildInfo)
+}
+
+// release is a release version: v1.2.3, maybe with a pre-release.
+var release = regexp.MustCompile(`^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$`)
+
+// docsURL is where the rules' documentation of a version is: at its tag
+// for a release, else on main.
+func docsURL(v string) string {
+	if release.MatchString(v) {
+		return "https://github.com/lambdagate/lambdagate/blob/" + v + "/docs/rules/"
+	}
+	return checks.DocsURL
 }
 
 func versionOf(set string, info func() (*debug.BuildInfo, bool)) string {
