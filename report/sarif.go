@@ -311,7 +311,7 @@ func (s *SARIFStream) Close(res *evaluation.Result) error {
 		return s.err
 	}
 	run := sarifRun{
-		Tool:        sarifTool{Driver: sarifDriver{Name: "lambdagate", Version: s.opts.Version, InformationURI: "https://github.com/lambdagate/lambdagate"}},
+		Tool:        sarifTool{Driver: sarifDriver{Name: "lambdagate", Version: sarifVersion(s.opts.Version), InformationURI: "https://github.com/lambdagate/lambdagate"}},
 		Invocations: []sarifInvocation{{ExecutionSuccessful: true}},
 		Results:     []sarifResult{},
 		ColumnKind:  "unicodeCodePoints",
@@ -432,6 +432,27 @@ func (s *SARIFStream) Close(res *evaluation.Result) error {
 	}
 	bw.Write(b.Bytes()[at+len(marker)-1:])
 	return bw.Flush()
+}
+
+// sarifVersion is the tool's version as SARIF wants it, starting with a
+// number (SARIF2005): a release's v1.2.3 is 1.2.3; a build that is no
+// release, "dev (0123abcd)", is 0.0.0-dev+0123abcd.
+func sarifVersion(v string) string {
+	if v == "" {
+		return ""
+	}
+	if len(v) > 1 && v[0] == 'v' && v[1] >= '0' && v[1] <= '9' {
+		return v[1:]
+	}
+	if v[0] >= '0' && v[0] <= '9' {
+		return v
+	}
+	name, build, _ := strings.Cut(v, " ")
+	out := "0.0.0-" + name
+	if build = strings.Trim(build, "()"); build != "" {
+		out += "+" + build
+	}
+	return out
 }
 
 func sarifRuleOf(c *checks.Check, sev checks.Severity) sarifRule {

@@ -284,3 +284,12 @@ func TestSARIFStreamIsSARIF(t *testing.T) {
 		t.Errorf("streamed:\n%s\nwant:\n%s", got.String(), want.String())
 	}
 }
+
+func TestSARIFVersionStartsWithANumber(t *testing.T) {
+	for v, want := range map[string]string{"v1.4.0": "1.4.0", "v2.0.0-rc.1": "2.0.0-rc.1", "1.2": "1.2", "dev": "0.0.0-dev",
+		"dev (0123456789ab-dirty)": "0.0.0-dev+0123456789ab-dirty", "": ""} {
+		if got := sarifVersion(v); got != want {
+			t.Errorf("sarifVersion(%q) = %q, want %q", v, got, want)
+		}
+	}
+}
