@@ -36,3 +36,23 @@ func TestWorkflowsUseOneVersionOfEachAction(t *testing.T) {
 		}
 	}
 }
+
+// The released image and the one @main builds use the same base.
+func TestReleaseDockerfileHasTheBaseOfDockerfile(t *testing.T) {
+	base := func(path string) string {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var last string
+		for _, l := range strings.Split(string(data), "\n") {
+			if strings.HasPrefix(l, "FROM ") {
+				last = strings.Fields(l)[1]
+			}
+		}
+		return last
+	}
+	if a, b := base("Dockerfile"), base("Dockerfile.release"); a == "" || a != b || !strings.Contains(a, "@sha256:") {
+		t.Errorf("Dockerfile runs on %q, Dockerfile.release on %q: the same pinned base, please", a, b)
+	}
+}
