@@ -467,10 +467,19 @@ func sarifRuleOf(c *checks.Check, sev checks.Severity) sarifRule {
 		ShortDescription:     sarifText{Text: truncate(c.Title, 1024)},
 		FullDescription:      sarifText{Text: truncate(full, 1024)},
 		Help:                 sarifText{Text: doc, Markdown: checks.Markdown(c)},
-		HelpURI:              checks.DocsURL + c.ID + ".md",
+		HelpURI:              helpURI(c),
 		DefaultConfiguration: sarifConfig{Level: sarifLevels[sev]},
 		Properties:           sarifRuleProps{Tags: []string{"security", "aws-lambda", "cloudformation"}, Precision: "high", SecuritySeverity: securitySeverity[sev]},
 	}
+}
+
+// helpURI is where a rule is documented: its page under docs/rules, or, for
+// template-error (no check of its own), the README's Scan section.
+func helpURI(c *checks.Check) string {
+	if c == TemplateError {
+		return "https://github.com/lambdagate/lambdagate#scan"
+	}
+	return checks.DocsURL + c.ID + ".md"
 }
 
 // ruleName is the rule id in CamelCase ("KmsKey"), as SARIF names read.
