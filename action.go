@@ -38,6 +38,7 @@ var actionInputs = []actionInput{
 	{"summary", "true"},
 	{"sarif-file", ""},
 	{"sarif-category", "lambdagate"},
+	{"sarif-suppressed", "exclude"},
 	{"config", ""},
 	{"baseline", ""},
 	{"working-directory", "."},
@@ -190,8 +191,9 @@ func action(ctx context.Context, p *process, env actionEnv) (*actionOutputs, err
 			configPath = config.Find(root)
 		}
 	}
-	st, err := p.loadSettings(overrides{configPath: configPath, failOn: env.input("fail-on"), exclude: env.list("exclude"),
-		baseline: inWD(env.input("baseline"))})
+	ov := overrides{configPath: configPath, failOn: env.input("fail-on"), exclude: env.list("exclude"),
+		baseline: inWD(env.input("baseline"))}
+	st, err := p.loadSettings(ov)
 	if err != nil {
 		return nil, err
 	}
@@ -210,13 +212,28 @@ func action(ctx context.Context, p *process, env actionEnv) (*actionOutputs, err
 		Log:       true,
 		Title:     "lambdagate",
 		Links:     env.links(),
+		DocsURL:   docsURL(toolVersion()),
 	}
 	if !annotate {
 		opts.MaxPerLevel = -1
 	}
 	var changes *pullrequest.Changes
+	var base *baseScan
 	if gitErr == nil && (isPR || filter != "nofilter") {
-		changes, filter, opts.Notices = findChanges(ctx, git, env, filter)
+		var d *pullrequest.Diff
+		d, filter, opts.Notices = findChanges(ctx, git, env, filter, p.stdout)
+		if d != nil {
+			changes = d.Changes
+		}
+		if changes != nil && changes.Lines && filter != "nofilter" {
+			if base, err = scanBase(ctx, p, git, root, d, st, configPath, ov); err != nil {
+				// Without the base, what the change caused cannot be told
+				// from what it inherited: every finding of a touched file
+				// counts.
+				opts.Notices = append(opts.Notices, fmt.Sprintf("filter-mode %s: the base revision could not be scanned, so findings in the %d files the change touches count (file mode): %v", filter, len(changes.Files), err))
+				filter, base = "file", nil
+			}
+		}
 	} else if filter != "nofilter" {
 		opts.Notices = append(opts.Notices, fmt.Sprintf("filter-mode %s needs the git history of the change, but %s is not a git work tree (%v); every finding is annotated and counts (nofilter).", filter, wd, gitErr))
 		filter = "nofilter"
@@ -224,9 +241,10 @@ func action(ctx context.Context, p *process, env actionEnv) (*actionOutputs, err
 	opts.Filter = filter
 	// The filter reads the facts of the template whose findings it is
 	// given: only the unit in hand's are kept.
-	cf := &changeFilter{changes: changes, root: root, mode: filter}
+	cf := &changeFilter{changes: changes, base: base, root: root, mode: filter}
 	if changes != nil {
 		opts.New, opts.Counts, opts.CountsError = cf.isNew, cf.counts, cf.countsError
+		opts.Touched, opts.InChange = changes.Touches, cf.inChange
 	}
 	var summary bytes.Buffer
 	if summarize && env["GITHUB_STEP_SUMMARY"] != "" {
@@ -237,11 +255,16 @@ func action(ctx context.Context, p *process, env actionEnv) (*actionOutputs, err
 	sarifOut := ""
 	if sf := env.input("sarif-file"); sf != "" {
 		path := inWD(sf)
-		sarif = newSARIFFile(path, report.SARIFOptions{Root: root, Category: env.input("sarif-category"), RunID: env["GITHUB_RUN_ID"], Version: version})
+		so := scanRules(st)
+		so.Root, so.Category, so.RunID, so.Version = root, env.input("sarif-category"), env["GITHUB_RUN_ID"], toolVersion()
+		if so.Suppressed, err = parseSARIFSuppressed(env.input("sarif-suppressed")); err != nil {
+			return nil, fmt.Errorf("input sarif-suppressed: %w", err)
+		}
+		sarif = newSARIFFile(path, so)
 		sarifOut = filepath.ToSlash(filepath.Clean(path))
 	}
 	st.opts.Emit = func(f evaluation.File) {
-		cf.facts = map[string]*evaluation.Facts{f.Path: f.Facts}
+		cf.unit(f)
 		gh.AddRows(f.Rows)
 		gh.Add(f)
 		if sarif != nil {
@@ -254,6 +277,10 @@ func action(ctx context.Context, p *process, env actionEnv) (*actionOutputs, err
 	}
 	if err := gh.Close(res); err != nil {
 		return nil, err
+	}
+	if res.Templates == 0 && len(res.Errors) == 0 {
+		githubactions.New(githubactions.WithWriter(p.stdout)).WithFieldsMap(map[string]string{"title": "lambdagate: no template found"}).
+			Warningf("%s", noTemplates(scanPaths(wd, env.list("templates")), res, ""))
 	}
 	if err := suggestFixes(ctx, env, git, root, res.Files, st, changes, p.stdout); err != nil {
 		return nil, err
@@ -340,6 +367,14 @@ func templatePaths(wd string, entries, exclude []string) ([]string, error) {
 		}
 	}
 	return paths, nil
+}
+
+// scanPaths names what the templates input asked for, for a message.
+func scanPaths(wd string, entries []string) []string {
+	if len(entries) == 0 {
+		return []string{wd}
+	}
+	return entries
 }
 
 func excluded(p string, globs []string) bool {

@@ -239,7 +239,7 @@ func TestActionEndToEndPerFilterMode(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, s := range []string{"## ❌ lambdagate: failed", "| <code>New</code> | [app.yaml](https://github.com/acme/orders/blob/abc123/app.yaml#L8) | ✅ | ✅ | ✅ | ❌ | ✅ |",
-				"3 functions in 2 templates", "1 on changed lines", "🆕"} {
+				"3 functions in 2 templates", "1 new in the change", "🆕"} {
 				if !strings.Contains(string(md), s) {
 					t.Errorf("summary lacks %q:\n%s", s, md)
 				}
@@ -267,8 +267,18 @@ func TestActionFallsBackToNofilterOnAShallowCheckout(t *testing.T) {
 	if code != exitFindings {
 		t.Errorf("exit %d, want 1\n%s%s", code, stdout.String(), stderr.String())
 	}
-	if n := strings.Count(stdout.String(), "::notice title=lambdagate::filter-mode added: the history is too shallow"); n != 1 {
+	notice := "::notice title=lambdagate::The checkout is too shallow to compare the pull request with its base: set fetch-depth: 2 on actions/checkout."
+	if n := strings.Count(stdout.String(), notice); n != 1 {
 		t.Errorf("%d shallow notices, want 1:\n%s", n, stdout.String())
+	}
+	for _, l := range strings.Split(stdout.String(), "\n") {
+		if strings.HasPrefix(l, "::notice") && len(l) > 300 {
+			t.Errorf("the notice is %d characters long: %s", len(l), l)
+		}
+	}
+	if !strings.Contains(stdout.String(), "lambdagate: git could not compare the pull request's base 0123456789abcdef0123456789abcdef01234567") ||
+		!strings.Contains(stdout.String(), "\n    git diff") {
+		t.Errorf("git's words are not in the log:\n%s", stdout.String())
 	}
 	if out := readOutputs(t, outputs); out["filter-mode"] != "nofilter" || out["annotated"] != "3" {
 		t.Errorf("outputs %v", out)

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/lambdagate/lambdagate/evaluation"
 	"github.com/lambdagate/lambdagate/report"
 	"github.com/lambdagate/lambdagate/scan"
 )
@@ -52,7 +54,7 @@ func runScan(p *process, args []string) int {
 	if st.opts.Stage, err = st.stage(); err != nil {
 		return fail(err)
 	}
-	o := &output{p: p, flags: out, threshold: st.threshold, title: "lambdagate", category: "lambdagate"}
+	o := &output{p: p, flags: out, threshold: st.threshold, title: "lambdagate", category: "lambdagate", sarif: scanRules(st)}
 	st.opts.Emit = o.stream()
 	var prog *progress
 	// An output written as it comes is its own progress, and must not be
@@ -77,8 +79,31 @@ func runScan(p *process, args []string) int {
 	if err != nil {
 		return fail(err)
 	}
+	if res.Templates == 0 && len(res.Errors) == 0 {
+		hint := "; --verbose lists them"
+		if *verbose {
+			hint = ", listed above"
+		}
+		fmt.Fprintln(p.stderr, "lambdagate: warning:", noTemplates(paths, res, hint))
+	}
 	if failing {
 		return exitFindings
 	}
 	return exitOK
+}
+
+// noTemplates says that a scan read no template, which passes but checks
+// nothing: a wrong path or an --exclude too wide should not look like a
+// clean repository.
+func noTemplates(paths []string, res *evaluation.Result, hint string) string {
+	where := "."
+	if len(paths) > 0 {
+		where = strings.Join(paths, " ")
+	}
+	files := fmt.Sprintf("%d files", len(res.Skipped))
+	if len(res.Skipped) == 1 {
+		files = "1 file"
+	}
+	return fmt.Sprintf("no CloudFormation or SAM template found in %s (%s passed over%s), so nothing was checked; check the paths and the excludes",
+		report.Sanitize(where), files, hint)
 }

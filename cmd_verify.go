@@ -35,7 +35,7 @@ func runVerify(p *process, args []string) int {
 	callTimeout := fs.Duration("call-timeout", deployed.DefaultCallTimeout, "deadline of one API call, the SDK's retries included")
 	var out outputFlags
 	out.register(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}

@@ -23,9 +23,6 @@ import (
 	"github.com/lambdagate/lambdagate/template"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
-
 // Exit codes.
 const (
 	exitOK       = 0
@@ -84,7 +81,7 @@ func usage() string {
 	for _, c := range commands() {
 		fmt.Fprintf(&b, "  %-34s  %s\n", "lambdagate "+c.name+" "+c.args, c.summary)
 	}
-	b.WriteString("  lambdagate --version\n\nRun 'lambdagate scan -h' for the scan flags.\n")
+	b.WriteString("  lambdagate --version\n\nRun 'lambdagate help COMMAND' (or 'lambdagate COMMAND --help') for a command's flags and examples.\n")
 	return b.String()
 }
 
@@ -104,9 +101,22 @@ func (p *process) run(args []string) int {
 	}
 	switch args[0] {
 	case "--version", "-version", "version":
-		fmt.Fprintln(p.stdout, "lambdagate", version)
+		fmt.Fprintln(p.stdout, "lambdagate", toolVersion())
 		return exitOK
 	case "-h", "--help", "help":
+		if len(args) > 1 && args[0] == "help" {
+			for _, c := range commands() {
+				if c.name == args[1] {
+					// The command's --help, on stdout.
+					q := *p
+					q.stderr = p.stdout
+					c.run(&q, []string{"--help"})
+					return exitOK
+				}
+			}
+			fmt.Fprintf(p.stderr, "lambdagate: no command %q\n%s", args[1], usage())
+			return exitUsage
+		}
 		fmt.Fprint(p.stdout, usage())
 		return exitOK
 	}

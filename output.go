@@ -32,8 +32,10 @@ type resultStream interface {
 
 // outputFormats are the values of --format, for scan and verify alike.
 var outputFormats = []outputFormat{
-	{name: "text", write: func(o *output, res *evaluation.Result) error { return report.Text(o.p.stdout, res) },
-		stream: func(o *output) resultStream { return report.NewTextStream(o.p.stdout) }},
+	{name: "text", write: func(o *output, res *evaluation.Result) error {
+		return report.TextWith(o.p.stdout, res, o.textOptions())
+	},
+		stream: func(o *output) resultStream { return report.NewTextStreamWith(o.p.stdout, o.textOptions()) }},
 	{name: "json", write: func(o *output, res *evaluation.Result) error { return report.WriteJSON(o.p.stdout, res) },
 		stream: func(o *output) resultStream { return report.NewJSONStream(o.p.stdout) }, live: true},
 	{name: "github", write: (*output).github, stream: (*output).githubStream},
@@ -67,6 +69,9 @@ type output struct {
 	title, category string
 	// extra are step outputs beyond the counts (verify: sarif-file).
 	extra []report.Output
+	// sarif describes the rules of the SARIF file (Rules, Severity); the
+	// rest of its options are filled in here.
+	sarif report.SARIFOptions
 
 	streaming resultStream // when the results are streamed
 	verdict   evaluation.Verdict
@@ -85,7 +90,7 @@ func (o *output) stream() func(evaluation.File) {
 	}
 	streams := tee{f.stream(o)}
 	if o.flags.sarif != "" {
-		streams = append(streams, newSARIFFile(o.flags.sarif, report.SARIFOptions{Root: gitTopLevel("."), Category: o.category, Version: version}))
+		streams = append(streams, newSARIFFile(o.flags.sarif, o.sarifOptions()))
 	}
 	o.streaming = streams
 	return func(u evaluation.File) {
@@ -112,7 +117,39 @@ func (o *output) write(res *evaluation.Result) error {
 	if o.flags.sarif == "" {
 		return nil
 	}
-	return writeSARIF(o.flags.sarif, res, report.SARIFOptions{Root: gitTopLevel("."), Category: o.category, Version: version})
+	return writeSARIF(o.flags.sarif, res, o.sarifOptions())
+}
+
+// textOptions: colour with --color always, or on a terminal (auto) unless
+// NO_COLOR is set to anything (no-color.org) or TERM is dumb.
+func (o *output) textOptions() report.TextOptions {
+	env := o.p.env()
+	switch o.flags.color {
+	case "always":
+		return report.TextOptions{Color: true}
+	case "never":
+		return report.TextOptions{}
+	}
+	return report.TextOptions{Color: isTerminal(o.p.stdout) && env["NO_COLOR"] == "" && env["TERM"] != "dumb"}
+}
+
+func (o *output) sarifOptions() report.SARIFOptions {
+	opts := o.sarif
+	opts.Root, opts.Category, opts.Version = gitTopLevel("."), o.category, toolVersion()
+	opts.Suppressed, _ = parseSARIFSuppressed(o.flags.sarifSuppressed) // checked with the format
+	return opts
+}
+
+// scanRules are the rules a scan's SARIF lists: those the configuration
+// runs, with their configured severities; drift is verify's alone.
+func scanRules(st *settings) report.SARIFOptions {
+	var rules []*checks.Check
+	for _, c := range st.eval.Checks {
+		if c != checks.Drift {
+			rules = append(rules, c)
+		}
+	}
+	return report.SARIFOptions{Rules: rules, Severity: st.eval.Severity}
 }
 
 // github is --format github: the Action's annotations and log listing,
@@ -134,6 +171,7 @@ func (o *output) githubStream() resultStream {
 		Title:     o.title,
 		Log:       true,
 		Links:     env.links(),
+		DocsURL:   docsURL(toolVersion()),
 	}
 	if env["GITHUB_STEP_SUMMARY"] != "" {
 		opts.Summary = &g.summary

@@ -106,7 +106,8 @@ func TestScanFlags(t *testing.T) {
 	}
 	want := "lambdagate: skipped chart.yaml" + ": not a CloudFormation template: it does not parse (line 1: cannot parse YAML: "
 	want2 := "lambdagate: skipped values.yaml" + ": not a CloudFormation template: no AWSTemplateFormatVersion, Transform, or Resources with typed resources at its top level\n"
-	if got := stderr.String(); !strings.HasPrefix(got, want) || !strings.HasSuffix(got, want2) {
+	want3 := "lambdagate: warning: no CloudFormation or SAM template found in . (2 files passed over, listed above), so nothing was checked; check the paths and the excludes\n"
+	if got := stderr.String(); !strings.HasPrefix(got, want) || !strings.HasSuffix(got, want2+want3) {
 		t.Errorf("--verbose stderr:\n%s\nwant:\n%s...\n%s", got, want, want2)
 	}
 	if strings.Contains(stdout.String(), "skipped") {

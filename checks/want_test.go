@@ -45,7 +45,7 @@ var wantToday = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 // lines). Any missing or extra finding fails.
 func TestWant(t *testing.T) {
 	var files []string
-	for _, dir := range []string{"../testdata/checks", "../testdata/examples"} {
+	for _, dir := range []string{"../testdata/checks"} { // testdata/examples are for people: their self-checking copies are in testdata/checks/examples
 		err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 			if err != nil {
 				return err

@@ -34,17 +34,19 @@ type FunctionRow struct {
 	Name     string // the deployed name, if known
 }
 
-// LineSpan is a range of lines, both ends included; zero when absent.
-type LineSpan struct{ From, To int }
-
 // Facts are what a template says beyond its findings that the Action's change
-// filter needs: the lines each resource and the SAM Globals span, and which
-// functions inherit the Globals. They are taken from the template in hand,
-// so nothing is parsed again to know them.
+// filter needs: a digest of each resource's parsed value and of the SAM
+// Globals, and which functions inherit the Globals. They are taken from the
+// template in hand, so nothing is parsed again to know them.
 type Facts struct {
-	Spans   map[string]LineSpan // by logical id
-	SAM     map[string]bool     // functions that inherit SAM Globals
-	Globals LineSpan            // from the Function: key to the map's last line
+	SAM map[string]bool // functions that inherit SAM Globals
+	// Values digest each resource's parsed value, by logical id, and
+	// GlobalsValue the SAM Globals.Function map's ("" when absent): equal
+	// digests are equal values, whatever the layout, comments, quoting, key
+	// order or format (YAML or JSON) they were written in, so comparing a
+	// base's with a head's tells an edit from a reformatting.
+	Values       map[string]string
+	GlobalsValue string
 }
 
 // File is the evaluation of one unit.

@@ -102,3 +102,29 @@ func TestBaselineAcrossUnits(t *testing.T) {
 		t.Errorf("fixed %v, want only Old", fixed)
 	}
 }
+
+// A resource's digest is its parsed value: layout, comments, quoting, key
+// order and YAML or JSON do not change it; a value does.
+func TestDigestIsOfTheParsedValue(t *testing.T) {
+	digest := func(name, text string) string {
+		tpl, err := template.Parse(name, []byte(text), template.DefaultLimits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return evaluation.Digest(tpl.Resources[0].Node)
+	}
+	base := digest("a.yaml", "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties: {Timeout: 3, Role: r}\n")
+	for _, same := range []string{
+		"Resources:\n  Fn:\n    # a comment\n    Type: 'AWS::Lambda::Function'\n\n    Properties:\n      Role: \"r\"\n      Timeout: 3\n",
+	} {
+		if d := digest("b.yaml", same); d != base {
+			t.Errorf("a reformatting changes the digest:\n%s", same)
+		}
+	}
+	if d := digest("c.json", `{"Resources": {"Fn": {"Properties": {"Role": "r", "Timeout": 3}, "Type": "AWS::Lambda::Function"}}}`); d != base {
+		t.Error("the JSON form has another digest")
+	}
+	if d := digest("d.yaml", "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties: {Timeout: 4, Role: r}\n"); d == base {
+		t.Error("an edit keeps the digest")
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -70,6 +71,10 @@ type Diff struct {
 	Changes *Changes
 	// Command is the git command that gave the changes.
 	Command string
+	// Base is the commit the head is compared with, when the changes have
+	// lines: the test merge commit's first parent, or the merge base of the
+	// event's base and HEAD. The base versions of the files are read there.
+	Base string
 }
 
 // ErrShallow says that the history in the checkout is too short to compare
@@ -143,6 +148,12 @@ func DiffChange(ctx context.Context, g Git, ev *Event) (*Diff, error) {
 		}
 		d := &Diff{Command: "git " + strings.Join(args, " ")}
 		if s.lines {
+			// BASE...HEAD compares HEAD with the merge base.
+			mb, err := g.Run(ctx, "merge-base", base, head)
+			if err != nil {
+				return nil, err
+			}
+			d.Base = strings.TrimSpace(string(mb))
 			d.Changes, err = ParseUnified(bytes.NewReader(out))
 			if err != nil {
 				return nil, err
@@ -152,9 +163,22 @@ func DiffChange(ctx context.Context, g Git, ev *Event) (*Diff, error) {
 		}
 		return d, nil
 	}
-	return nil, fmt.Errorf("%w to compare %s with %s (%s); check out with fetch-depth: 2 (or 0) in actions/checkout",
-		ErrShallow, short(ev.Base()), short(ev.Head()), strings.Join(tried, "; "))
+	return nil, &ShallowError{Base: ev.Base(), Head: ev.Head(), Git: tried}
 }
+
+// ShallowError is ErrShallow with the commits that could not be compared
+// and what git said of each attempt.
+type ShallowError struct {
+	Base, Head string
+	Git        []string // git's own messages, one per attempt
+}
+
+func (e *ShallowError) Error() string {
+	return fmt.Sprintf("%v to compare %s with %s (%s); check out with fetch-depth: 2 (or 0) in actions/checkout",
+		ErrShallow, short(e.Base), short(e.Head), strings.Join(e.Git, "; "))
+}
+
+func (e *ShallowError) Is(target error) bool { return target == ErrShallow }
 
 func nameOnly(out []byte) *Changes {
 	c := &Changes{Files: map[string]*File{}}
@@ -177,4 +201,67 @@ func short(sha string) string {
 		return "(none)"
 	}
 	return sha
+}
+
+// Show reads the files at paths (relative to the repository root, with /)
+// as they are in commit rev, in one git process, without a checkout. A path
+// the commit lacks (or that is not a file there) is left out of the map.
+func (g Git) Show(ctx context.Context, rev string, paths []string) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	if len(paths) == 0 {
+		return out, nil
+	}
+	var in bytes.Buffer
+	for _, p := range paths {
+		if strings.ContainsAny(p, "\n\r") {
+			continue // cat-file reads one name a line
+		}
+		fmt.Fprintf(&in, "%s:%s\n", rev, p)
+	}
+	cmd := g.command(ctx, "cat-file", "--batch")
+	cmd.Stdin = &in
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	data, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("git cat-file --batch (reading %d files of %s): %s", len(paths), short(rev), strings.TrimSpace(stderr.String()+" "+err.Error()))
+	}
+	for _, p := range paths {
+		if strings.ContainsAny(p, "\n\r") {
+			continue
+		}
+		nl := bytes.IndexByte(data, '\n')
+		if nl < 0 {
+			return nil, fmt.Errorf("git cat-file --batch: the output ends early at %s", p)
+		}
+		header := strings.Fields(string(data[:nl]))
+		data = data[nl+1:]
+		if len(header) != 3 {
+			continue // "<name> missing", "ambiguous"
+		}
+		size, err := strconv.Atoi(header[2])
+		if err != nil || size+1 > len(data) {
+			return nil, fmt.Errorf("git cat-file --batch: cannot read %q", strings.Join(header, " "))
+		}
+		if header[1] == "blob" {
+			out[p] = data[:size:size]
+		}
+		data = data[size+1:]
+	}
+	return out, nil
+}
+
+// Files lists the files of commit rev (paths relative to the root, with /).
+func (g Git) Files(ctx context.Context, rev string) ([]string, error) {
+	out, err := g.Run(ctx, "ls-tree", "-r", "-z", "--name-only", "--full-tree", rev)
+	if err != nil {
+		return nil, err
+	}
+	var files []string
+	for _, p := range strings.Split(string(out), "\x00") {
+		if p != "" {
+			files = append(files, p)
+		}
+	}
+	return files, nil
 }

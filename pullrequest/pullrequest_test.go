@@ -169,3 +169,100 @@ func TestEventBaseAndHead(t *testing.T) {
 		}
 	}
 }
+
+func TestParseUnifiedReadsRenamesAndMoves(t *testing.T) {
+	diff := `diff --git a/old/app.yaml b/infra/app.yaml
+similarity index 90%
+rename from old/app.yaml
+rename to infra/app.yaml
+index 1..2 100644
+--- a/old/app.yaml
++++ b/infra/app.yaml
+@@ -2,2 +1,0 @@
+-  Bad2:
+-    Type: AWS::Lambda::Function
+@@ -9,0 +8,4 @@
++  Bad2:
++      Type: AWS::Lambda::Function
++--- not a header
++    Timeout: 3
+diff --git a/same.yaml b/moved/same.yaml
+similarity index 100%
+rename from same.yaml
+rename to moved/same.yaml
+diff --git a/t.json b/t.json
+--- a/t.json
++++ b/t.json
+@@ -5 +5 @@
+-    }
++    },
+@@ -6,0 +7 @@
++    "Queue": {"Type": "AWS::SQS::Queue"}
+diff --git a/new.yaml b/new.yaml
+new file mode 100644
+--- /dev/null
++++ b/new.yaml
+@@ -0,0 +1 @@
++Resources: {}
+`
+	c, err := ParseUnified(strings.NewReader(diff))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := c.Files["infra/app.yaml"]; f == nil || f.Old != "old/app.yaml" {
+		t.Fatalf("the rename: %+v", c.Files["infra/app.yaml"])
+	}
+	if f := c.Files["moved/same.yaml"]; f == nil || f.Old != "same.yaml" || len(f.Added) != 0 {
+		t.Errorf("the pure rename: %+v", c.Files["moved/same.yaml"])
+	}
+	if f := c.Files["new.yaml"]; f == nil || f.Old != "" {
+		t.Errorf("the new file: %+v", c.Files["new.yaml"])
+	}
+	if f := c.Files["t.json"]; f == nil || f.Old != "t.json" {
+		t.Errorf("the edited file: %+v", c.Files["t.json"])
+	}
+	for _, tc := range []struct {
+		path        string
+		line        int
+		added, chgd bool
+	}{
+		{"infra/app.yaml", 8, true, false}, // moved
+		{"infra/app.yaml", 9, true, false}, // moved and re-indented
+		{"infra/app.yaml", 10, true, true}, // a hunk line that looks like a header
+		{"infra/app.yaml", 11, true, true}, // added
+		{"t.json", 5, true, false},         // } became },
+		{"t.json", 7, true, true},          // the appended resource
+		{"new.yaml", 1, true, true},
+	} {
+		if a, ch := c.Added(tc.path, tc.line), c.Changed(tc.path, tc.line); a != tc.added || ch != tc.chgd {
+			t.Errorf("%s:%d: Added %v Changed %v, want %v %v", tc.path, tc.line, a, ch, tc.added, tc.chgd)
+		}
+	}
+	if r := c.Renamed(); r["old/app.yaml"] != "infra/app.yaml" || r["same.yaml"] != "moved/same.yaml" || len(r) != 2 {
+		t.Errorf("Renamed = %v", r)
+	}
+}
+
+func TestShowReadsFilesOfACommitWithoutACheckout(t *testing.T) {
+	dir, base, head := repo(t)
+	g := Git{Dir: dir}
+	ev := &Event{PullRequest: &PullRequest{Base: Branch{SHA: base}, Head: Branch{SHA: head}}}
+	d, err := DiffChange(context.Background(), g, ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Base != base {
+		t.Errorf("Diff.Base = %s, want the merge base %s", d.Base, base)
+	}
+	got, err := g.Show(context.Background(), base, []string{"app.yaml", "missing.yaml", "other.yaml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got["app.yaml"]) != "a\nb\nc\nd\n" || string(got["other.yaml"]) != "x\n" || len(got) != 2 {
+		t.Errorf("Show = %q", got)
+	}
+	files, err := g.Files(context.Background(), base)
+	if err != nil || strings.Join(files, ",") != "app.yaml,other.yaml" {
+		t.Errorf("Files = %v, %v", files, err)
+	}
+}

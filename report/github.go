@@ -66,6 +66,17 @@ type GitHubOptions struct {
 	Title string
 	// Filter describes the filter for the summary ("added"); "" for none.
 	Filter string
+	// Touched reports whether the change touches a file (by repository
+	// path): its findings are open in the summary, the others folded. nil
+	// when there is no change: files with up to 10 findings are open.
+	Touched func(repoPath string) bool
+	// InChange reports whether the change is responsible for a function
+	// (it adds or edits it); the summary marks the rows of the others. It is
+	// asked as the rows come, and nil marks none.
+	InChange func(evaluation.FunctionRow) bool
+	// DocsURL is where the rules' documentation is, for the version that
+	// runs; "" means checks.DocsURL.
+	DocsURL string
 }
 
 // Links build https://github.com/OWNER/REPO/blob/SHA/PATH#L12.
@@ -89,6 +100,9 @@ type GitHubStats struct {
 	Templates  int
 	Functions  int
 	Failing    bool // a counted finding (or file error) reaches the threshold
+	// Failures are the counted findings and file errors that reach the
+	// threshold: what fails the check.
+	Failures int
 }
 
 // Result is "pass" or "fail", as the `result` output says.
@@ -240,6 +254,7 @@ func (s *GitHubStream) Add(f evaluation.File) {
 		s.st.Counted++
 		if s.opts.Threshold != 0 && fd.Severity >= s.opts.Threshold {
 			s.st.Failing = true
+			s.st.Failures++
 		}
 		s.offer(item{
 			sev: fd.Severity, isNew: isNew, file: s.paths.rel(fd.Pos.File), line: fd.Pos.Line, col: fd.Pos.Column,
@@ -279,6 +294,7 @@ func (s *GitHubStream) Close(res *evaluation.Result) error {
 		}
 		if s.opts.Threshold != 0 && s.opts.Threshold <= checks.Error {
 			s.st.Failing = true
+			s.st.Failures++
 		}
 		s.offer(item{
 			sev: checks.Error, isNew: true, file: s.paths.rel(e.Pos.File), line: e.Pos.Line, col: e.Pos.Column,

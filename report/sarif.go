@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -33,6 +35,25 @@ type SARIFOptions struct {
 	Version string
 	// Rules are the rules described in the log; nil means checks.All().
 	Rules []*checks.Check
+	// Severity is the configuration's severity of a rule, over its
+	// documented default, for the level the rule is listed at.
+	Severity map[string]checks.Severity
+	// Suppressed keeps suppressed and baselined findings in the log, with
+	// their suppressions. By default they are left out: code scanning would
+	// open alerts for them.
+	Suppressed bool
+}
+
+// TemplateError is the rule of the results that say a template could not
+// be read or checked: a broken template is an alert in code scanning, not
+// only a notification, so it cannot hide there.
+var TemplateError = &checks.Check{
+	ID:    "template-error",
+	Title: "Templates can be read and checked",
+	Doc: "A template that cannot be parsed, that has a problem lambdagate cannot read past (a duplicate key, an " +
+		"unreadable suppression), or with a property that could not be checked, is reported on the line of the " +
+		"problem. The gate cannot vouch for what it could not read, so these fail it like errors; fix the " +
+		"template where the message says.",
 }
 
 // MaxSARIFResults is the most results code scanning accepts in one run.
@@ -163,31 +184,30 @@ func SARIF(w io.Writer, res *evaluation.Result, opts SARIFOptions) error {
 // come before the results, so the results are encoded as they come to a
 // spool, with their severity, and follow the rules at the end.
 type SARIFStream struct {
-	w        io.Writer
-	opts     SARIFOptions
-	paths    *repoPaths
-	rules    []*checks.Check
-	index    map[string]int
-	defaults map[string]checks.Severity // the highest severity of each rule's findings
-	listed   int                        // rules of the list; the others are custom
-	custom   map[string]checks.Severity // a custom rule's first finding's severity
-	bySev    map[checks.Severity]int    // results spooled, by severity
-	results  int
-	spool    *spool
-	buf      bytes.Buffer
-	enc      *json.Encoder
-	errors   []evaluation.FileError
-	err      error
+	w       io.Writer
+	opts    SARIFOptions
+	paths   *repoPaths
+	rules   []*checks.Check
+	index   map[string]int
+	listed  int                        // rules of the list; the others are custom
+	custom  map[string]checks.Severity // a custom rule's first finding's severity
+	bySev   map[checks.Severity]int    // results spooled, by severity
+	results int
+	spool   *spool
+	buf     bytes.Buffer
+	enc     *json.Encoder
+	errors  []evaluation.FileError
+	err     error
 }
 
 // NewSARIFStream starts the log on w.
 func NewSARIFStream(w io.Writer, opts SARIFOptions) *SARIFStream {
 	s := &SARIFStream{w: w, opts: opts, paths: newRepoPaths(opts.Root), rules: opts.Rules, index: map[string]int{},
-		defaults: map[string]checks.Severity{}, custom: map[string]checks.Severity{}, bySev: map[checks.Severity]int{}, spool: newSpool()}
+		custom: map[string]checks.Severity{}, bySev: map[checks.Severity]int{}, spool: newSpool()}
 	if s.rules == nil {
 		s.rules = checks.All()
 	}
-	s.rules = slices.Clip(s.rules)
+	s.rules = append(slices.Clip(s.rules), TemplateError)
 	s.listed = len(s.rules)
 	for i, c := range s.rules {
 		s.index[c.ID] = i
@@ -208,7 +228,9 @@ func (s *SARIFStream) Add(f evaluation.File) {
 		if s.err != nil {
 			return
 		}
-		s.defaults[fd.Rule] = max(s.defaults[fd.Rule], fd.Severity)
+		if fd.Suppression != nil && !s.opts.Suppressed {
+			continue
+		}
 		i, ok := s.index[fd.Rule]
 		if !ok {
 			// A rule outside the list (a custom one): describe it on the fly.
@@ -217,20 +239,46 @@ func (s *SARIFStream) Add(f evaluation.File) {
 			s.rules = append(s.rules, &checks.Check{ID: fd.Rule, Title: fd.Rule, Doc: fd.Rule})
 			s.custom[fd.Rule] = fd.Severity
 		}
-		s.buf.Reset()
-		if s.err = s.enc.Encode(s.result(fd, i)); s.err != nil {
-			return
-		}
-		rec := bytes.TrimSuffix(s.buf.Bytes(), []byte("\n"))
-		var head [1 + binary.MaxVarintLen64]byte
-		head[0] = byte(fd.Severity)
-		n := binary.PutUvarint(head[1:], uint64(len(rec)))
-		s.spool.w.Write(head[:1+n])
-		_, s.err = s.spool.w.Write(rec)
-		s.bySev[fd.Severity]++
-		s.results++
+		s.spoolResult(fd.Severity, s.result(fd, i))
 	}
 }
+
+// spoolResult encodes a result to the spool, with its severity.
+func (s *SARIFStream) spoolResult(sev checks.Severity, r sarifResult) {
+	if s.err != nil {
+		return
+	}
+	s.buf.Reset()
+	if s.err = s.enc.Encode(r); s.err != nil {
+		return
+	}
+	rec := bytes.TrimSuffix(s.buf.Bytes(), []byte("\n"))
+	var head [1 + binary.MaxVarintLen64]byte
+	head[0] = byte(sev)
+	n := binary.PutUvarint(head[1:], uint64(len(rec)))
+	s.spool.w.Write(head[:1+n])
+	_, s.err = s.spool.w.Write(rec)
+	s.bySev[sev]++
+	s.results++
+}
+
+// errorResult is a template that could not be read or checked, as a
+// result of TemplateError on the line of the problem.
+func (s *SARIFStream) errorResult(e evaluation.FileError) (sarifResult, bool) {
+	loc, ok := s.location(e.Pos.File, e.Pos.Line, e.Pos.Column)
+	if !ok {
+		return sarifResult{}, false
+	}
+	fp := sha256.Sum256([]byte(TemplateError.ID + "\x00" + s.paths.rel(e.Pos.File) + "\x00" + lineRef.ReplaceAllString(e.Message, "line N")))
+	return sarifResult{
+		RuleID: TemplateError.ID, RuleIndex: s.index[TemplateError.ID], Level: "error",
+		Message:             sarifText{Text: e.Message},
+		Locations:           []sarifLocation{loc},
+		PartialFingerprints: map[string]string{"lambdagate/v1": hex.EncodeToString(fp[:16])},
+	}, true
+}
+
+var lineRef = regexp.MustCompile(`\bline \d+`)
 
 func (s *SARIFStream) result(f checks.Finding, rule int) sarifResult {
 	r := sarifResult{
@@ -238,7 +286,7 @@ func (s *SARIFStream) result(f checks.Finding, rule int) sarifResult {
 		Message:             sarifText{Text: f.Resource + ": " + f.Message},
 		PartialFingerprints: map[string]string{"lambdagate/v1": fingerprint(f, s.paths.rel(f.Pos.File))},
 	}
-	if loc, ok := sarifLocationOf(s.paths.rel(f.Pos.File), f.Pos.Line, f.Pos.Column); ok {
+	if loc, ok := s.location(f.Pos.File, f.Pos.Line, f.Pos.Column); ok {
 		r.Locations = []sarifLocation{loc}
 	}
 	if f.FunctionName != "" || f.FunctionARN != "" {
@@ -263,7 +311,7 @@ func (s *SARIFStream) Close(res *evaluation.Result) error {
 		return s.err
 	}
 	run := sarifRun{
-		Tool:        sarifTool{Driver: sarifDriver{Name: "lambdagate", Version: s.opts.Version, InformationURI: "https://github.com/lambdagate/lambdagate"}},
+		Tool:        sarifTool{Driver: sarifDriver{Name: "lambdagate", Version: sarifVersion(s.opts.Version), InformationURI: "https://github.com/lambdagate/lambdagate"}},
 		Invocations: []sarifInvocation{{ExecutionSuccessful: true}},
 		Results:     []sarifResult{},
 		ColumnKind:  "unicodeCodePoints",
@@ -272,12 +320,29 @@ func (s *SARIFStream) Close(res *evaluation.Result) error {
 		id := strings.TrimSuffix(s.opts.Category, "/") + "/"
 		run.AutomationDetails = &sarifAutomation{ID: id + s.opts.RunID}
 	}
-	for i, c := range s.rules {
-		seen := s.defaults[c.ID]
-		if i >= s.listed {
-			seen = s.custom[c.ID]
+	errs := append(slices.Clip(res.Errors), s.errors...)
+	for _, e := range errs {
+		if r, ok := s.errorResult(e); ok {
+			s.spoolResult(checks.Error, r)
 		}
-		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(c, seen))
+	}
+	if s.err != nil {
+		return s.err
+	}
+	for i, c := range s.rules {
+		// The rule's documented default, or the configuration's: never
+		// what its findings happened to be.
+		sev := c.DefaultSeverity()
+		if c == TemplateError {
+			sev = checks.Error
+		}
+		if v, ok := s.opts.Severity[c.ID]; ok {
+			sev = v
+		}
+		if i >= s.listed {
+			sev = s.custom[c.ID]
+		}
+		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(c, sev))
 	}
 	// Keep the worst: code scanning would reject the whole file. Stable by
 	// severity, as a sort of all the results would leave them.
@@ -294,9 +359,9 @@ func (s *SARIFStream) Close(res *evaluation.Result) error {
 			Message: sarifText{Text: fmt.Sprintf("%d findings, over the %d results code scanning accepts in one run; the %d least severe are left out", s.results, MaxSARIFResults, s.results-MaxSARIFResults)},
 		})
 	}
-	for _, e := range append(slices.Clip(res.Errors), s.errors...) {
+	for _, e := range errs {
 		n := sarifNotification{Level: "error", Message: sarifText{Text: e.Message}}
-		if loc, ok := sarifLocationOf(s.paths.rel(e.Pos.File), e.Pos.Line, e.Pos.Column); ok {
+		if loc, ok := s.location(e.Pos.File, e.Pos.Line, e.Pos.Column); ok {
 			n.Locations = []sarifLocation{loc}
 		}
 		run.Invocations[0].ToolExecutionNotifications = append(run.Invocations[0].ToolExecutionNotifications, n)
@@ -369,8 +434,28 @@ func (s *SARIFStream) Close(res *evaluation.Result) error {
 	return bw.Flush()
 }
 
-func sarifRuleOf(c *checks.Check, seen checks.Severity) sarifRule {
-	sev := seen
+// sarifVersion is the tool's version as SARIF wants it, starting with a
+// number (SARIF2005): a release's v1.2.3 is 1.2.3; a build that is no
+// release, "dev (0123abcd)", is 0.0.0-dev+0123abcd.
+func sarifVersion(v string) string {
+	if v == "" {
+		return ""
+	}
+	if len(v) > 1 && v[0] == 'v' && v[1] >= '0' && v[1] <= '9' {
+		return v[1:]
+	}
+	if v[0] >= '0' && v[0] <= '9' {
+		return v
+	}
+	name, build, _ := strings.Cut(v, " ")
+	out := "0.0.0-" + name
+	if build = strings.Trim(build, "()"); build != "" {
+		out += "+" + build
+	}
+	return out
+}
+
+func sarifRuleOf(c *checks.Check, sev checks.Severity) sarifRule {
 	if sev == 0 {
 		sev = checks.Error
 	}
@@ -382,10 +467,19 @@ func sarifRuleOf(c *checks.Check, seen checks.Severity) sarifRule {
 		ShortDescription:     sarifText{Text: truncate(c.Title, 1024)},
 		FullDescription:      sarifText{Text: truncate(full, 1024)},
 		Help:                 sarifText{Text: doc, Markdown: checks.Markdown(c)},
-		HelpURI:              checks.DocsURL + c.ID + ".md",
+		HelpURI:              helpURI(c),
 		DefaultConfiguration: sarifConfig{Level: sarifLevels[sev]},
 		Properties:           sarifRuleProps{Tags: []string{"security", "aws-lambda", "cloudformation"}, Precision: "high", SecuritySeverity: securitySeverity[sev]},
 	}
+}
+
+// helpURI is where a rule is documented: its page under docs/rules, or, for
+// template-error (no check of its own), the README's Scan section.
+func helpURI(c *checks.Check) string {
+	if c == TemplateError {
+		return "https://github.com/lambdagate/lambdagate#scan"
+	}
+	return checks.DocsURL + c.ID + ".md"
 }
 
 // ruleName is the rule id in CamelCase ("KmsKey"), as SARIF names read.
@@ -406,11 +500,37 @@ func truncate(s string, n int) string {
 	return strings.ToValidUTF8(s[:n-3], "") + "..."
 }
 
-func sarifLocationOf(uri string, line, col int) (sarifLocation, bool) {
-	if uri == "" || strings.HasPrefix(uri, "../") {
+// location is where a file's line is: a URI relative to the repository
+// root, or an absolute file:// URI for a file outside the repository (or
+// when there is none), never a bare path.
+func (s *SARIFStream) location(file string, line, col int) (sarifLocation, bool) {
+	if file == "" {
 		return sarifLocation{}, false
 	}
-	loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifAL{URI: uriEscape(uri)}}}
+	uri := s.paths.rel(file)
+	if s.opts.Root == "" || filepath.IsAbs(filepath.FromSlash(uri)) || uri == ".." || strings.HasPrefix(uri, "../") {
+		abs, err := filepath.Abs(file)
+		if err != nil {
+			return sarifLocation{}, false
+		}
+		uri = fileURI(abs)
+	} else {
+		uri = uriEscape(uri)
+	}
+	return sarifLocationOf(uri, line, col)
+}
+
+// fileURI is an absolute path as a file:// URI (file:///C:/... on Windows).
+func fileURI(abs string) string {
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	return "file://" + uriEscape(p)
+}
+
+func sarifLocationOf(uri string, line, col int) (sarifLocation, bool) {
+	loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifAL{URI: uri}}}
 	if line > 0 {
 		loc.PhysicalLocation.Region = &sarifRegion{StartLine: line, StartColumn: max(col, 0)}
 	}

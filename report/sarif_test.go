@@ -66,7 +66,8 @@ func TestSARIFValidatesAgainstTheSchema(t *testing.T) {
 
 func TestSARIFCarriesWhatCodeScanningNeeds(t *testing.T) {
 	var b bytes.Buffer
-	if err := SARIF(&b, sampleResult(), SARIFOptions{Category: "lambdagate", RunID: "42"}); err != nil {
+	wd, _ := os.Getwd()
+	if err := SARIF(&b, sampleResult(), SARIFOptions{Root: wd, Category: "lambdagate", RunID: "42", Suppressed: true}); err != nil {
 		t.Fatal(err)
 	}
 	var log sarifLog
@@ -77,12 +78,15 @@ func TestSARIFCarriesWhatCodeScanningNeeds(t *testing.T) {
 	if run.AutomationDetails == nil || run.AutomationDetails.ID != "lambdagate/42" {
 		t.Errorf("automationDetails = %+v", run.AutomationDetails)
 	}
-	if len(run.Tool.Driver.Rules) != len(checks.All()) {
-		t.Errorf("%d rules, want every check", len(run.Tool.Driver.Rules))
+	if len(run.Tool.Driver.Rules) != len(checks.All())+1 {
+		t.Errorf("%d rules, want every check and template-error", len(run.Tool.Driver.Rules))
 	}
 	for _, r := range run.Tool.Driver.Rules {
 		if r.Help.Text == "" || r.ShortDescription.Text == "" || r.FullDescription.Text == "" {
 			t.Errorf("rule %s lacks help or descriptions", r.ID)
+		}
+		if r.Name == r.ID {
+			t.Errorf("rule %s: its name is its id", r.ID)
 		}
 	}
 	r0 := run.Results[0]
@@ -103,6 +107,91 @@ func TestSARIFCarriesWhatCodeScanningNeeds(t *testing.T) {
 	}
 	if n := run.Invocations[0].ToolExecutionNotifications; len(n) != 1 || n[0].Level != "error" {
 		t.Errorf("notifications = %+v", n)
+	}
+	// The broken template is a result too, on the line of the error.
+	if r := run.Results[4]; r.RuleID != "template-error" || r.Level != "error" || run.Tool.Driver.Rules[r.RuleIndex].ID != "template-error" ||
+		r.Locations[0].PhysicalLocation.ArtifactLocation.URI != "infra/broken.yaml" || r.Locations[0].PhysicalLocation.Region.StartLine != 6 || r.Message.Text != "cannot parse YAML" {
+		t.Errorf("the broken template's result: %+v", r)
+	}
+}
+
+// Suppressed and baselined findings are left out unless asked for: code
+// scanning would open alerts for them.
+func TestSARIFLeavesOutSuppressedFindings(t *testing.T) {
+	var b bytes.Buffer
+	if err := SARIF(&b, sampleResult(), SARIFOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var log sarifLog
+	if err := json.Unmarshal(b.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range log.Runs[0].Results {
+		if len(r.Suppressions) > 0 || strings.Contains(r.Message.Text, "Webhook") {
+			t.Errorf("a suppressed finding is in the log: %+v", r)
+		}
+	}
+	if n := len(log.Runs[0].Results); n != 4 {
+		t.Errorf("%d results, want 3 findings and the broken template", n)
+	}
+}
+
+// A rule's level and security-severity are its documented default (or the
+// configuration's), not what its findings happened to be.
+func TestSARIFRuleLevelsAreTheDocumentedDefaults(t *testing.T) {
+	res := &evaluation.Result{Findings: []checks.Finding{
+		// A warning of an error rule does not lower the rule.
+		{Rule: "kms-key", Severity: checks.Warning, Pos: source.Pos{File: "a.yaml", Line: 3}, Resource: "Fn", Message: "from a parameter"},
+	}}
+	var b bytes.Buffer
+	if err := SARIF(&b, res, SARIFOptions{Severity: map[string]checks.Severity{"log-retention": checks.Error}}); err != nil {
+		t.Fatal(err)
+	}
+	var log sarifLog
+	if err := json.Unmarshal(b.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][2]string{
+		"kms-key": {"error", "7.5"}, "kms-key-rotation": {"warning", "5.0"}, "open-security-group": {"warning", "5.0"},
+		"public-invoke": {"warning", "5.0"}, "log-retention": {"error", "7.5"}, "template-error": {"error", "7.5"},
+	}
+	for _, r := range log.Runs[0].Tool.Driver.Rules {
+		if w, ok := want[r.ID]; ok && (r.DefaultConfiguration.Level != w[0] || r.Properties.SecuritySeverity != w[1]) {
+			t.Errorf("rule %s: level %s, security-severity %s; want %s, %s", r.ID, r.DefaultConfiguration.Level, r.Properties.SecuritySeverity, w[0], w[1])
+		}
+	}
+}
+
+// Artifact URIs are relative to the repository root, or absolute file://
+// URIs outside it; never a bare absolute path.
+func TestSARIFURIsOutsideTheRepositoryAreFileURIs(t *testing.T) {
+	root, outside := t.TempDir(), t.TempDir()
+	res := &evaluation.Result{Findings: []checks.Finding{
+		{Rule: "kms-key", Severity: checks.Error, Pos: source.Pos{File: filepath.Join(root, "infra", "app.yaml"), Line: 3}, Resource: "In", Message: "m"},
+		{Rule: "kms-key", Severity: checks.Error, Pos: source.Pos{File: filepath.Join(outside, "x y.yaml"), Line: 3}, Resource: "Out", Message: "m"},
+	}}
+	for _, tc := range []struct {
+		root string
+		want []string
+	}{
+		{root, []string{"infra/app.yaml", "file://" + filepath.ToSlash(outside) + "/x%20y.yaml"}},
+		{"", []string{"file://" + filepath.ToSlash(root) + "/infra/app.yaml", "file://" + filepath.ToSlash(outside) + "/x%20y.yaml"}},
+	} {
+		var b bytes.Buffer
+		if err := SARIF(&b, res, SARIFOptions{Root: tc.root}); err != nil {
+			t.Fatal(err)
+		}
+		var log sarifLog
+		if err := json.Unmarshal(b.Bytes(), &log); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range log.Runs[0].Results {
+			got = append(got, r.Locations[0].PhysicalLocation.ArtifactLocation.URI)
+		}
+		if strings.Join(got, " ") != strings.Join(tc.want, " ") {
+			t.Errorf("root %q: URIs %q, want %q", tc.root, got, tc.want)
+		}
 	}
 }
 
@@ -193,5 +282,14 @@ func TestSARIFStreamIsSARIF(t *testing.T) {
 	}
 	if got.String() != want.String() {
 		t.Errorf("streamed:\n%s\nwant:\n%s", got.String(), want.String())
+	}
+}
+
+func TestSARIFVersionStartsWithANumber(t *testing.T) {
+	for v, want := range map[string]string{"v1.4.0": "1.4.0", "v2.0.0-rc.1": "2.0.0-rc.1", "1.2": "1.2", "dev": "0.0.0-dev",
+		"dev (0123456789ab-dirty)": "0.0.0-dev+0123456789ab-dirty", "": ""} {
+		if got := sarifVersion(v); got != want {
+			t.Errorf("sarifVersion(%q) = %q, want %q", v, got, want)
+		}
 	}
 }

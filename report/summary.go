@@ -105,15 +105,20 @@ func (s *summary) head(res *evaluation.Result, st GitHubStats) {
 		threshold = s.opts.Threshold.String()
 	}
 	if st.Failing {
-		fmt.Fprintf(&s.b, "## ❌ %s: failed\n\nFindings at or above `%s`%s fail this check.\n\n", title, threshold, where)
+		what := plural(st.Failures, "finding")
+		verb := "fail"
+		if st.Failures == 1 {
+			verb = "fails"
+		}
+		fmt.Fprintf(&s.b, "## ❌ %s: failed\n\n%s at or above `%s`%s %s this check.\n\n", title, what, threshold, where, verb)
 	} else {
 		fmt.Fprintf(&s.b, "## ✅ %s: passed\n\nNo finding%s reaches `fail-on: %s`.\n\n", title, where, threshold)
 	}
-	fmt.Fprintf(&s.b, "%s in %s · %s: %d errors, %d warnings, %d notices, %d suppressed",
+	fmt.Fprintf(&s.b, "%s in %s · %s: %s, %s, %s, %d suppressed",
 		plural(res.Functions, "function"), plural(res.Templates, "template"), plural(st.Findings, "finding"),
-		st.Errors, st.Warnings, st.Notices, st.Suppressed)
+		plural(st.Errors, "error"), plural(st.Warnings, "warning"), plural(st.Notices, "notice"), st.Suppressed)
 	if s.opts.New != nil {
-		fmt.Fprintf(&s.b, " · %d on changed lines", st.New)
+		fmt.Fprintf(&s.b, " · %d new in the change", st.New)
 	}
 	if len(res.Errors) > 0 {
 		fmt.Fprintf(&s.b, " · %s could not be read", plural(len(res.Errors), "file"))
@@ -128,8 +133,9 @@ type rowKey struct{ file, resource string }
 
 type row struct {
 	evaluation.FunctionRow
-	cells []checks.Severity // per tableRules, then "other"; -1 suppressed only
-	worst checks.Severity
+	cells   []checks.Severity // per tableRules, then "other"; -1 suppressed only
+	worst   checks.Severity
+	outside bool // the change is not responsible for the function
 }
 
 func (s *summary) row(fr evaluation.FunctionRow) *row {
@@ -137,6 +143,7 @@ func (s *summary) row(fr evaluation.FunctionRow) *row {
 	r := s.rows[k]
 	if r == nil {
 		r = &row{FunctionRow: fr, cells: make([]checks.Severity, len(tableRules)+1)}
+		r.outside = s.opts.InChange != nil && !s.opts.InChange(fr)
 		s.rows[k] = r
 		s.order = append(s.order, r)
 	}
@@ -220,7 +227,8 @@ func (s *summary) table(limit int) {
 	}
 	s.b.WriteString("| Function | Template |")
 	for _, id := range tableRules {
-		fmt.Fprintf(&s.b, " `%s` |", id)
+		// Non-breaking hyphens: a narrow column must not wrap mid-word.
+		fmt.Fprintf(&s.b, " `%s` |", strings.ReplaceAll(id, "-", "\u2011"))
 	}
 	s.b.WriteString(" other rules |\n|---|---|")
 	for range len(tableRules) + 1 {
@@ -231,6 +239,9 @@ func (s *summary) table(limit int) {
 		name := "<code>" + esc(r.Resource) + "</code>"
 		if r.Name != "" && r.Name != r.Resource {
 			name += " (" + esc(r.Name) + ")"
+		}
+		if r.outside {
+			name += " <sub>outside the change</sub>"
 		}
 		var line strings.Builder
 		fmt.Fprintf(&line, "| %s | %s |", name, s.link(r.File, r.Line, esc(s.paths.rel(r.File))))
@@ -277,7 +288,14 @@ func (s *summary) findings(max int) {
 	for i, file := range files {
 		fl := s.byFile[file]
 		open := " open"
-		if fl.n > 10 {
+		switch {
+		case s.opts.Touched != nil:
+			// What the change touches is open, the rest folded, whatever
+			// their size.
+			if !s.opts.Touched(file) {
+				open = ""
+			}
+		case fl.n > 10:
 			open = ""
 		}
 		name := file
@@ -322,7 +340,11 @@ func (s *summary) findingLine(f checks.Finding) string {
 	if f.FunctionName != "" && f.FunctionName != f.Resource {
 		name += " (" + esc(f.FunctionName) + ")"
 	}
-	fmt.Fprintf(&b, "- %s %s [`%s`](%s%s.md) **%s**: %s", sev, where, f.Rule, checks.DocsURL, f.Rule, name, esc(f.Message))
+	docs := s.opts.DocsURL
+	if docs == "" {
+		docs = checks.DocsURL
+	}
+	fmt.Fprintf(&b, "- %s %s [`%s`](%s%s.md) **%s**: %s", sev, where, f.Rule, docs, f.Rule, name, escMessage(f.Message))
 	if f.Suppression == nil && s.opts.New != nil && s.opts.New(f) {
 		b.WriteString(" 🆕")
 	}
@@ -390,6 +412,28 @@ func esc(s string) string {
 		default:
 			b.WriteRune(r)
 		}
+	}
+	return b.String()
+}
+
+// escMessage is esc for a finding's message, whose paired backquotes are
+// code spans (`lambdagate verify`): they render as code, their text inert.
+func escMessage(s string) string {
+	parts := strings.Split(s, "`")
+	if len(parts)%2 == 0 { // an unpaired backquote: all text
+		return esc(s)
+	}
+	var b strings.Builder
+	for i, p := range parts {
+		if i%2 == 1 && p != "" {
+			b.WriteString("<code>" + esc(p) + "</code>")
+			continue
+		}
+		if i%2 == 1 {
+			b.WriteString(esc("``"))
+			continue
+		}
+		b.WriteString(esc(p))
 	}
 	return b.String()
 }

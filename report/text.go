@@ -13,42 +13,114 @@ import (
 	"github.com/lambdagate/lambdagate/evaluation"
 )
 
+// TextOptions configure the text output.
+type TextOptions struct {
+	// Color marks the severity, the rule id and the caret with ANSI colours
+	// (for a terminal).
+	Color bool
+}
+
+// ANSI styles of the text output.
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiDim    = "\x1b[2m"
+	ansiRed    = "\x1b[1;31m"
+	ansiYellow = "\x1b[1;33m"
+	ansiCyan   = "\x1b[1;36m"
+	ansiGreen  = "\x1b[1;32m"
+)
+
+var severityStyle = map[checks.Severity]string{checks.Error: ansiRed, checks.Warning: ansiYellow, checks.Notice: ansiCyan}
+
+func (o TextOptions) paint(style, s string) string {
+	if !o.Color || style == "" {
+		return s
+	}
+	return style + s + ansiReset
+}
+
 // Text writes findings like a compiler: `file:line:col: severity: rule:
 // message`, the source line and a caret under the column, then a count.
-func Text(w io.Writer, r *evaluation.Result) error {
+// Findings on one line share its excerpt, with a caret under each column.
+func Text(w io.Writer, r *evaluation.Result) error { return TextWith(w, r, TextOptions{}) }
+
+// TextWith is Text with options.
+func TextWith(w io.Writer, r *evaluation.Result, o TextOptions) error {
 	lines := newLineCache()
 	bw := bufio.NewWriter(w)
-	textErrors(bw, lines, r.Errors)
+	textErrors(bw, lines, r.Errors, o)
+	ex := excerpt{lines: lines, o: o}
 	for _, f := range r.Findings {
-		textFinding(bw, lines, f)
+		textFinding(bw, &ex, f)
 	}
+	ex.flush(bw)
 	textEnd(bw, r, len(r.Findings), Count(r.Findings), len(r.Errors))
 	return bw.Flush()
 }
 
-func textErrors(bw *bufio.Writer, lines *lineCache, errs []evaluation.FileError) {
+func textErrors(bw *bufio.Writer, lines *lineCache, errs []evaluation.FileError, o TextOptions) {
 	for _, e := range errs {
-		fmt.Fprintf(bw, "%s: error: %s\n", Sanitize(e.Pos.String()), Sanitize(e.Message))
-		lines.show(bw, e.Pos.File, e.Pos.Line, e.Pos.Column)
+		fmt.Fprintf(bw, "%s: %s: %s\n", Sanitize(e.Pos.String()), o.paint(ansiRed, "error"), Sanitize(e.Message))
+		lines.show(bw, e.Pos.File, e.Pos.Line, []int{e.Pos.Column}, o)
 	}
 }
 
-func textFinding(bw *bufio.Writer, lines *lineCache, f checks.Finding) {
+// excerpt is the source line the findings being written point at, shown
+// once after the last of them with a caret under each of their columns.
+type excerpt struct {
+	lines   *lineCache
+	o       TextOptions
+	file    string
+	line    int
+	cols    []int
+	pending bool
+}
+
+// at notes a finding's position, writing the excerpt of the line before
+// when it is another.
+func (e *excerpt) at(w io.Writer, file string, line, col int) {
+	if e.pending && (e.file != file || e.line != line) {
+		e.flush(w)
+	}
+	if !e.pending {
+		e.file, e.line, e.cols, e.pending = file, line, nil, true
+	}
+	if col >= 1 && !slices.Contains(e.cols, col) {
+		e.cols = append(e.cols, col)
+	}
+}
+
+func (e *excerpt) flush(w io.Writer) {
+	if !e.pending {
+		return
+	}
+	e.pending = false
+	slices.Sort(e.cols)
+	e.lines.show(w, e.file, e.line, e.cols, e.o)
+}
+
+func textFinding(bw io.Writer, ex *excerpt, f checks.Finding) {
 	name := f.Resource
 	if f.FunctionName != "" && f.FunctionName != f.Resource {
 		name += " (" + f.FunctionName + ")"
 	}
-	sev := f.Severity.String()
+	o := ex.o
+	sev := o.paint(severityStyle[f.Severity], f.Severity.String())
 	if f.Suppression != nil {
-		sev = "suppressed " + sev
+		sev = o.paint(ansiDim, "suppressed "+f.Severity.String())
+	}
+	// Another line's excerpt goes before this finding.
+	if ex.pending && (ex.file != f.Pos.File || ex.line != f.Pos.Line) {
+		ex.flush(bw)
 	}
 	// File names are chosen as freely as template text (a pull request
 	// can add "evil\x1b[2J.yaml"): both are shown, never obeyed.
-	fmt.Fprintf(bw, "%s: %s: %s: %s: %s\n", Sanitize(f.Pos.String()), sev, f.Rule, Sanitize(name), Sanitize(f.Message))
+	fmt.Fprintf(bw, "%s: %s: %s: %s: %s\n", Sanitize(f.Pos.String()), sev, o.paint(ansiBold, f.Rule), Sanitize(name), Sanitize(f.Message))
 	if s := f.Suppression; s != nil {
 		fmt.Fprintf(bw, "    suppressed by %s %s at %s: %s\n", s.Source, Sanitize(s.ID), Sanitize(s.Pos.String()), Sanitize(s.Reason))
 	}
-	lines.show(bw, f.Pos.File, f.Pos.Line, f.Pos.Column)
+	ex.at(bw, f.Pos.File, f.Pos.Line, f.Pos.Column)
 }
 
 // textEnd writes the fixed findings and the count.
@@ -71,24 +143,29 @@ func textEnd(bw *bufio.Writer, r *evaluation.Result, findings int, c Counts, err
 // findings.
 type TextStream struct {
 	w        io.Writer
+	o        TextOptions
 	spool    *spool
-	lines    *lineCache
+	excerpt  excerpt
 	errors   []evaluation.FileError
 	findings int
 	counts   Counts
 }
 
 // NewTextStream starts the output to w.
-func NewTextStream(w io.Writer) *TextStream {
-	return &TextStream{w: w, spool: newSpool(), lines: newLineCache()}
+func NewTextStream(w io.Writer) *TextStream { return NewTextStreamWith(w, TextOptions{}) }
+
+// NewTextStreamWith is NewTextStream with options.
+func NewTextStreamWith(w io.Writer, o TextOptions) *TextStream {
+	return &TextStream{w: w, o: o, spool: newSpool(), excerpt: excerpt{lines: newLineCache(), o: o}}
 }
 
 // Add renders a unit's findings and keeps its errors.
 func (s *TextStream) Add(f evaluation.File) {
 	s.errors = append(s.errors, f.Errors...)
 	for _, fd := range f.Findings {
-		textFinding(s.spool.w, s.lines, fd)
+		textFinding(s.spool.w, &s.excerpt, fd)
 	}
+	s.excerpt.flush(s.spool.w)
 	c := Count(f.Findings)
 	s.findings += len(f.Findings)
 	s.counts.Errors += c.Errors
@@ -103,7 +180,7 @@ func (s *TextStream) Close(r *evaluation.Result) error {
 	defer s.spool.close()
 	out := bufio.NewWriter(s.w)
 	errs := append(slices.Clip(r.Errors), s.errors...)
-	textErrors(out, newLineCache(), errs)
+	textErrors(out, newLineCache(), errs, s.o)
 	rd, err := s.spool.reader()
 	if err != nil {
 		return err
@@ -159,7 +236,8 @@ func (c *lineCache) line(file string, n int) (string, bool) {
 	return strings.TrimRight(c.lines[n-1], "\r"), true
 }
 
-func (c *lineCache) show(w io.Writer, file string, line, col int) {
+// show writes the source line and a caret under each column (in order).
+func (c *lineCache) show(w io.Writer, file string, line int, cols []int, o TextOptions) {
 	src, ok := c.line(file, line)
 	if !ok {
 		return
@@ -169,8 +247,19 @@ func (c *lineCache) show(w io.Writer, file string, line, col int) {
 		return
 	}
 	fmt.Fprintf(w, "    %s\n", src)
-	if col >= 1 {
-		fmt.Fprintf(w, "    %s^\n", strings.Repeat(" ", col-1))
+	var carets strings.Builder
+	at := 1
+	for _, col := range cols {
+		if col < at {
+			continue
+		}
+		carets.WriteString(strings.Repeat(" ", col-at) + "^")
+		at = col + 1
+	}
+	if carets.Len() > 0 {
+		all := carets.String()
+		marks := strings.TrimLeft(all, " ")
+		fmt.Fprintf(w, "    %s%s\n", all[:len(all)-len(marks)], o.paint(ansiGreen, marks))
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/lambdagate/lambdagate/checks"
@@ -58,5 +59,36 @@ func TestTextStreamIsText(t *testing.T) {
 	}
 	if !bytes.Contains(want.Bytes(), []byte("    Resources:\n")) {
 		t.Errorf("the error's source line is missing:\n%s", want.String())
+	}
+}
+
+// Findings on one line share one excerpt, with a caret under each column,
+// in the batch output and the streamed one alike.
+func TestTextFindingsOnOneLineShareTheExcerpt(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "a.yaml")
+	if err := os.WriteFile(file, []byte("Resources:\n  Fn: {Type: AWS::Lambda::Function, Properties: {TracingConfg: x}}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := &evaluation.Result{Findings: []checks.Finding{
+		{Rule: "kms-key", Severity: checks.Error, Pos: source.Pos{File: file, Line: 2, Column: 3}, Resource: "Fn", Message: "a"},
+		{Rule: "misspelled-property", Severity: checks.Error, Pos: source.Pos{File: file, Line: 2, Column: 53}, Resource: "Fn", Message: "b"},
+		{Rule: "security-groups", Severity: checks.Error, Pos: source.Pos{File: file, Line: 2, Column: 3}, Resource: "Fn", Message: "c"},
+	}}
+	var batch, streamed strings.Builder
+	if err := Text(&batch, res); err != nil {
+		t.Fatal(err)
+	}
+	s := NewTextStream(&streamed)
+	s.Add(evaluation.File{Findings: res.Findings})
+	if err := s.Close(&evaluation.Result{}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(batch.String(), "\n")
+	if len(lines) < 5 || lines[3] != "      Fn: {Type: AWS::Lambda::Function, Properties: {TracingConfg: x}}" ||
+		lines[4] != "      ^"+strings.Repeat(" ", 49)+"^" {
+		t.Errorf("output:\n%s", batch.String())
+	}
+	if !strings.HasPrefix(streamed.String(), strings.Join(lines[:5], "\n")) {
+		t.Errorf("streamed:\n%s\nbatch:\n%s", streamed.String(), batch.String())
 	}
 }
