@@ -5,6 +5,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/lambdagate/lambdagate/checks"
@@ -33,6 +35,8 @@ func runVerify(p *process, args []string) int {
 	concurrency := fs.Int("concurrency", deployed.DefaultConcurrency, "API calls in flight at most")
 	timeout := fs.Duration("timeout", 10*time.Minute, "overall deadline of the verification")
 	callTimeout := fs.Duration("call-timeout", deployed.DefaultCallTimeout, "deadline of one API call, the SDK's retries included")
+	sarifLocation := fs.String("sarif-location", "", "with --sarif: the repository file (line 1) that findings with no template line are placed at, as code scanning requires a location for every result (default: the running workflow's file under GitHub Actions; else they are SARIF notifications)")
+	sarifCategory := fs.String("sarif-category", "lambdagate-verify", "with --sarif: the code scanning category (runAutomationDetails.id)")
 	var out outputFlags
 	out.register(fs)
 	if err := fs.Parse(args); err != nil {
@@ -91,8 +95,9 @@ func runVerify(p *process, args []string) int {
 	// afresh.
 	res := evaluation.New(st.eval).EvaluateAll(found.Units())
 
-	o := output{p: p, flags: out, threshold: st.threshold, title: "lambdagate verify", category: "lambdagate-verify",
-		extra: []report.Output{{Name: "sarif-file", Value: out.sarif}}}
+	o := output{p: p, flags: out, threshold: st.threshold, title: "lambdagate verify", category: *sarifCategory,
+		extra:         []report.Output{{Name: "sarif-file", Value: out.sarif}},
+		sarifFallback: sarifFallback(*sarifLocation, p.env())}
 	if err := o.write(res); err != nil {
 		fmt.Fprintln(p.stderr, "lambdagate verify:", err)
 		return exitUsage
@@ -109,6 +114,27 @@ func runVerify(p *process, args []string) int {
 		return exitUnverified
 	}
 	return exitOK
+}
+
+// sarifFallback is the file SARIF places findings without a template line
+// at: the one named, else under GitHub Actions the running workflow's file
+// (GITHUB_WORKFLOW_REF is owner/repo/.github/workflows/x.yml@ref), which is
+// in every repository that runs the check.
+func sarifFallback(named string, env actionEnv) string {
+	if named != "" {
+		return named
+	}
+	ref, repo := env["GITHUB_WORKFLOW_REF"], env["GITHUB_REPOSITORY"]
+	if ref == "" || repo == "" || !strings.HasPrefix(ref, repo+"/") {
+		return ""
+	}
+	ref = strings.TrimPrefix(ref, repo+"/")
+	if i := strings.LastIndexByte(ref, '@'); i >= 0 {
+		ref = ref[:i]
+	}
+	// Relative to the repository's top level (outside a work tree, to the
+	// current folder: the workspace, under the runner).
+	return filepath.Join(gitTopLevel("."), filepath.FromSlash(ref))
 }
 
 // verifyTemplates reads the templates findings are mapped onto: those

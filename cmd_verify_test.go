@@ -213,3 +213,55 @@ func TestVerifyReportsTheTemplatesUnreadableSuppressions(t *testing.T) {
 		}
 	}
 }
+
+// Issue 12 (1): a deployed function with no template has no line of the
+// repository; code scanning rejects a log with one result without a
+// location, so verify places it on the running workflow's file, or the file
+// --sarif-location names.
+func TestVerifySARIFPlacesFindingsWithoutATemplate(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		environ []string
+		args    []string
+		want    string
+	}{
+		{"the workflow", []string{"GITHUB_REPOSITORY=acme/shop", "GITHUB_WORKFLOW_REF=acme/shop/.github/workflows/verify.yml@refs/heads/main"}, nil, ".github/workflows/verify.yml"},
+		{"named", nil, []string{"--sarif-location", "infra/README.md"}, "infra/README.md"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			sarif := filepath.Join(dir, "v.sarif")
+			args := append([]string{"--stack", "shop", "--no-templates", "--sarif", sarif}, tc.args...)
+			out, errOut, code := runVerifyOn(t, verifyAccount("PassThrough"), dir, append(tc.environ, "GITHUB_WORKSPACE="+dir), args...)
+			if code != exitFindings {
+				t.Fatalf("exit %d\n%s%s", code, out, errOut)
+			}
+			data, err := os.ReadFile(sarif)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var log struct {
+				Runs []struct {
+					Results []struct {
+						Locations []struct {
+							PhysicalLocation struct {
+								ArtifactLocation struct{ URI string }
+							}
+						}
+					}
+				}
+			}
+			if err := json.Unmarshal(data, &log); err != nil {
+				t.Fatal(err)
+			}
+			if len(log.Runs[0].Results) == 0 {
+				t.Fatalf("no results: %s", data)
+			}
+			for _, r := range log.Runs[0].Results {
+				if len(r.Locations) != 1 || r.Locations[0].PhysicalLocation.ArtifactLocation.URI != tc.want {
+					t.Errorf("result located at %+v, want %s", r.Locations, tc.want)
+				}
+			}
+		})
+	}
+}

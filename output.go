@@ -67,6 +67,9 @@ type output struct {
 	title, category string
 	// extra are step outputs beyond the counts (verify: sarif-file).
 	extra []report.Output
+	// sarifFallback is where SARIF places results with no place in the
+	// repository (verify: report.SARIFOptions.Fallback).
+	sarifFallback string
 
 	streaming resultStream // when the results are streamed
 	verdict   evaluation.Verdict
@@ -85,7 +88,7 @@ func (o *output) stream() func(evaluation.File) {
 	}
 	streams := tee{f.stream(o)}
 	if o.flags.sarif != "" {
-		streams = append(streams, newSARIFFile(o.flags.sarif, report.SARIFOptions{Root: gitTopLevel("."), Category: o.category, Version: version}))
+		streams = append(streams, newSARIFFile(o.flags.sarif, report.SARIFOptions{Root: gitTopLevel("."), Category: o.category, Version: version, Fallback: o.sarifFallback}))
 	}
 	o.streaming = streams
 	return func(u evaluation.File) {
@@ -112,7 +115,7 @@ func (o *output) write(res *evaluation.Result) error {
 	if o.flags.sarif == "" {
 		return nil
 	}
-	return writeSARIF(o.flags.sarif, res, report.SARIFOptions{Root: gitTopLevel("."), Category: o.category, Version: version})
+	return writeSARIF(o.flags.sarif, res, report.SARIFOptions{Root: gitTopLevel("."), Category: o.category, Version: version, Fallback: o.sarifFallback})
 }
 
 // github is --format github: the Action's annotations and log listing,

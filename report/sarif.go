@@ -33,6 +33,14 @@ type SARIFOptions struct {
 	Version string
 	// Rules are the rules described in the log; nil means checks.All().
 	Rules []*checks.Check
+	// Fallback is the file (a path as findings carry, made relative to Root;
+	// line 1) that results with no
+	// place in the repository are located at: code scanning rejects the
+	// whole log when one result has no physical location. A deployed
+	// function without a template has none; verify uses the file the
+	// operator names (--sarif-location) or the running workflow's. With no
+	// fallback, such results are written as notifications instead.
+	Fallback string
 }
 
 // MaxSARIFResults is the most results code scanning accepts in one run.
@@ -177,6 +185,7 @@ type SARIFStream struct {
 	buf      bytes.Buffer
 	enc      *json.Encoder
 	errors   []evaluation.FileError
+	unplaced []sarifNotification // findings with no location and no fallback
 	err      error
 }
 
@@ -217,8 +226,13 @@ func (s *SARIFStream) Add(f evaluation.File) {
 			s.rules = append(s.rules, &checks.Check{ID: fd.Rule, Title: fd.Rule, Doc: fd.Rule})
 			s.custom[fd.Rule] = fd.Severity
 		}
+		r := s.result(fd, i)
+		if len(r.Locations) == 0 {
+			s.unplaced = append(s.unplaced, sarifNotification{Level: r.Level, Message: sarifText{Text: fmt.Sprintf("%s: %s", fd.Rule, r.Message.Text)}})
+			continue
+		}
 		s.buf.Reset()
-		if s.err = s.enc.Encode(s.result(fd, i)); s.err != nil {
+		if s.err = s.enc.Encode(r); s.err != nil {
 			return
 		}
 		rec := bytes.TrimSuffix(s.buf.Bytes(), []byte("\n"))
@@ -240,6 +254,15 @@ func (s *SARIFStream) result(f checks.Finding, rule int) sarifResult {
 	}
 	if loc, ok := sarifLocationOf(s.paths.rel(f.Pos.File), f.Pos.Line, f.Pos.Column); ok {
 		r.Locations = []sarifLocation{loc}
+	} else {
+		// Nowhere in the repository: name the function itself in the
+		// message, and place the result on the fallback file, if any.
+		if f.FunctionARN != "" {
+			r.Message.Text = fmt.Sprintf("%s (%s): %s", f.Resource, f.FunctionARN, f.Message)
+		}
+		if loc, ok := sarifLocationOf(s.paths.rel(s.opts.Fallback), 1, 0); ok {
+			r.Locations = []sarifLocation{loc}
+		}
 	}
 	if f.FunctionName != "" || f.FunctionARN != "" {
 		r.Properties = map[string]string{"functionName": f.FunctionName, "functionArn": f.FunctionARN}
@@ -293,6 +316,13 @@ func (s *SARIFStream) Close(res *evaluation.Result) error {
 			Level:   "warning",
 			Message: sarifText{Text: fmt.Sprintf("%d findings, over the %d results code scanning accepts in one run; the %d least severe are left out", s.results, MaxSARIFResults, s.results-MaxSARIFResults)},
 		})
+	}
+	if len(s.unplaced) > 0 {
+		run.Invocations[0].ToolExecutionNotifications = append(run.Invocations[0].ToolExecutionNotifications, sarifNotification{
+			Level:   "warning",
+			Message: sarifText{Text: fmt.Sprintf("%d findings have no place in the repository (deployed functions without a template) and are listed here rather than as results; name a file to place them at (lambdagate verify --sarif-location)", len(s.unplaced))},
+		})
+		run.Invocations[0].ToolExecutionNotifications = append(run.Invocations[0].ToolExecutionNotifications, s.unplaced...)
 	}
 	for _, e := range append(slices.Clip(res.Errors), s.errors...) {
 		n := sarifNotification{Level: "error", Message: sarifText{Text: e.Message}}
