@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
-	"github.com/sethvargo/go-githubactions"
 
 	"github.com/lambdagate/lambdagate/config"
 	"github.com/lambdagate/lambdagate/evaluation"
@@ -100,9 +99,10 @@ func runAction(p *process) int {
 	env := p.env()
 	outputs, err := action(context.Background(), p, env)
 	if err != nil {
-		githubactions.New(githubactions.WithWriter(p.stdout)).
-			WithFieldsMap(map[string]string{"title": "lambdagate configuration error"}).Errorf("%s", err.Error())
-		outputs = errorOutputs()
+		// The annotation, the outputs and a line of job summary, as on
+		// every exit path.
+		githubFailure(p, "lambdagate configuration error", err.Error())
+		return exitUsage
 	}
 	if outputs != nil {
 		if werr := env.writeOutputs(outputs.list); werr != nil {

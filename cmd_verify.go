@@ -6,8 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
+
+	"github.com/sethvargo/go-githubactions"
 
 	"github.com/lambdagate/lambdagate/checks"
 	"github.com/lambdagate/lambdagate/deployed"
@@ -46,7 +49,11 @@ func runVerify(p *process, args []string) int {
 		return exitUsage
 	}
 	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(p.stderr, "lambdagate verify: "+format+"\n", a...)
+		msg := fmt.Sprintf(format, a...)
+		fmt.Fprintln(p.stderr, "lambdagate verify: "+msg)
+		if out.format == "github" {
+			githubFailure(p, "lambdagate verify: not verified", msg)
+		}
 		return exitUsage
 	}
 	switch {
@@ -62,6 +69,8 @@ func runVerify(p *process, args []string) int {
 		return usageErr("--timeout and --call-timeout must be positive")
 	case *noTemplates && len(templates) > 0:
 		return usageErr("--no-templates and --template contradict each other")
+	case *region != "" && !regionPattern.MatchString(*region):
+		return usageErr("--region %q is not an AWS region (like eu-west-1)", *region)
 	}
 	st, err := p.loadSettings(overrides{configPath: out.config, failOn: out.failOn})
 	if err != nil {
@@ -82,18 +91,17 @@ func runVerify(p *process, args []string) int {
 	}
 	clients, err := p.newClients(ctx, copts)
 	if err != nil {
-		fmt.Fprintln(p.stderr, "lambdagate verify:", err)
-		return exitUnverified
+		return usageErr("%v", err)
 	}
 	found, err := deployed.Verify(ctx, clients, deployed.Target{Stacks: stacks, Functions: functions},
 		deployed.Options{Concurrency: *concurrency, CallTimeout: *callTimeout, Templates: tpls})
 	if err != nil {
-		fmt.Fprintln(p.stderr, "lambdagate verify:", err)
-		return exitUnverified
+		return usageErr("%v", err)
 	}
 	// The baseline records a scan's findings; the deployed ones are judged
 	// afresh.
 	res := evaluation.New(st.eval).EvaluateAll(found.Units())
+	res.Deployed = &found.Deployed
 
 	o := output{p: p, flags: out, threshold: st.threshold, title: "lambdagate verify", category: *sarifCategory,
 		extra:         []report.Output{{Name: "sarif-file", Value: out.sarif}},
@@ -103,7 +111,7 @@ func runVerify(p *process, args []string) int {
 		return exitUsage
 	}
 	if len(found.Problems) > 0 {
-		fmt.Fprintf(p.stderr, "lambdagate verify: %d things could not be verified (see above); the verdict is incomplete\n", len(found.Problems))
+		fmt.Fprintf(p.stderr, "lambdagate verify: %s not verified (see above); the verdict is incomplete\n", plural(len(found.Problems), "thing"))
 	}
 	// 1 when a finding fails the gate (whatever else happened), 2 when
 	// nothing failed but something could not be verified.
@@ -114,6 +122,28 @@ func runVerify(p *process, args []string) int {
 		return exitUnverified
 	}
 	return exitOK
+}
+
+// regionPattern is the shape of an AWS region name (eu-west-1,
+// us-gov-east-1, cn-north-1, ap-southeast-5, us-isob-east-1).
+var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+
+// githubFailure is what a run that could not do its job leaves on GitHub, as
+// every exit path must: an error annotation, the outputs (result error) and
+// a line of job summary. Without the runner's files, only the annotation.
+func githubFailure(p *process, title, msg string) {
+	githubactions.New(githubactions.WithWriter(p.stdout)).
+		WithFieldsMap(map[string]string{"title": title}).Errorf("%s", msg)
+	env := p.env()
+	if err := env.writeOutputs(errorOutputs().list); err != nil {
+		fmt.Fprintln(p.stderr, "lambdagate:", err)
+	}
+	if env["GITHUB_STEP_SUMMARY"] != "" {
+		line := fmt.Sprintf("## ⚠️ %s\n\n%s\n\n", title, report.Markdown(msg))
+		if err := appendFile(env["GITHUB_STEP_SUMMARY"], []byte(line)); err != nil {
+			fmt.Fprintln(p.stderr, "lambdagate: writing the job summary:", err)
+		}
+	}
 }
 
 // sarifFallback is the file SARIF places findings without a template line
@@ -166,4 +196,12 @@ func verifyTemplates(p *process, paths []string, opts scan.Options) ([]evaluatio
 		fmt.Fprintf(p.stderr, "lambdagate verify: warning: %s (not used to place findings; name the templates with --template)\n", report.Sanitize(e.Error()))
 	}
 	return units, nil
+}
+
+// plural is "1 thing", "2 things".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -85,7 +86,7 @@ func TestVerifyPassesWhenTheDeploymentMatchesTheGate(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d, want 0\n%s%s", code, out, errOut)
 	}
-	if !strings.Contains(out, "0 findings") || !strings.Contains(out, "in 1 functions of 1 templates") {
+	if !strings.Contains(out, "0 findings") || !strings.Contains(out, "in 1 function (1 template matched) of stack shop (UPDATE_COMPLETE) in eu-west-1, account 123456789012") {
 		t.Errorf("output:\n%s", out)
 	}
 }
@@ -263,5 +264,131 @@ func TestVerifySARIFPlacesFindingsWithoutATemplate(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Issue 12 (3, 6): a stack that does not exist is not verified: exit 2,
+// result error (fail is findings reaching fail-on), and verify's own
+// wording: no "template not checked", no "file could not be read", no empty
+// file name; the summary names the stack, the region and the account.
+func TestVerifyAMissingStackIsNotVerifiedNotFailed(t *testing.T) {
+	dir := t.TempDir()
+	env, outputs, summary := runnerEnv(t, dir, filepath.Join(dir, "event.json"), nil)
+	out, errOut, code := runVerifyOn(t, verifyAccount("Active"), dir, env, "--stack", "nope", "--format", "github")
+	if code != exitUnverified {
+		t.Fatalf("exit %d, want 2\n%s%s", code, out, errOut)
+	}
+	if got := readOutputs(t, outputs); got["result"] != "error" || got["findings"] != "0" {
+		t.Errorf("outputs %v, want result=error", got)
+	}
+	if !strings.Contains(out, "::error title=lambdagate verify%3A not verified::cannot verify stack nope: it does not exist in eu-west-1") {
+		t.Errorf("annotation:\n%s", out)
+	}
+	sum, _ := os.ReadFile(summary)
+	for _, want := range []string{"## ⚠️ lambdagate verify: not verified", "1 thing could not be verified", "Target: stack nope &#40;not found&#41; in eu-west-1.",
+		"### Not verified", "- ❌ cannot verify stack nope: it does not exist in eu-west-1 &#40;"} {
+		if !strings.Contains(string(sum), want) {
+			t.Errorf("summary lacks %q:\n%s", want, sum)
+		}
+	}
+	for _, bad := range []string{"failed", "could not be read", "❌ : ", "cannot vouch", "template not checked"} {
+		if strings.Contains(string(sum)+out, bad) {
+			t.Errorf("scan's wording %q in:\n%s\n%s", bad, sum, out)
+		}
+	}
+	if !strings.Contains(errOut, "1 thing not verified") {
+		t.Errorf("stderr: %s", errOut)
+	}
+
+	out, _, _ = runVerifyOn(t, verifyAccount("Active"), dir, nil, "--stack", "nope")
+	if !strings.HasPrefix(out, "not verified: cannot verify stack nope: it does not exist in eu-west-1") || strings.Contains(out, "-: error:") {
+		t.Errorf("text:\n%s", out)
+	}
+}
+
+// Issue 12 (2, 11): a role whose policies cannot be read is "not verified"
+// in the summary's least-privilege-role cell, never ✅; the JSON error names
+// the function, the stack and the rule; SARIF's notification the rule.
+func TestVerifyARoleThatCannotBeReadIsNotVerified(t *testing.T) {
+	a := verifyAccount("Active")
+	a.Roles["shop-ApiRole-1"].Inline = map[string]string{"p": `{"Version":"2012-10-17","Statement":[]}`}
+	a.Fault = func(c fakeaws.Call) *fakeaws.Fault {
+		if c.Action == "iam:GetRolePolicy" {
+			return &fakeaws.Fault{Error: &fakeaws.Error{Status: 403, Code: "AccessDenied", Message: "denied"}}
+		}
+		return nil
+	}
+	dir := writeTemplate(t)
+	env, _, summary := runnerEnv(t, dir, filepath.Join(dir, "event.json"), nil)
+	sarif := filepath.Join(t.TempDir(), "v.sarif")
+	out, errOut, code := runVerifyOn(t, a, dir, env, "--stack", "shop", "--format", "github", "--sarif", sarif)
+	if code != exitUnverified {
+		t.Fatalf("exit %d, want 2\n%s%s", code, out, errOut)
+	}
+	sum, _ := os.ReadFile(summary)
+	var row string
+	for _, l := range strings.Split(string(sum), "\n") {
+		if strings.HasPrefix(l, "| <code>Api</code>") {
+			row = l
+		}
+	}
+	// | Function | Template | security-groups | least-privilege-role | ...
+	if cells := strings.Split(row, "|"); len(cells) < 5 || strings.TrimSpace(cells[4]) != "❔ not verified" || strings.TrimSpace(cells[3]) != "✅" {
+		t.Errorf("row %q: want least-privilege-role not verified\n%s", row, sum)
+	}
+
+	out, _, _ = runVerifyOn(t, a, dir, nil, "--stack", "shop", "--format", "json")
+	var doc struct {
+		Errors []struct {
+			Resource, Stack, Rule string
+		} `json:"errors"`
+		Verified struct {
+			Region, Account string
+			Stacks          []struct{ Name, Status string }
+			NotVerified     []struct {
+				Resource, Function string
+				Rules              []string
+			} `json:"notVerified"`
+		} `json:"verified"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err, out)
+	}
+	if len(doc.Errors) != 1 || doc.Errors[0].Resource != "Api" || doc.Errors[0].Stack != "shop" || doc.Errors[0].Rule != "least-privilege-role" {
+		t.Errorf("errors %+v", doc.Errors)
+	}
+	v := doc.Verified
+	if v.Region != "eu-west-1" || v.Account != "123456789012" || len(v.Stacks) != 1 || v.Stacks[0].Status != "UPDATE_COMPLETE" ||
+		len(v.NotVerified) != 1 || v.NotVerified[0].Function != "shop-Api-1" || v.NotVerified[0].Rules[0] != "least-privilege-role" {
+		t.Errorf("verified %+v", v)
+	}
+	data, _ := os.ReadFile(sarif)
+	if !strings.Contains(string(data), `"associatedRule": {`) {
+		t.Errorf("no notification names the rule not verified:\n%s", data)
+	}
+}
+
+// Issue 12 (4): a run that cannot start (no region, no credentials) leaves
+// an error annotation, the outputs and a summary line, not stderr alone.
+func TestVerifySetupErrorsLeaveATraceOnGitHub(t *testing.T) {
+	dir := t.TempDir()
+	env, outputs, summary := runnerEnv(t, dir, filepath.Join(dir, "event.json"), map[string]string{"mode": "post-deploy", "stack-name": "shop"})
+	t.Chdir(dir)
+	var stdout, stderr bytes.Buffer
+	p := newProcess(env, &stdout, &stderr)
+	p.newClients = func(context.Context, deployed.ClientOptions) (deployed.Clients, error) {
+		return deployed.Clients{}, errors.New("no AWS region: pass --region, or set AWS_REGION")
+	}
+	if code := runAction(p); code != exitUsage {
+		t.Fatalf("exit %d, want 2\n%s%s", code, stdout.String(), stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "::error title=lambdagate verify%3A not verified::no AWS region") {
+		t.Errorf("no annotation:\n%s", stdout.String())
+	}
+	if got := readOutputs(t, outputs); got["result"] != "error" {
+		t.Errorf("outputs %v", got)
+	}
+	if sum, _ := os.ReadFile(summary); !strings.Contains(string(sum), "no AWS region") {
+		t.Errorf("summary: %q", sum)
 	}
 }

@@ -49,7 +49,9 @@ type Options struct {
 // Problem is something that could not be verified.
 type Problem struct {
 	Pos      source.Pos // the function in its template, when matched; else zero
-	Resource string     // logical id, or the function's or stack's name
+	Resource string     // logical id, or the function's name; "" for a stack
+	Stack    string     // the stack's path (app/Api), "" for a function named directly
+	Rule     string     // the rule that could not be checked; "" when none could
 	Message  string     // "cannot verify ...: missing permission iam:GetRolePolicy on arn:..."
 }
 
@@ -65,6 +67,12 @@ type Result struct {
 	// Calls counts the API calls made, by action (iam:GetRole); retries of
 	// one call are not counted again.
 	Calls map[string]int
+	// Unverified are, by function name, the rules that could not be
+	// checked on it (least-privilege-role when its role could not be read).
+	Unverified map[string][]string
+	// Deployed is what was verified: the region, the account, the stacks
+	// with their status.
+	Deployed evaluation.Deployed
 }
 
 // Verify reads the target's functions and everything their roles grant.
@@ -150,6 +158,7 @@ type run struct {
 	policies  map[string]*policyFetch
 	pending   []pendingProblem
 	templates []evaluation.Unit
+	walked    []*stack // every stack asked for, read or not
 }
 
 // entry is one function to verify.
@@ -188,7 +197,11 @@ type pendingProblem struct {
 	subject string
 	err     error  // a *callError, or nil with msg
 	msg     string // the whole reason, when not a call's
+	rule    string // the rule it leaves unchecked, if only one
 }
+
+// ruleRole is the rule a role that cannot be read leaves unchecked.
+const ruleRole = "least-privilege-role"
 
 func (r *run) problem(p pendingProblem) {
 	r.mu.Lock()
@@ -288,7 +301,18 @@ func (f *filter) unmatched() []string {
 
 // result assembles the functions and renders the problems.
 func (r *run) result(entries []*entry) *Result {
-	res := &Result{Calls: r.calls, Templates: r.templates}
+	res := &Result{Calls: r.calls, Templates: r.templates, Unverified: map[string][]string{},
+		Deployed: evaluation.Deployed{Region: r.c.Region, Account: r.account}}
+	walked := slices.Clone(r.walked)
+	slices.SortFunc(walked, func(a, b *stack) int { return cmp.Compare(a.path, b.path) })
+	for _, s := range walked {
+		res.Deployed.Stacks = append(res.Deployed.Stacks, evaluation.StackStatus{Name: s.path, Status: s.status})
+	}
+	for _, e := range entries {
+		if e.stack == nil {
+			res.Deployed.Functions = append(res.Deployed.Functions, e.name)
+		}
+	}
 	slices.SortStableFunc(entries, func(a, b *entry) int {
 		return cmp.Or(cmp.Compare(stackPath(a), stackPath(b)), cmp.Compare(a.logical, b.logical), cmp.Compare(a.name, b.name))
 	})
@@ -310,7 +334,12 @@ func (r *run) result(entries []*entry) *Result {
 			return cmp.Or(cmp.Compare(stackPath(a), stackPath(b)), cmp.Compare(a.logical, b.logical), cmp.Compare(a.name, b.name))
 		})
 		for _, is := range f.issues {
-			r.pending = append(r.pending, pendingProblem{e: users[0], subject: fmt.Sprintf("role %s (of %s)", arn, describeFunctions(users)), err: is.err, msg: is.msg})
+			r.pending = append(r.pending, pendingProblem{e: users[0], subject: fmt.Sprintf("role %s (of %s)", arn, describeFunctions(users)), err: is.err, msg: is.msg, rule: ruleRole})
+		}
+		for _, u := range users {
+			if u.fn != nil && !slices.Contains(res.Unverified[u.fn.Name], ruleRole) {
+				res.Unverified[u.fn.Name] = append(res.Unverified[u.fn.Name], ruleRole)
+			}
 		}
 	}
 	for _, p := range r.pending {
@@ -320,15 +349,16 @@ func (r *run) result(entries []*entry) *Result {
 		} else if p.err != nil {
 			reason = p.err.Error()
 		}
-		pr := Problem{Message: strings.ReplaceAll("cannot verify "+p.subject+": "+reason, accountMark, account)}
+		pr := Problem{Message: strings.ReplaceAll("cannot verify "+p.subject+": "+reason, accountMark, account), Rule: p.rule}
 		switch {
 		case p.e != nil:
 			pr.Resource = p.e.resource()
+			pr.Stack = stackPath(p.e)
 			if p.e.tf != nil {
 				pr.Pos = p.e.tf.Pos
 			}
 		case p.stack != nil:
-			pr.Resource = p.stack.path
+			pr.Stack = p.stack.path
 		}
 		res.Problems = append(res.Problems, pr)
 	}
@@ -365,8 +395,12 @@ func (res *Result) Units() []evaluation.Unit {
 		rest.Functions = append(rest.Functions, fn)
 	}
 	for _, p := range res.Problems {
-		rest.Errors = append(rest.Errors, evaluation.FileError{Pos: p.Pos, Message: p.Message})
+		rest.Errors = append(rest.Errors, evaluation.FileError{Pos: p.Pos, Message: p.Message, Resource: p.Resource, Stack: p.Stack, Rule: p.Rule})
 	}
+	for i := range units {
+		units[i].Unverified = res.Unverified
+	}
+	rest.Unverified = res.Unverified
 	if len(rest.Functions) > 0 || len(rest.Errors) > 0 {
 		units = append(units, rest)
 	}

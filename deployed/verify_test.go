@@ -87,7 +87,11 @@ func seen(t *testing.T, out *deployed.Result) []string {
 		lines = append(lines, fmt.Sprintf("%s %s %s%s: %s", f.Severity, f.Rule, f.Resource, at, f.Message))
 	}
 	for _, p := range out.Problems {
-		lines = append(lines, fmt.Sprintf("unverified %s: %s", p.Resource, p.Message))
+		who := p.Resource
+		if who == "" {
+			who = p.Stack
+		}
+		lines = append(lines, fmt.Sprintf("unverified %s: %s", who, p.Message))
 	}
 	return lines
 }

@@ -111,6 +111,12 @@ type sarifNotification struct {
 	Level     string          `json:"level"`
 	Message   sarifText       `json:"message"`
 	Locations []sarifLocation `json:"locations,omitempty"`
+	// AssociatedRule is the rule a verification could not check.
+	AssociatedRule *sarifRuleRef `json:"associatedRule,omitempty"`
+}
+
+type sarifRuleRef struct {
+	ID string `json:"id"`
 }
 
 type sarifResult struct {
@@ -326,6 +332,9 @@ func (s *SARIFStream) Close(res *evaluation.Result) error {
 	}
 	for _, e := range append(slices.Clip(res.Errors), s.errors...) {
 		n := sarifNotification{Level: "error", Message: sarifText{Text: e.Message}}
+		if e.Rule != "" {
+			n.AssociatedRule = &sarifRuleRef{ID: e.Rule} // not verified: never a pass
+		}
 		if loc, ok := sarifLocationOf(s.paths.rel(e.Pos.File), e.Pos.Line, e.Pos.Column); ok {
 			n.Locations = []sarifLocation{loc}
 		}

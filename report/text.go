@@ -18,7 +18,7 @@ import (
 func Text(w io.Writer, r *evaluation.Result) error {
 	lines := newLineCache()
 	bw := bufio.NewWriter(w)
-	textErrors(bw, lines, r.Errors)
+	textErrors(bw, lines, r.Errors, r.Deployed != nil)
 	for _, f := range r.Findings {
 		textFinding(bw, lines, f)
 	}
@@ -26,9 +26,16 @@ func Text(w io.Writer, r *evaluation.Result) error {
 	return bw.Flush()
 }
 
-func textErrors(bw *bufio.Writer, lines *lineCache, errs []evaluation.FileError) {
+func textErrors(bw *bufio.Writer, lines *lineCache, errs []evaluation.FileError, deployed bool) {
 	for _, e := range errs {
-		fmt.Fprintf(bw, "%s: error: %s\n", Sanitize(e.Pos.String()), Sanitize(e.Message))
+		switch {
+		case deployed && e.Pos.File == "":
+			fmt.Fprintf(bw, "not verified: %s\n", Sanitize(e.Message))
+		case deployed:
+			fmt.Fprintf(bw, "%s: not verified: %s\n", Sanitize(e.Pos.String()), Sanitize(e.Message))
+		default:
+			fmt.Fprintf(bw, "%s: error: %s\n", Sanitize(e.Pos.String()), Sanitize(e.Message))
+		}
 		lines.show(bw, e.Pos.File, e.Pos.Line, e.Pos.Column)
 	}
 }
@@ -55,6 +62,15 @@ func textFinding(bw *bufio.Writer, lines *lineCache, f checks.Finding) {
 func textEnd(bw *bufio.Writer, r *evaluation.Result, findings int, c Counts, errors int) {
 	for _, f := range r.Fixed {
 		fmt.Fprintf(bw, "%s: fixed: %s: %s: %s\n", Sanitize(f.File), Sanitize(f.Rule), Sanitize(f.Resource), Sanitize(f.Message))
+	}
+	if d := r.Deployed; d != nil {
+		fmt.Fprintf(bw, "%s (%d errors, %d warnings, %d notices, %d suppressed) in %s (%s matched) of %s",
+			plural(findings, "finding"), c.Errors, c.Warnings, c.Notices, c.Suppressed, plural(r.Functions, "function"), plural(r.Templates, "template"), Sanitize(d.Subject()))
+		if errors > 0 {
+			fmt.Fprintf(bw, "; %d not verified, listed above", errors)
+		}
+		fmt.Fprintln(bw)
+		return
 	}
 	fmt.Fprintf(bw, "%d findings (%d errors, %d warnings, %d notices, %d suppressed) in %d functions of %d templates",
 		findings, c.Errors, c.Warnings, c.Notices, c.Suppressed, r.Functions, r.Templates)
@@ -103,7 +119,7 @@ func (s *TextStream) Close(r *evaluation.Result) error {
 	defer s.spool.close()
 	out := bufio.NewWriter(s.w)
 	errs := append(slices.Clip(r.Errors), s.errors...)
-	textErrors(out, newLineCache(), errs)
+	textErrors(out, newLineCache(), errs, r.Deployed != nil)
 	rd, err := s.spool.reader()
 	if err != nil {
 		return err

@@ -64,6 +64,11 @@ type Account struct {
 	Roles      map[string]*Role       // by name
 	Policies   map[string]string      // customer or AWS managed policy ARN to its default document
 	Stacks     map[string][]*Resource // by name
+	// StackStatus and StackParameters are what DescribeStacks answers of a
+	// stack of Stacks: its status (default UPDATE_COMPLETE) and the
+	// parameter values it was deployed with.
+	StackStatus     map[string]string
+	StackParameters map[string]map[string]string
 	// PageSize bounds list answers; 0 means 100.
 	PageSize int
 	// Latency delays every answer.
@@ -125,8 +130,12 @@ func (a *Account) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	action := r.PostForm.Get("Action")
-	if action == "ListStackResources" {
+	switch action {
+	case "ListStackResources":
 		a.listStackResources(w, r)
+		return
+	case "DescribeStacks":
+		a.describeStacks(w, r)
 		return
 	}
 	a.iam(w, r, action)
@@ -282,6 +291,38 @@ func (a *Account) listStackResources(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(&b, `<NextToken>%s</NextToken>`, next)
 	}
 	b.WriteString(`</ListStackResourcesResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></ListStackResourcesResponse>`)
+	writeXML(w, b.String())
+}
+
+// describeStacks answers for one stack, by name or ARN.
+func (a *Account) describeStacks(w http.ResponseWriter, r *http.Request) {
+	name := r.PostForm.Get("StackName")
+	if i := strings.Index(name, ":stack/"); i >= 0 {
+		name = strings.SplitN(name[i+len(":stack/"):], "/", 2)[0]
+	}
+	if !a.begin(w, r, "cloudformation:DescribeStacks", name, true) {
+		return
+	}
+	if _, ok := a.Stacks[name]; !ok {
+		writeXMLError(w, Error{400, "ValidationError", "Stack with id " + name + " does not exist"})
+		return
+	}
+	status := a.StackStatus[name]
+	if status == "" {
+		status = "UPDATE_COMPLETE"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, `<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks><member><StackName>%s</StackName><StackId>arn:aws:cloudformation:%s:%s:stack/%s/00000000-0000-0000-0000-000000000000</StackId><StackStatus>%s</StackStatus><CreationTime>2025-01-01T00:00:00Z</CreationTime><Parameters>`,
+		esc(name), esc(a.Region), esc(a.ID), esc(name), esc(status))
+	keys := make([]string, 0, len(a.StackParameters[name]))
+	for k := range a.StackParameters[name] {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(&b, `<member><ParameterKey>%s</ParameterKey><ParameterValue>%s</ParameterValue></member>`, esc(k), esc(a.StackParameters[name][k]))
+	}
+	b.WriteString(`</Parameters></member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></DescribeStacksResponse>`)
 	writeXML(w, b.String())
 }
 
