@@ -33,6 +33,11 @@ func runVerify(p *process, args []string) int {
 	fs.Var(&stacks, "stack", "a CloudFormation stack name or ARN to verify, with its nested stacks; repeatable")
 	fs.Var(&functions, "function", "a function name or ARN to verify; with --stack, only the stack's functions named so (name, ARN or logical id); repeatable")
 	fs.Var(&templates, "template", "a template file or folder that defines the stacks' functions, so findings point at its lines and drift is found; repeatable (default: the templates under the current folder that define the stack's logical ids)")
+	templateRoot := fs.String("template-root", ".", "the folder searched for templates when none is named with --template")
+	var exclude multiFlag
+	excludeFlag(fs, &exclude)
+	summary := fs.Bool("summary", true, "with --format github under the runner: write the job summary")
+	annotations := fs.Bool("annotations", true, "with --format github: write annotations")
 	noTemplates := fs.Bool("no-templates", false, "do not look for templates: findings name the deployed functions only, and drift is not checked")
 	region := fs.String("region", "", "the AWS region (default: the SDK's configuration, AWS_REGION or the profile's)")
 	concurrency := fs.Int("concurrency", deployed.DefaultConcurrency, "API calls in flight at most")
@@ -72,13 +77,13 @@ func runVerify(p *process, args []string) int {
 	case *region != "" && !regionPattern.MatchString(*region):
 		return usageErr("--region %q is not an AWS region (like eu-west-1)", *region)
 	}
-	st, err := p.loadSettings(overrides{configPath: out.config, failOn: out.failOn})
+	st, err := p.loadSettings(overrides{configPath: out.config, failOn: out.failOn, exclude: exclude})
 	if err != nil {
 		return usageErr("%v", err)
 	}
 	var tpls []evaluation.Unit
 	if !*noTemplates {
-		if tpls, err = verifyTemplates(p, templates, st.opts); err != nil {
+		if tpls, err = verifyTemplates(p, templates, *templateRoot, st.opts); err != nil {
 			return usageErr("%v", err)
 		}
 	}
@@ -105,7 +110,7 @@ func runVerify(p *process, args []string) int {
 
 	o := output{p: p, flags: out, threshold: st.threshold, title: "lambdagate verify", category: *sarifCategory,
 		extra:         []report.Output{{Name: "sarif-file", Value: out.sarif}},
-		sarifFallback: sarifFallback(*sarifLocation, p.env())}
+		sarifFallback: sarifFallback(*sarifLocation, p.env()), noSummary: !*summary, noAnnotations: !*annotations}
 	if err := o.write(res); err != nil {
 		fmt.Fprintln(p.stderr, "lambdagate verify:", err)
 		return exitUsage
@@ -171,10 +176,10 @@ func sarifFallback(named string, env actionEnv) string {
 // named, or those found under the current folder, parsed once by a scan that
 // runs no checks. A named template that cannot be read is an error; one found
 // in passing is not the subject, and is passed over with a warning.
-func verifyTemplates(p *process, paths []string, opts scan.Options) ([]evaluation.Unit, error) {
+func verifyTemplates(p *process, paths []string, root string, opts scan.Options) ([]evaluation.Unit, error) {
 	named := len(paths) > 0
 	if !named {
-		paths = []string{"."}
+		paths = []string{root}
 	}
 	var units []evaluation.Unit
 	opts.Stage = evaluation.New(evaluation.Config{Checks: []*checks.Check{}})

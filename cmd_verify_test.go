@@ -392,3 +392,89 @@ func TestVerifySetupErrorsLeaveATraceOnGitHub(t *testing.T) {
 		t.Errorf("summary: %q", sum)
 	}
 }
+
+// runPostDeploy runs the Action in post-deploy mode against the fake, in a
+// workspace with the template in svc/.
+func runPostDeploy(t *testing.T, a *fakeaws.Account, inputs map[string]string) (stdout, stderr string, code int, dir, outputs, summary string) {
+	t.Helper()
+	dir = t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "svc"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "svc", "template.yaml"), []byte(verifyTemplate), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	in := map[string]string{"mode": "post-deploy", "stack-name": "shop", "region": "eu-west-1"}
+	for k, v := range inputs {
+		in[k] = v
+	}
+	env, outputs, summary := runnerEnv(t, dir, filepath.Join(dir, "event.json"), in)
+	srv := a.Start()
+	t.Cleanup(srv.Close)
+	for k, v := range map[string]string{"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
+		"AWS_PROFILE": "", "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent", "AWS_EC2_METADATA_DISABLED": "true"} {
+		t.Setenv(k, v)
+	}
+	t.Chdir(dir)
+	var o, e bytes.Buffer
+	p := newProcess(env, &o, &e)
+	p.clients = deployed.ClientOptions{BaseEndpoint: srv.URL, MaxAttempts: 3, MaxBackoff: time.Millisecond}
+	code = runAction(p)
+	return o.String(), e.String(), code, dir, outputs, summary
+}
+
+// Issue 12 (5): every post-deploy input is honoured or rejected, none
+// ignored: working-directory, templates, exclude, sarif-file and
+// sarif-category, summary and annotations.
+func TestPostDeployHonoursOrRejectsEveryInput(t *testing.T) {
+	t.Run("honoured", func(t *testing.T) {
+		out, errOut, code, dir, outputs, _ := runPostDeploy(t, verifyAccount("PassThrough"), map[string]string{
+			"working-directory": "svc", "templates": "*.yaml", "sarif-file": "out.sarif", "sarif-category": "verify-prod"})
+		if code != exitFindings {
+			t.Fatalf("exit %d\n%s%s", code, out, errOut)
+		}
+		if !strings.Contains(out, "file=svc/template.yaml,line=7,title=lambdagate drift::") {
+			t.Errorf("no annotation on the template of working-directory:\n%s", out)
+		}
+		data, err := os.ReadFile(filepath.Join(dir, "svc", "out.sarif"))
+		if err != nil || !strings.Contains(string(data), `"id": "verify-prod/"`) {
+			t.Errorf("SARIF in working-directory with the category: %v\n%.400s", err, data)
+		}
+		if got := readOutputs(t, outputs); got["result"] != "fail" || got["sarif-file"] != "svc/out.sarif" {
+			t.Errorf("outputs %v", got)
+		}
+	})
+	t.Run("exclude", func(t *testing.T) {
+		out, errOut, code, _, _, _ := runPostDeploy(t, verifyAccount("PassThrough"), map[string]string{"exclude": "svc/**"})
+		if code != exitFindings || strings.Contains(out, "file=svc/template.yaml") || strings.Contains(out, "lambdagate drift") {
+			t.Errorf("exit %d; the excluded template was used:\n%s%s", code, out, errOut)
+		}
+	})
+	t.Run("quiet", func(t *testing.T) {
+		out, _, code, _, outputs, summary := runPostDeploy(t, verifyAccount("PassThrough"), map[string]string{"summary": "false", "annotations": "false"})
+		if code != exitFindings {
+			t.Fatalf("exit %d", code)
+		}
+		if strings.Contains(out, "::error file=") {
+			t.Errorf("annotations: false, but:\n%s", out)
+		}
+		if sum, _ := os.ReadFile(summary); len(sum) != 0 {
+			t.Errorf("summary: false, but:\n%s", sum)
+		}
+		if got := readOutputs(t, outputs); got["result"] != "fail" {
+			t.Errorf("outputs %v", got)
+		}
+	})
+	for input, says := range map[string]string{"baseline": "input baseline", "filter-mode": "input filter-mode", "suggestions": "input suggestions"} {
+		t.Run("rejected "+input, func(t *testing.T) {
+			value := map[string]string{"baseline": "b.json", "filter-mode": "added", "suggestions": "true"}[input]
+			out, _, code, _, outputs, _ := runPostDeploy(t, verifyAccount("Active"), map[string]string{input: value})
+			if code != exitUsage || !strings.Contains(out, "::error title=lambdagate configuration error::"+says) {
+				t.Errorf("exit %d:\n%s", code, out)
+			}
+			if got := readOutputs(t, outputs); got["result"] != "error" {
+				t.Errorf("outputs %v", got)
+			}
+		})
+	}
+}

@@ -70,6 +70,10 @@ type output struct {
 	// sarifFallback is where SARIF places results with no place in the
 	// repository (verify: report.SARIFOptions.Fallback).
 	sarifFallback string
+	// noSummary and noAnnotations turn off the job summary and the
+	// annotations of --format github (the Action's summary and annotations
+	// inputs).
+	noSummary, noAnnotations bool
 
 	streaming resultStream // when the results are streamed
 	verdict   evaluation.Verdict
@@ -138,9 +142,13 @@ func (o *output) githubStream() resultStream {
 		Log:       true,
 		Links:     env.links(),
 	}
-	if env["GITHUB_STEP_SUMMARY"] != "" {
+	if env["GITHUB_STEP_SUMMARY"] != "" && !o.noSummary {
 		opts.Summary = &g.summary
 	}
+	if o.noAnnotations {
+		opts.MaxPerLevel = -1
+	}
+	g.noSummary = o.noSummary
 	g.s = report.NewGitHubStream(o.p.stdout, opts)
 	return g
 }
@@ -148,10 +156,11 @@ func (o *output) githubStream() resultStream {
 // githubOutput is the GitHub output of scan and verify: the stream, then the
 // job summary and the step outputs.
 type githubOutput struct {
-	s       *report.GitHubStream
-	env     actionEnv
-	summary bytes.Buffer
-	extra   []report.Output
+	s         *report.GitHubStream
+	env       actionEnv
+	summary   bytes.Buffer
+	extra     []report.Output
+	noSummary bool
 }
 
 func (g *githubOutput) Add(f evaluation.File) {
@@ -164,7 +173,7 @@ func (g *githubOutput) Close(res *evaluation.Result) error {
 		return err
 	}
 	var w io.Writer
-	if g.env["GITHUB_STEP_SUMMARY"] != "" {
+	if g.env["GITHUB_STEP_SUMMARY"] != "" && !g.noSummary {
 		w = &g.summary
 	}
 	if err := g.env.appendSummary(w, &g.summary); err != nil {
