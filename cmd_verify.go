@@ -17,6 +17,7 @@ import (
 	"github.com/lambdagate/lambdagate/evaluation"
 	"github.com/lambdagate/lambdagate/report"
 	"github.com/lambdagate/lambdagate/scan"
+	"github.com/lambdagate/lambdagate/source"
 )
 
 // exitUnverified: something could not be verified (a missing permission, a
@@ -103,6 +104,7 @@ func runVerify(p *process, args []string) int {
 	if err != nil {
 		return usageErr("%v", err)
 	}
+	found.Problems = append(found.Problems, unusedTemplates(templates, found, stacks)...)
 	// The baseline records a scan's findings; the deployed ones are judged
 	// afresh.
 	res := evaluation.New(st.eval).EvaluateAll(found.Units())
@@ -170,6 +172,30 @@ func sarifFallback(named string, env actionEnv) string {
 	// Relative to the repository's top level (outside a work tree, to the
 	// current folder: the workspace, under the runner).
 	return filepath.Join(gitTopLevel("."), filepath.FromSlash(ref))
+}
+
+// unusedTemplates are the --template arguments none of whose templates a
+// stack was matched to: said, not dropped (the findings then name the
+// deployed functions only, and drift is not checked against them).
+func unusedTemplates(named []string, found *deployed.Result, stacks []string) []deployed.Problem {
+	if len(stacks) == 0 {
+		return nil // functions named directly are not matched to templates
+	}
+	var out []deployed.Problem
+	for _, arg := range named {
+		used := false
+		for _, u := range found.Templates {
+			if rel, err := filepath.Rel(arg, u.Template.File); err == nil && (rel == "." || !strings.HasPrefix(rel, "..")) {
+				used = true
+				break
+			}
+		}
+		if !used {
+			out = append(out, deployed.Problem{Pos: source.Pos{File: arg}, Rule: "drift",
+				Message: fmt.Sprintf("cannot verify drift against --template %s: it defines none of the functions of stack %s by logical id, so it is not used; name the template the stack was deployed from", arg, strings.Join(stacks, ", "))})
+		}
+	}
+	return out
 }
 
 // verifyTemplates reads the templates findings are mapped onto: those

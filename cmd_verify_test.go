@@ -478,3 +478,20 @@ func TestPostDeployHonoursOrRejectsEveryInput(t *testing.T) {
 		})
 	}
 }
+
+// Issue 12 (8): a --template that defines none of the stack's functions is
+// said, not dropped silently.
+func TestVerifyATemplateThatDefinesNoneOfTheStacksFunctionsIsSaid(t *testing.T) {
+	dir := t.TempDir()
+	other := strings.Replace(verifyTemplate, "  Api:\n", "  Worker:\n", 1)
+	if err := os.WriteFile(filepath.Join(dir, "other.yaml"), []byte(other), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runVerifyOn(t, verifyAccount("Active"), dir, nil, "--stack", "shop", "--template", "other.yaml")
+	if code != exitUnverified {
+		t.Fatalf("exit %d, want 2\n%s%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "other.yaml: not verified: cannot verify drift against --template other.yaml: it defines none of the functions of stack shop by logical id") {
+		t.Errorf("output:\n%s", out)
+	}
+}

@@ -32,6 +32,10 @@ func (r *run) verifyFunction(e *entry) {
 		return
 	}
 	if cfg.FunctionArn != nil {
+		if a, ok := parseFunctionARN(*cfg.FunctionArn); ok && e.wantAccount != "" && a.account != e.wantAccount {
+			r.problem(pendingProblem{e: e, subject: e.label(), msg: fmt.Sprintf("the ARN names account %s, but these credentials read function %s of account %s; verify it with credentials of account %s", e.wantAccount, *cfg.FunctionArn, a.account, e.wantAccount)})
+			return
+		}
 		e.arn = *cfg.FunctionArn
 		r.learnAccount(e.arn)
 	}

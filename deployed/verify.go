@@ -111,7 +111,7 @@ func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error
 		wg.Go(func() { r.verifyFunction(e) })
 	}
 	if len(t.Stacks) > 0 {
-		f := newFilter(t.Functions)
+		f := newFilter(t.Functions, r)
 		stacks := r.listStacks(t.Stacks, func(e *entry) {
 			if f.keep(e) {
 				start(e)
@@ -131,8 +131,16 @@ func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error
 		for _, f := range t.Functions {
 			e := &entry{name: f}
 			if strings.HasPrefix(f, "arn:") {
-				e.arn = f
-				r.learnAccount(f)
+				a, ok := parseFunctionARN(f)
+				switch {
+				case !ok:
+					r.problem(pendingProblem{subject: "function " + f, msg: "it is not a function ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME)"})
+					continue
+				case a.region != r.c.Region:
+					r.problem(pendingProblem{subject: "function " + f, msg: fmt.Sprintf("it is in region %s, and this run reads %s; verify it with --region %s", a.region, r.c.Region, a.region)})
+					continue
+				}
+				e.arn, e.wantAccount = f, a.account
 			}
 			start(e)
 		}
@@ -168,6 +176,9 @@ type entry struct {
 	name    string // physical id, or the name or ARN given
 	arn     string // once known
 	status  string // the stack's resource status
+	// wantAccount is the account of the ARN the function was named by:
+	// the function read must be in it.
+	wantAccount string
 	fn      *lambda.Function
 	tf      *lambda.Function // the template's function, when matched
 	tfile   string
@@ -268,18 +279,38 @@ func (r *run) functionARN(e *entry) string {
 // must not make the gate pass.
 type filter struct {
 	mu      sync.Mutex
+	r       *run
 	names   []string
 	matched map[string]bool
 }
 
-func newFilter(names []string) *filter { return &filter{names: names, matched: map[string]bool{}} }
+func newFilter(names []string, r *run) *filter {
+	return &filter{names: names, r: r, matched: map[string]bool{}}
+}
+
+// matches: the function's name, its logical id, its logical id under its
+// stack's path (app/Api/Fn for a nested stack's), or its ARN, region and
+// account included.
+func (f *filter) matches(n string, e *entry) bool {
+	if n == e.name || n == e.logical || n == e.stack.path+"/"+e.logical {
+		return true
+	}
+	a, ok := parseFunctionARN(n)
+	if !ok || a.name != e.name || a.region != f.r.c.Region || a.qualifier != "" {
+		return false
+	}
+	f.r.mu.Lock()
+	account := f.r.account
+	f.r.mu.Unlock()
+	return account == "" || a.account == account
+}
 
 func (f *filter) keep(e *entry) bool {
 	if len(f.names) == 0 {
 		return true
 	}
 	for _, n := range f.names {
-		if n == e.name || n == e.logical || (strings.HasPrefix(n, "arn:") && strings.HasSuffix(n, ":function:"+e.name)) {
+		if f.matches(n, e) {
 			f.mu.Lock()
 			f.matched[n] = true
 			f.mu.Unlock()
@@ -297,6 +328,24 @@ func (f *filter) unmatched() []string {
 		}
 	}
 	return out
+}
+
+// functionARN is what an ARN of a function says.
+type functionARN struct {
+	region, account, name, qualifier string
+}
+
+// parseFunctionARN reads arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER].
+func parseFunctionARN(s string) (functionARN, bool) {
+	p := strings.Split(s, ":")
+	if len(p) < 7 || len(p) > 8 || p[0] != "arn" || p[2] != "lambda" || p[5] != "function" || p[6] == "" {
+		return functionARN{}, false
+	}
+	a := functionARN{region: p[3], account: p[4], name: p[6]}
+	if len(p) == 8 {
+		a.qualifier = p[7]
+	}
+	return a, true
 }
 
 // result assembles the functions and renders the problems.

@@ -340,6 +340,38 @@ func TestAFunctionFilterThatMatchesNothingIsReported(t *testing.T) {
 	has(t, lines, "cannot verify function Typo: no function of the stacks has this name, ARN or logical id")
 }
 
+// Issue 12 (9): a function named by ARN is that function: of the ARN's
+// region and account, never another of the same name.
+func TestAFunctionARNIsItsRegionAndAccount(t *testing.T) {
+	other := "arn:aws:lambda:us-east-1:123456789012:function:app-Bad-Z"
+	foreign := "arn:aws:lambda:eu-west-1:999999999999:function:app-Bad-Z"
+	out, lines := verify(t, app(), deployed.Target{Functions: []string{other, foreign}}, deployed.Options{})
+	if len(out.Functions) != 0 {
+		t.Errorf("verified %d functions of another region or account", len(out.Functions))
+	}
+	has(t, lines, "cannot verify function "+other+": it is in region us-east-1, and this run reads eu-west-1; verify it with --region us-east-1")
+	has(t, lines, "cannot verify function "+foreign+": the ARN names account 999999999999, but these credentials read function arn:aws:lambda:eu-west-1:123456789012:function:app-Bad-Z of account 123456789012")
+
+	out, lines = verify(t, app(), deployed.Target{Stacks: []string{"app"}, Functions: []string{foreign, other}}, deployed.Options{})
+	if len(out.Functions) != 0 {
+		t.Errorf("the stack filter kept %d functions of another region or account", len(out.Functions))
+	}
+	has(t, lines, "cannot verify function "+foreign+": no function of the stacks has this name, ARN or logical id")
+}
+
+// Issue 12 (11): a nested stack's function is named by its path.
+func TestAFunctionOfANestedStackIsNamedByItsPath(t *testing.T) {
+	a := app()
+	nested := "arn:aws:cloudformation:eu-west-1:123456789012:stack/app-Api-N1/abc"
+	a.Stacks["app"] = append(a.Stacks["app"], &fakeaws.Resource{Logical: "Api", Physical: nested, Type: "AWS::CloudFormation::Stack"})
+	a.Stacks["app-Api-N1"] = []*fakeaws.Resource{{Logical: "Bad", Physical: "app-Api-N1-Bad-H", Type: "AWS::Lambda::Function"}}
+	a.Functions["app-Api-N1-Bad-H"] = &fakeaws.Function{Name: "app-Api-N1-Bad-H", Role: "app-FnRole-A1", Tracing: "Active", KMSKeyArn: keyARN, SecurityGroups: []string{"sg-9"}, VpcID: "vpc-1"}
+	out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}, Functions: []string{"app/Api/Bad"}}, deployed.Options{})
+	if len(out.Functions) != 1 || out.Functions[0].Name != "app-Api-N1-Bad-H" {
+		t.Errorf("want the nested stack's Bad only; %v", lines)
+	}
+}
+
 func TestAScopedPermissionsBoundaryCapsTheRole(t *testing.T) {
 	a := app()
 	a.Roles["app-BadRole-B2"].Boundary = "arn:aws:iam::123456789012:policy/boundary"
@@ -429,6 +461,11 @@ func TestABoundaryLeavesTheRolesOwnProblems(t *testing.T) {
 	_, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
 	has(t, lines, "warning least-privilege-role Bad:", `"s3:*"`, "permissions boundary")
 	has(t, lines, "error least-privilege-role Bad: anyone can assume this role")
-	has(t, lines, "unverified Bad:", `inline policy "broken"`, "could not be read")
+	has(t, lines, "unverified Bad:", `: inline policy "broken" of role app-BadRole-B2: the policy document is not JSON`)
+	for _, l := range lines {
+		if strings.Count(l, `inline policy "broken"`) > 1 {
+			t.Errorf("the document is named twice: %s", l) // issue 12 (11)
+		}
+	}
 	hasNo(t, lines, "error least-privilege-role Bad: inline policy")
 }
