@@ -179,9 +179,9 @@ type entry struct {
 	// wantAccount is the account of the ARN the function was named by:
 	// the function read must be in it.
 	wantAccount string
-	fn      *lambda.Function
-	tf      *lambda.Function // the template's function, when matched
-	tfile   string
+	fn          *lambda.Function
+	tf          *lambda.Function // the template's function, when matched
+	tfile       string
 }
 
 // label names a function in messages: `app-Fn-1X2Y (Fn in stack app)`.
