@@ -469,3 +469,25 @@ func TestABoundaryLeavesTheRolesOwnProblems(t *testing.T) {
 	}
 	hasNo(t, lines, "error least-privilege-role Bad: inline policy")
 }
+
+// Issue 12 (7): the stack's status is read (DescribeStacks) and said; a
+// stack being deployed, or left failed, is not verified.
+func TestTheStackStatusIsReported(t *testing.T) {
+	for status, want := range map[string]string{
+		"UPDATE_IN_PROGRESS":       "cannot verify stack app: it is UPDATE_IN_PROGRESS: a deployment is under way",
+		"UPDATE_ROLLBACK_FAILED":   "cannot verify stack app: it is UPDATE_ROLLBACK_FAILED:",
+		"UPDATE_ROLLBACK_COMPLETE": "",
+	} {
+		a := app()
+		a.StackStatus = map[string]string{"app": status}
+		out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
+		if got := out.Deployed.Stacks; len(got) != 1 || got[0].Status != status {
+			t.Errorf("%s: stacks %+v", status, got)
+		}
+		if want == "" {
+			hasNo(t, lines, "cannot verify stack")
+			continue
+		}
+		has(t, lines, want)
+	}
+}
