@@ -495,3 +495,46 @@ func TestVerifyATemplateThatDefinesNoneOfTheStacksFunctionsIsSaid(t *testing.T) 
 		t.Errorf("output:\n%s", out)
 	}
 }
+
+// Issue 12 (7): security groups are compared by identity, the template's
+// read as the stack deployed it: a parameter as its stack value
+// (DescribeStacks), a group of the stack as its id.
+func TestVerifyComparesSecurityGroupsByIdentity(t *testing.T) {
+	const params = `Parameters:
+  SecurityGroupId:
+    Type: AWS::EC2::SecurityGroup::Id
+    Default: sg-default
+`
+	for _, tc := range []struct {
+		name, groups, deployed string
+		params                 map[string]string
+		drift                  string // "" for none
+	}{
+		{"same count, another group", "[sg-1]", "sg-2", nil, "the template gives the function security groups [sg-1], but the deployed function has [sg-2]"},
+		{"the same group", "[sg-1]", "sg-1", nil, ""},
+		{"a parameter as deployed", "[!Ref SecurityGroupId]", "sg-prod", map[string]string{"SecurityGroupId": "sg-prod"}, ""},
+		{"a parameter, changed by hand", "[!Ref SecurityGroupId]", "sg-other", map[string]string{"SecurityGroupId": "sg-prod"}, "security groups [sg-prod], but the deployed function has [sg-other]"},
+		{"a group of the stack", "[!GetAtt FnSG.GroupId]", "sg-0abc", nil, ""},
+		{"a group of the stack, swapped", "[!GetAtt FnSG.GroupId]", "sg-0def", nil, "security groups [sg-0abc], but the deployed function has [sg-0def]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			tpl := strings.Replace(verifyTemplate, "SecurityGroupIds: [sg-1]", "SecurityGroupIds: "+tc.groups, 1)
+			tpl = strings.Replace(tpl, "Resources:\n", params+"Resources:\n  FnSG:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: fn\n", 1)
+			if err := os.WriteFile(filepath.Join(dir, "template.yaml"), []byte(tpl), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			a := verifyAccount("Active")
+			a.Functions["shop-Api-1"].SecurityGroups = []string{tc.deployed}
+			a.Stacks["shop"] = append(a.Stacks["shop"], &fakeaws.Resource{Logical: "FnSG", Physical: "sg-0abc", Type: "AWS::EC2::SecurityGroup"})
+			a.StackParameters = map[string]map[string]string{"shop": tc.params}
+			out, errOut, code := runVerifyOn(t, a, dir, nil, "--stack", "shop", "--template", "template.yaml")
+			switch {
+			case tc.drift == "" && (code != exitOK || strings.Contains(out, "drift")):
+				t.Errorf("exit %d, want no drift:\n%s%s", code, out, errOut)
+			case tc.drift != "" && (code != exitFindings || !strings.Contains(out, "error: drift: Api (shop-Api-1): "+tc.drift) && !strings.Contains(out, tc.drift)):
+				t.Errorf("exit %d, want drift %q:\n%s%s", code, tc.drift, out, errOut)
+			}
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package deployed
 
 import (
+	"slices"
 	"context"
 	"fmt"
 	"strings"
@@ -63,12 +64,14 @@ func (r *run) verifyFunction(e *entry) {
 
 func securityGroups(v *types.VpcConfigResponse) lambda.Setting {
 	if v == nil || (deref(v.VpcId) == "" && len(v.SecurityGroupIds) == 0) {
-		return lambda.Setting{State: lambda.Absent, Missing: "VpcConfig"}
+		return lambda.Setting{State: lambda.Absent, Missing: "VpcConfig", IDs: []string{}}
 	}
 	if len(v.SecurityGroupIds) == 0 {
-		return lambda.Setting{State: lambda.Empty, Text: "[]"}
+		return lambda.Setting{State: lambda.Empty, Text: "[]", IDs: []string{}}
 	}
-	return lambda.Setting{State: lambda.Literal, Count: len(v.SecurityGroupIds), Text: strings.Join(v.SecurityGroupIds, ", ")}
+	ids := slices.Clone(v.SecurityGroupIds)
+	slices.Sort(ids)
+	return lambda.Setting{State: lambda.Literal, Count: len(v.SecurityGroupIds), Text: strings.Join(v.SecurityGroupIds, ", "), IDs: slices.Compact(ids)}
 }
 
 func kmsKey(arn string) lambda.Setting {

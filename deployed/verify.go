@@ -12,6 +12,7 @@ import (
 	"github.com/lambdagate/lambdagate/evaluation"
 	"github.com/lambdagate/lambdagate/lambda"
 	"github.com/lambdagate/lambdagate/source"
+	"github.com/lambdagate/lambdagate/template"
 )
 
 // Defaults of Options.
@@ -124,7 +125,7 @@ func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error
 		r.matchTemplates(stacks)
 		for _, e := range entries {
 			if e.fn != nil && e.tf != nil {
-				attach(e.fn, e.tf, e.stack, r)
+				attach(e, e.fn, e.tf, e.stack, r)
 			}
 		}
 	} else {
@@ -181,7 +182,7 @@ type entry struct {
 	wantAccount string
 	fn          *lambda.Function
 	tf          *lambda.Function // the template's function, when matched
-	tfile       string
+	tpl         *template.Template // the template's, when matched
 }
 
 // label names a function in messages: `app-Fn-1X2Y (Fn in stack app)`.

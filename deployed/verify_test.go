@@ -433,7 +433,7 @@ func TestTemplatePositionsAndDrift(t *testing.T) {
 	_, lines = verify(t, a2, deployed.Target{Stacks: []string{"app"}}, deployed.Options{Templates: units(tpl)})
 	has(t, lines, "error drift Good @20: the template gives tracing Active, but the deployed function has PassThrough")
 	has(t, lines, "error drift Good @21: the template sets KmsKeyArn to arn:aws:kms:eu-west-1:123456789012:key/1111-2222, but the deployed function has no KMS key")
-	has(t, lines, "error drift Good @24: the template gives the function 1 security groups, but the deployed function has 2 (sg-1, sg-hand)")
+	has(t, lines, "error drift Good @24: the template gives the function security groups [sg-1], but the deployed function has [sg-1, sg-hand]: security groups were changed outside CloudFormation")
 	has(t, lines, "error drift Good @25: the template gives the function role app-FnRole-A1 (!GetAtt FnRole.Arn), but the deployed function runs with arn:aws:iam::123456789012:role/app-BadRole-B2")
 	has(t, lines, "error active-tracing Good @20: Tracing is PassThrough, not Active") // on the template's line
 	has(t, lines, "error least-privilege-role Good @25: inline policy \"wide\" of role app-BadRole-B2")
