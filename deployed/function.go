@@ -1,9 +1,9 @@
 package deployed
 
 import (
-	"slices"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	awslambda "github.com/aws/aws-sdk-go-v2/service/lambda"

@@ -181,7 +181,7 @@ type entry struct {
 	// the function read must be in it.
 	wantAccount string
 	fn          *lambda.Function
-	tf          *lambda.Function // the template's function, when matched
+	tf          *lambda.Function   // the template's function, when matched
 	tpl         *template.Template // the template's, when matched
 }
 
