@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -18,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	awslambda "github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/smithy-go/middleware"
 )
 
 // CloudFormationAPI is the part of the CloudFormation client verify calls.
@@ -75,6 +77,46 @@ const (
 	DefaultMaxBackoff  = 20 * time.Second
 )
 
+// attemptsKey carries an *attempts in a call's context.
+type attemptsKey struct{}
+
+// attempts records the error of a call's last attempt, which the SDK's
+// retryer does not return when the deadline cuts its backoff short: a call
+// throttled until --call-timeout is then reported as throttled, and one
+// whose endpoint refuses connections as unreachable, not as slow.
+type attempts struct {
+	mu   sync.Mutex
+	last error
+}
+
+func (a *attempts) record(err error) {
+	a.mu.Lock()
+	a.last = err
+	a.mu.Unlock()
+}
+
+func (a *attempts) lastErr() error {
+	if a == nil {
+		return nil
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.last
+}
+
+// recordAttempts adds a middleware inside the retry loop that records each
+// attempt's error in the call's attempts.
+func recordAttempts(s *middleware.Stack) error {
+	return s.Finalize.Insert(middleware.FinalizeMiddlewareFunc("lambdagateAttempts",
+		func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+			out, md, err := next.HandleFinalize(ctx, in)
+			if a, ok := ctx.Value(attemptsKey{}).(*attempts); ok && err != nil {
+				a.record(err)
+			}
+			return out, md, err
+		}), "Retry", middleware.After)
+}
+
 // NewClients loads the SDK's default configuration and builds the clients.
 // A missing region or missing credentials are reported here, once, rather
 // than as one failure per call.
@@ -87,6 +129,7 @@ func NewClients(ctx context.Context, o ClientOptions) (Clients, error) {
 		backoff = DefaultMaxBackoff
 	}
 	loads := []func(*config.LoadOptions) error{
+		config.WithAPIOptions([]func(*middleware.Stack) error{recordAttempts}),
 		config.WithRetryer(func() aws.Retryer {
 			return retry.NewStandard(func(s *retry.StandardOptions) {
 				s.MaxAttempts = attempts

@@ -168,6 +168,8 @@ type run struct {
 	pending   []pendingProblem
 	templates []evaluation.Unit
 	walked    []*stack // every stack asked for, read or not
+	connFails int      // calls in a row that could not connect
+	dead      string   // why the endpoint is taken for unreachable, once it is
 }
 
 // entry is one function to verify.
@@ -231,16 +233,43 @@ func (r *run) call(action, resource string, f func(ctx context.Context) error) e
 	}
 	defer func() { <-r.sem }()
 	r.mu.Lock()
+	if r.dead != "" {
+		r.mu.Unlock()
+		return &callError{action: action, resource: resource, skipped: true}
+	}
 	r.calls[action]++
 	r.mu.Unlock()
 	ctx, cancel := context.WithTimeout(r.ctx, r.o.CallTimeout)
 	defer cancel()
-	err := f(ctx)
+	log := &attempts{}
+	err := f(context.WithValue(ctx, attemptsKey{}, log))
+	ce := &callError{action: action, resource: resource, err: err, timeout: r.o.CallTimeout, overall: r.ctx.Err() != nil, last: log.lastErr()}
+	cause := ""
+	if err != nil {
+		cause = cmpOr(unreachable(err), unreachable(ce.last))
+	}
+	r.mu.Lock()
+	switch {
+	case cause == "":
+		r.connFails = 0
+	case r.dead == "":
+		r.connFails++
+		if r.connFails >= maxConnFails {
+			r.dead = cause
+		}
+	}
+	r.mu.Unlock()
 	if err == nil {
 		return nil
 	}
-	return &callError{action: action, resource: resource, err: err, timeout: r.o.CallTimeout, overall: r.ctx.Err() != nil}
+	return ce
 }
+
+// maxConnFails is how many calls in a row must fail to connect before the
+// endpoint is taken for dead: the calls left are not made (each would spend
+// its retries on it), and what they would have read is listed as not
+// verified.
+const maxConnFails = 3
 
 // accountMark stands for the account id in ARNs built before it is known.
 const accountMark = "\x00account\x00"
@@ -391,6 +420,9 @@ func (r *run) result(entries []*entry) *Result {
 				res.Unverified[u.fn.Name] = append(res.Unverified[u.fn.Name], ruleRole)
 			}
 		}
+	}
+	if r.dead != "" {
+		r.pending = append(r.pending, pendingProblem{subject: "what is left", msg: fmt.Sprintf("the AWS endpoint is unreachable (%s, %d calls in a row); lambdagate stopped calling it. Check the network, AWS_ENDPOINT_URL and the region, and verify again", r.dead, maxConnFails)})
 	}
 	for _, p := range r.pending {
 		reason := p.msg

@@ -3,8 +3,10 @@ package deployed_test
 import (
 	"context"
 	"fmt"
+	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -489,5 +491,86 @@ func TestTheStackStatusIsReported(t *testing.T) {
 			continue
 		}
 		has(t, lines, want)
+	}
+}
+
+// Issue 12 (10): throttling that lasts until --call-timeout is reported as
+// throttling, not as a slow answer.
+func TestThrottlingUntilTheCallTimeoutIsThrottling(t *testing.T) {
+	a := app()
+	a.Fault = func(c fakeaws.Call) *fakeaws.Fault {
+		if c.Action == "iam:GetRole" && c.Resource == "app-BadRole-B2" {
+			return &fakeaws.Fault{Error: &fakeaws.Error{Status: 400, Code: "Throttling", Message: "Rate exceeded"}}
+		}
+		return nil
+	}
+	srv := a.Start()
+	t.Cleanup(srv.Close)
+	awsEnv(t, a.Region)
+	// Backoff far past the call's deadline: the deadline ends the retries.
+	c, err := deployed.NewClients(context.Background(), deployed.ClientOptions{BaseEndpoint: srv.URL, MaxAttempts: 8, MaxBackoff: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := deployed.Verify(context.Background(), c, deployed.Target{Stacks: []string{"app"}}, deployed.Options{CallTimeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := seen(t, out)
+	has(t, lines, "unverified Bad: cannot verify role arn:aws:iam::123456789012:role/app-BadRole-B2 (of app-Bad-Z): iam:GetRole on arn:aws:iam::123456789012:role/app-BadRole-B2 was still throttled (Throttling) when the 200ms of --call-timeout passed")
+	hasNo(t, lines, "did not answer")
+}
+
+// Issue 12 (10): an endpoint that dies mid-run is reported once as
+// unreachable, the calls left are not made, and what they would have read
+// is listed as not verified; no raw SDK error is shown.
+func TestADeadEndpointStopsTheCalls(t *testing.T) {
+	a := app()
+	for i := range 40 {
+		name := fmt.Sprintf("app-More%02d-M", i)
+		a.Functions[name] = &fakeaws.Function{Name: name, Role: "app-FnRole-A1", Tracing: "Active", KMSKeyArn: keyARN, SecurityGroups: []string{"sg-1"}, VpcID: "vpc-1"}
+		a.Stacks["app"] = append(a.Stacks["app"], &fakeaws.Resource{Logical: fmt.Sprintf("More%02d", i), Physical: name, Type: "AWS::Lambda::Function"})
+	}
+	var srv *httptest.Server
+	var once sync.Once
+	a.Fault = func(c fakeaws.Call) *fakeaws.Fault {
+		if c.Action == "lambda:GetFunctionConfiguration" {
+			once.Do(func() {
+				srv.Listener.Close() // new connections are refused
+				srv.CloseClientConnections()
+			})
+		}
+		return nil
+	}
+	srv = a.Start()
+	t.Cleanup(srv.Close)
+	awsEnv(t, a.Region)
+	c, err := deployed.NewClients(context.Background(), deployed.ClientOptions{BaseEndpoint: srv.URL, MaxAttempts: 3, MaxBackoff: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := deployed.Verify(context.Background(), c, deployed.Target{Stacks: []string{"app"}}, deployed.Options{Concurrency: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := seen(t, out)
+	unreachable := 0
+	for _, l := range lines {
+		if strings.Contains(l, "the AWS endpoint is unreachable (connect: connection refused") {
+			unreachable++
+		}
+		if strings.Contains(l, "StatusCode") || strings.Contains(l, "RequestID") {
+			t.Errorf("a raw SDK error: %s", l)
+		}
+	}
+	if unreachable != 1 {
+		t.Errorf("the endpoint is said unreachable %d times, want once:\n  %s", unreachable, strings.Join(lines, "\n  "))
+	}
+	has(t, lines, "was not called: the AWS endpoint is unreachable (see above)")
+	if n := out.Calls["lambda:GetFunctionConfiguration"]; n > 3+2 {
+		t.Errorf("%d GetFunctionConfiguration calls after the endpoint died, want at most %d and %d in flight", n, 3, 2)
+	}
+	if len(out.Problems) < 43 {
+		t.Errorf("%d problems, want each of the 43 functions not verified and the endpoint", len(out.Problems))
 	}
 }
