@@ -31,6 +31,8 @@ type CloudFormationAPI interface {
 // LambdaAPI is the part of the Lambda client verify calls.
 type LambdaAPI interface {
 	GetFunctionConfiguration(context.Context, *awslambda.GetFunctionConfigurationInput, ...func(*awslambda.Options)) (*awslambda.GetFunctionConfigurationOutput, error)
+	GetPolicy(context.Context, *awslambda.GetPolicyInput, ...func(*awslambda.Options)) (*awslambda.GetPolicyOutput, error)
+	GetFunctionUrlConfig(context.Context, *awslambda.GetFunctionUrlConfigInput, ...func(*awslambda.Options)) (*awslambda.GetFunctionUrlConfigOutput, error)
 }
 
 // IAMAPI is the part of the IAM client verify calls.

@@ -54,6 +54,7 @@ func (r *run) verifyFunction(e *entry) {
 		KmsKey:         []lambda.Setting{kmsKey(deref(cfg.KMSKeyArn))},
 		Tracing:        []lambda.Setting{tracing(cfg.TracingConfig)},
 	}
+	fn.Around = r.surroundings(e, cfg.Environment)
 	if roleARN := deref(cfg.Role); roleARN != "" {
 		fn.Roles = []lambda.RoleUse{{Role: r.role(e, roleARN), Expr: roleARN}}
 	} else {

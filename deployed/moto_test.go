@@ -157,6 +157,23 @@ func TestAgainstMoto(t *testing.T) {
 	}
 	function("app-good", goodRole, true, "sg-1")
 	function("app-bad", badRole, false)
+	// What moto models of public invoke: a function URL open to anyone, and
+	// a permission for any principal; and an environment variable.
+	if _, err := lam.CreateFunctionUrlConfig(ctx, &awslambda.CreateFunctionUrlConfigInput{FunctionName: aws.String("app-bad"), AuthType: lambdatypes.FunctionUrlAuthTypeNone}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lam.AddPermission(ctx, &awslambda.AddPermissionInput{FunctionName: aws.String("app-bad"), StatementId: aws.String("anyone"),
+		Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("*")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lam.AddPermission(ctx, &awslambda.AddPermissionInput{FunctionName: aws.String("app-good"), StatementId: aws.String("s3"),
+		Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("s3.amazonaws.com"), SourceArn: aws.String("arn:aws:s3:::app-bucket"), SourceAccount: aws.String("123456789012")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lam.UpdateFunctionConfiguration(ctx, &awslambda.UpdateFunctionConfigurationInput{FunctionName: aws.String("app-bad"),
+		Environment: &lambdatypes.Environment{Variables: map[string]string{"DB_PASSWORD": "hunter2hunter2"}}}); err != nil {
+		t.Fatal(err)
+	}
 
 	if _, err := cfn.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("app"), TemplateBody: aws.String(fmt.Sprintf(motoTemplate, goodRole))}); err != nil {
 		t.Fatal(err)
@@ -189,6 +206,10 @@ func TestAgainstMoto(t *testing.T) {
 		has(t, lines, "error active-tracing app-bad: TracingConfig.Mode is PassThrough")
 		has(t, lines, "error least-privilege-role app-bad:", `inline policy "inline" of role app-bad`, "s3:*")
 		has(t, lines, "error least-privilege-role app-bad:", "managed policy arn:aws:iam::123456789012:policy/app-admin", `"*"`)
+		has(t, lines, "warning public-invoke app-bad:", "has AuthType NONE")
+		has(t, lines, "warning public-invoke app-bad: permission anyone lets any principal invoke the function")
+		has(t, lines, "warning plaintext-secret app-bad:", "DB_PASSWORD")
+		hasNo(t, lines, "hunter2")
 		good := out.Functions[1].Roles[0].Role // sorted by name: app-bad, app-good
 		if len(good.Policies) != 2 || len(good.Managed) != 1 || good.Trust == nil {
 			t.Errorf("app-good's role: %d policies, managed %v, trust %v", len(good.Policies), good.Managed, good.Trust)

@@ -185,6 +185,7 @@ type entry struct {
 	fn          *lambda.Function
 	tf          *lambda.Function   // the template's function, when matched
 	tpl         *template.Template // the template's, when matched
+	unverified  []string           // rules that could not be checked on it
 }
 
 // label names a function in messages: `app-Fn-1X2Y (Fn in stack app)`.
@@ -390,6 +391,9 @@ func (r *run) result(entries []*entry) *Result {
 	for _, e := range entries {
 		if e.stack == nil {
 			res.Deployed.Functions = append(res.Deployed.Functions, e.name)
+		}
+		if e.fn != nil && len(e.unverified) > 0 {
+			res.Unverified[e.fn.Name] = append(res.Unverified[e.fn.Name], e.unverified...)
 		}
 	}
 	slices.SortStableFunc(entries, func(a, b *entry) int {

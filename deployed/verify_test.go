@@ -574,3 +574,33 @@ func TestADeadEndpointStopsTheCalls(t *testing.T) {
 		t.Errorf("%d problems, want each of the 43 functions not verified and the endpoint", len(out.Problems))
 	}
 }
+
+// Deployed public invoke and secrets: the resource policy (GetPolicy), the
+// function URL (GetFunctionUrlConfig) and the environment variables are
+// judged as in templates; a policy that cannot be read leaves public-invoke
+// not verified on the function.
+func TestDeployedPublicInvokeAndSecrets(t *testing.T) {
+	a := app()
+	a.Functions["app-Bad-Z"].Policy = `{"Version":"2012-10-17","Statement":[{"Sid":"anyone","Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunction"},` +
+		`{"Sid":"url","Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunctionUrl","Condition":{"StringEquals":{"lambda:FunctionUrlAuthType":"NONE"}}}]}`
+	a.Functions["app-Bad-Z"].URLAuthType = "NONE"
+	a.Functions["app-Bad-Z"].Environment = map[string]string{"API_TOKEN": "ghp_0123456789abcdefghijklmnopqrstuvwxyz01", "STAGE": "prod"}
+	a.Functions["app-Good-X"].Policy = `{"Statement":[{"Sid":"s3","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction","Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::b"}}}]}`
+	a.Fault = func(c fakeaws.Call) *fakeaws.Fault {
+		if c.Action == "lambda:GetPolicy" && c.Resource == "app-Also-Y" {
+			return &fakeaws.Fault{Error: &fakeaws.Error{Status: 403, Code: "AccessDeniedException", Message: "denied"}}
+		}
+		return nil
+	}
+	out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
+	has(t, lines, "warning public-invoke Bad: permission anyone lets any principal invoke the function")
+	has(t, lines, "warning public-invoke Bad: the function URL https://app-Bad-Z.lambda-url.eu-west-1.on.aws/ has AuthType NONE")
+	has(t, lines, "warning plaintext-secret Bad:", "API_TOKEN")
+	hasNo(t, lines, "ghp_")
+	hasNo(t, lines, "public-invoke Good")
+	hasNo(t, lines, "permission url")
+	has(t, lines, "unverified Also: cannot verify the resource policy of function app-Also-Y (Also in stack app): missing permission lambda:GetPolicy")
+	if got := out.Unverified["app-Also-Y"]; !slices.Contains(got, "public-invoke") {
+		t.Errorf("Also: unverified %v, want public-invoke", got)
+	}
+}

@@ -26,6 +26,9 @@ type Function struct {
 	Name, Role, KMSKeyArn, Tracing string // Tracing: "Active", "PassThrough", or "" for no TracingConfig
 	SecurityGroups                 []string
 	VpcID                          string
+	Environment                    map[string]string
+	Policy                         string // the resource policy's JSON; "" for none
+	URLAuthType                    string // the function URL's AuthType; "" for no URL
 }
 
 // Role is an IAM role.
@@ -120,6 +123,17 @@ func (a *Account) pageSize() int {
 
 func (a *Account) serve(w http.ResponseWriter, r *http.Request) {
 	const fnPrefix = "/2015-03-31/functions/"
+	const urlPrefix = "/2021-10-31/functions/"
+	if strings.HasPrefix(r.URL.Path, fnPrefix) && strings.HasSuffix(r.URL.Path, "/policy") && r.Method == http.MethodGet {
+		name, _ := url.PathUnescape(strings.TrimSuffix(strings.TrimPrefix(r.URL.EscapedPath(), fnPrefix), "/policy"))
+		a.lambdaExtra(w, r, "lambda:GetPolicy", name)
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, urlPrefix) && strings.HasSuffix(r.URL.Path, "/url") && r.Method == http.MethodGet {
+		name, _ := url.PathUnescape(strings.TrimSuffix(strings.TrimPrefix(r.URL.EscapedPath(), urlPrefix), "/url"))
+		a.lambdaExtra(w, r, "lambda:GetFunctionUrlConfig", name)
+		return
+	}
 	if strings.HasPrefix(r.URL.Path, fnPrefix) && strings.HasSuffix(r.URL.Path, "/configuration") && r.Method == http.MethodGet {
 		name, _ := url.PathUnescape(strings.TrimSuffix(strings.TrimPrefix(r.URL.EscapedPath(), fnPrefix), "/configuration"))
 		a.lambdaConfig(w, r, name)
@@ -225,6 +239,45 @@ func (a *Account) lambdaConfig(w http.ResponseWriter, r *http.Request, name stri
 		vpc = map[string]any{"SubnetIds": []string{"subnet-1"}, "SecurityGroupIds": fn.SecurityGroups, "VpcId": fn.VpcID}
 	}
 	out["VpcConfig"] = vpc
+	if len(fn.Environment) > 0 {
+		out["Environment"] = map[string]any{"Variables": fn.Environment}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(out)
+}
+
+// lambdaExtra answers GetPolicy and GetFunctionUrlConfig; a function
+// without a policy or URL answers ResourceNotFoundException, as Lambda does.
+func (a *Account) lambdaExtra(w http.ResponseWriter, r *http.Request, action, name string) {
+	if !a.begin(w, r, action, name, false) {
+		return
+	}
+	if i := strings.LastIndex(name, ":function:"); i >= 0 {
+		name = name[i+len(":function:"):]
+	}
+	fn, ok := a.Functions[name]
+	notFound := func(what string) {
+		writeJSONError(w, Error{404, "ResourceNotFoundException", what + " not found: arn:aws:lambda:" + a.Region + ":" + a.ID + ":function:" + name})
+	}
+	var out map[string]any
+	switch {
+	case !ok:
+		notFound("Function")
+		return
+	case action == "lambda:GetPolicy":
+		if fn.Policy == "" {
+			notFound("The resource you requested does not exist. Policy")
+			return
+		}
+		out = map[string]any{"Policy": fn.Policy, "RevisionId": "1"}
+	default:
+		if fn.URLAuthType == "" {
+			notFound("The resource you requested does not exist. Function URL")
+			return
+		}
+		out = map[string]any{"AuthType": fn.URLAuthType, "FunctionUrl": "https://" + name + ".lambda-url." + a.Region + ".on.aws/",
+			"FunctionArn": fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", a.Region, a.ID, name), "CreationTime": "2025-01-01T00:00:00Z", "LastModifiedTime": "2025-01-01T00:00:00Z"}
+	}
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(out)
 }
