@@ -17,7 +17,11 @@ func (r *run) verifyFunction(e *entry) {
 	var cfg *awslambda.GetFunctionConfigurationOutput
 	err := r.call("lambda:GetFunctionConfiguration", r.functionARN(e), func(ctx context.Context) error {
 		var err error
-		cfg, err = r.c.Lambda.GetFunctionConfiguration(ctx, &awslambda.GetFunctionConfigurationInput{FunctionName: &e.name})
+		in := &awslambda.GetFunctionConfigurationInput{FunctionName: &e.name}
+		if e.qualifier != "" {
+			in.Qualifier = &e.qualifier
+		}
+		cfg, err = r.c.Lambda.GetFunctionConfiguration(ctx, in)
 		return err
 	})
 	if err != nil {
@@ -33,28 +37,35 @@ func (r *run) verifyFunction(e *entry) {
 		return
 	}
 	if cfg.FunctionArn != nil {
-		if a, ok := parseFunctionARN(*cfg.FunctionArn); ok && e.wantAccount != "" && a.account != e.wantAccount {
+		if a, ok := parseFunctionARN(*cfg.FunctionArn); ok && e.parent == nil && e.wantAccount != "" && a.account != e.wantAccount {
 			r.problem(pendingProblem{e: e, subject: e.label(), msg: fmt.Sprintf("the ARN names account %s, but these credentials read function %s of account %s; verify it with credentials of account %s", e.wantAccount, *cfg.FunctionArn, a.account, e.wantAccount)})
 			return
 		}
-		e.arn = *cfg.FunctionArn
-		r.learnAccount(e.arn)
+		if e.alias == "" {
+			e.arn = *cfg.FunctionArn
+		} else {
+			e.qualifiedARN = *cfg.FunctionArn
+		}
+		r.learnAccount(*cfg.FunctionArn)
 	}
 	name := deref(cfg.FunctionName)
 	if name == "" {
 		name = e.name
 	}
-	if e.stack == nil {
+	if e.stack == nil && e.parent == nil {
 		e.name = name // named by ARN: the findings name it as people do
 	}
 	fn := &lambda.Function{
 		Resource: e.resource(), Type: lambda.TypeLambda,
-		Name: name, ARN: e.arn, Deployed: true,
+		Name: e.served(name), ARN: cmpOr(e.qualifiedARN, e.arn), Deployed: true,
 		SecurityGroups: []lambda.Setting{securityGroups(cfg.VpcConfig)},
 		KmsKey:         []lambda.Setting{kmsKey(deref(cfg.KMSKeyArn))},
 		Tracing:        []lambda.Setting{tracing(cfg.TracingConfig)},
 	}
 	fn.Around = r.surroundings(e, cfg.Environment)
+	if e.alias == "" {
+		r.aliases(e) // $LATEST: what its aliases serve is verified too
+	}
 	if roleARN := deref(cfg.Role); roleARN != "" {
 		fn.Roles = []lambda.RoleUse{{Role: r.role(e, roleARN), Expr: roleARN}}
 	} else {

@@ -35,11 +35,18 @@ func (r *run) surroundings(e *entry, env *types.EnvironmentResponse) *lambda.Sur
 			around.Environment = append(around.Environment, lambda.EnvVar{Name: n, Value: env.Variables[n]})
 		}
 	}
+	if e.share != "" {
+		return around // a version an alias sends a share to: the alias's policy and URL are read on its main version
+	}
 	arn := r.functionARN(e)
+	var qualifier *string
+	if e.alias != "" {
+		qualifier, arn = &e.alias, arn+":"+e.alias
+	}
 	var pol *awslambda.GetPolicyOutput
 	err := r.call("lambda:GetPolicy", arn, func(ctx context.Context) error {
 		var err error
-		pol, err = r.c.Lambda.GetPolicy(ctx, &awslambda.GetPolicyInput{FunctionName: &e.name})
+		pol, err = r.c.Lambda.GetPolicy(ctx, &awslambda.GetPolicyInput{FunctionName: &e.name, Qualifier: qualifier})
 		return err
 	})
 	switch {
@@ -57,7 +64,7 @@ func (r *run) surroundings(e *entry, env *types.EnvironmentResponse) *lambda.Sur
 	var u *awslambda.GetFunctionUrlConfigOutput
 	err = r.call("lambda:GetFunctionUrlConfig", arn, func(ctx context.Context) error {
 		var err error
-		u, err = r.c.Lambda.GetFunctionUrlConfig(ctx, &awslambda.GetFunctionUrlConfigInput{FunctionName: &e.name})
+		u, err = r.c.Lambda.GetFunctionUrlConfig(ctx, &awslambda.GetFunctionUrlConfigInput{FunctionName: &e.name, Qualifier: qualifier})
 		return err
 	})
 	switch {
@@ -70,6 +77,46 @@ func (r *run) surroundings(e *entry, env *types.EnvironmentResponse) *lambda.Sur
 		around.URLs = []lambda.URL{{Where: "the function URL " + deref(u.FunctionUrl), AuthType: string(u.AuthType)}}
 	}
 	return around
+}
+
+// aliases reads the function's aliases and verifies, beside $LATEST, what
+// each serves: its version (read through the alias, with the alias's own
+// resource policy and URL) and every version its routing sends a share of
+// the traffic to.
+func (r *run) aliases(e *entry) {
+	arn := r.functionARN(e)
+	pages := awslambda.NewListAliasesPaginator(r.c.Lambda, &awslambda.ListAliasesInput{FunctionName: &e.name})
+	for pages.HasMorePages() {
+		var out *awslambda.ListAliasesOutput
+		err := r.call("lambda:ListAliases", arn, func(ctx context.Context) error {
+			var err error
+			out, err = pages.NextPage(ctx)
+			return err
+		})
+		if err != nil {
+			r.problem(pendingProblem{e: e, subject: "the aliases of " + e.label(), err: err,
+				msg: "", rule: ""})
+			return
+		}
+		for _, a := range out.Aliases {
+			name := deref(a.Name)
+			r.start(&entry{parent: e, stack: e.stack, logical: e.logical, name: e.name, arn: e.arn, status: e.status,
+				qualifier: name, alias: name})
+			if a.RoutingConfig == nil {
+				continue
+			}
+			versions := make([]string, 0, len(a.RoutingConfig.AdditionalVersionWeights))
+			for v := range a.RoutingConfig.AdditionalVersionWeights {
+				versions = append(versions, v)
+			}
+			slices.Sort(versions)
+			for _, v := range versions {
+				w := a.RoutingConfig.AdditionalVersionWeights[v]
+				r.start(&entry{parent: e, stack: e.stack, logical: e.logical, name: e.name, arn: e.arn, status: e.status,
+					qualifier: v, alias: name, version: v, share: fmt.Sprintf("%g%%", w*100)})
+			}
+		}
+	}
 }
 
 // permissions reads a function's resource policy as the statements that

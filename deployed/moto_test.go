@@ -21,6 +21,7 @@ import (
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/lambdagate/lambdagate/deployed"
+	"github.com/lambdagate/lambdagate/lambda"
 	"github.com/lambdagate/lambdagate/template"
 )
 
@@ -174,6 +175,14 @@ func TestAgainstMoto(t *testing.T) {
 		Environment: &lambdatypes.Environment{Variables: map[string]string{"DB_PASSWORD": "hunter2hunter2"}}}); err != nil {
 		t.Fatal(err)
 	}
+	// An alias serving a published version: what runs is verified too.
+	v, err := lam.PublishVersion(ctx, &awslambda.PublishVersionInput{FunctionName: aws.String("app-bad")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lam.CreateAlias(ctx, &awslambda.CreateAliasInput{FunctionName: aws.String("app-bad"), Name: aws.String("live"), FunctionVersion: v.Version}); err != nil {
+		t.Fatal(err)
+	}
 
 	if _, err := cfn.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("app"), TemplateBody: aws.String(fmt.Sprintf(motoTemplate, goodRole))}); err != nil {
 		t.Fatal(err)
@@ -209,8 +218,14 @@ func TestAgainstMoto(t *testing.T) {
 		has(t, lines, "warning public-invoke app-bad:", "has AuthType NONE")
 		has(t, lines, "warning public-invoke app-bad: permission anyone lets any principal invoke the function")
 		has(t, lines, "warning plaintext-secret app-bad:", "DB_PASSWORD")
+		has(t, lines, "error active-tracing app-bad:live: TracingConfig.Mode is PassThrough")
 		hasNo(t, lines, "hunter2")
-		good := out.Functions[1].Roles[0].Role // sorted by name: app-bad, app-good
+		var good *lambda.Role
+		for _, fn := range out.Functions {
+			if fn.Name == "app-good" {
+				good = fn.Roles[0].Role
+			}
+		}
 		if len(good.Policies) != 2 || len(good.Managed) != 1 || good.Trust == nil {
 			t.Errorf("app-good's role: %d policies, managed %v, trust %v", len(good.Policies), good.Managed, good.Trust)
 		}

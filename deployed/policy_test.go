@@ -62,6 +62,8 @@ func TestTheREADMEsPolicyIsWhatVerifyCalls(t *testing.T) {
 	a.Stacks["app"] = append(a.Stacks["app"], &fakeaws.Resource{Logical: "Api", Physical: nested, Type: "AWS::CloudFormation::Stack"})
 	a.Stacks["app-Api-N1"] = []*fakeaws.Resource{{Logical: "Handler", Physical: "app-Api-N1-Handler-H", Type: "AWS::Lambda::Function"}}
 	a.Functions["app-Api-N1-Handler-H"] = &fakeaws.Function{Name: "app-Api-N1-Handler-H", Role: "app-FnRole-A1", Tracing: "Active", KMSKeyArn: keyARN, SecurityGroups: []string{"sg-9"}, VpcID: "vpc-1"}
+	a.Functions["app-Good-X"].Versions = map[string]*fakeaws.Function{"1": {Name: "app-Good-X", Role: "app-FnRole-A1", KMSKeyArn: keyARN, Tracing: "Active", SecurityGroups: []string{"sg-1"}, VpcID: "vpc-1"}}
+	a.Functions["app-Good-X"].Aliases = map[string]*fakeaws.Alias{"live": {Version: "1"}}
 	out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
 	if len(out.Problems) > 0 {
 		t.Fatalf("the full run is not clean: %v", lines)

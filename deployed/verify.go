@@ -111,6 +111,7 @@ func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error
 		mu.Unlock()
 		wg.Go(func() { r.verifyFunction(e) })
 	}
+	r.start = start // aliases start the versions they serve
 	if len(t.Stacks) > 0 {
 		f := newFilter(t.Functions, r)
 		stacks := r.listStacks(t.Stacks, func(e *entry) {
@@ -123,6 +124,11 @@ func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error
 		}
 		wg.Wait()
 		r.matchTemplates(stacks)
+		for _, e := range entries {
+			if e.parent != nil {
+				e.tf, e.tpl = e.parent.tf, e.parent.tpl
+			}
+		}
 		for _, e := range entries {
 			if e.fn != nil && e.tf != nil {
 				attach(e, e.fn, e.tf, e.stack, r)
@@ -142,6 +148,13 @@ func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error
 					continue
 				}
 				e.arn, e.wantAccount = f, a.account
+				if a.qualifier != "" {
+					// A qualified ARN: that alias or version only.
+					e.name, e.arn = a.name, strings.TrimSuffix(f, ":"+a.qualifier)
+					e.qualifier, e.alias = a.qualifier, a.qualifier
+				}
+			} else if name, q, ok := strings.Cut(f, ":"); ok && name != "" && q != "" {
+				e.name, e.qualifier, e.alias = name, q, q // name:alias
 			}
 			start(e)
 		}
@@ -168,8 +181,9 @@ type run struct {
 	pending   []pendingProblem
 	templates []evaluation.Unit
 	walked    []*stack // every stack asked for, read or not
-	connFails int      // calls in a row that could not connect
-	dead      string   // why the endpoint is taken for unreachable, once it is
+	start     func(*entry)
+	connFails int    // calls in a row that could not connect
+	dead      string // why the endpoint is taken for unreachable, once it is
 }
 
 // entry is one function to verify.
@@ -186,21 +200,42 @@ type entry struct {
 	tf          *lambda.Function   // the template's function, when matched
 	tpl         *template.Template // the template's, when matched
 	unverified  []string           // rules that could not be checked on it
+	// Of an alias: the function's entry, the qualifier read (the alias, or
+	// the version it sends a share to), the alias, that version and its
+	// share of the traffic ("10%"), and the qualified ARN read.
+	parent           *entry
+	qualifier, alias string
+	version, share   string
+	qualifiedARN     string
 }
 
-// label names a function in messages: `app-Fn-1X2Y (Fn in stack app)`.
+// label names a function in messages: `app-Fn-1X2Y (Fn in stack app)`,
+// `app-Fn-1X2Y:live (...)` for an alias.
 func (e *entry) label() string {
 	if e.stack == nil {
-		return "function " + e.name
+		return "function " + e.served(e.name)
 	}
-	return fmt.Sprintf("function %s (%s in stack %s)", e.name, e.logical, e.stack.path)
+	return fmt.Sprintf("function %s (%s in stack %s)", e.served(e.name), e.logical, e.stack.path)
+}
+
+// served is the name of what the entry verifies: the function, `Fn:live`
+// for the version an alias serves, `Fn:live (version 4, 10% of the
+// traffic)` for one its routing sends a share to.
+func (e *entry) served(name string) string {
+	switch {
+	case e.share != "":
+		return fmt.Sprintf("%s:%s (version %s, %s of the traffic)", name, e.alias, e.version, e.share)
+	case e.alias != "":
+		return name + ":" + e.alias
+	}
+	return name
 }
 
 func (e *entry) resource() string {
 	if e.logical != "" {
 		return e.logical
 	}
-	return e.name
+	return e.served(e.name)
 }
 
 // pendingProblem is a problem whose message waits for the end of the run:
@@ -389,7 +424,7 @@ func (r *run) result(entries []*entry) *Result {
 		res.Deployed.Stacks = append(res.Deployed.Stacks, evaluation.StackStatus{Name: s.path, Status: s.status})
 	}
 	for _, e := range entries {
-		if e.stack == nil {
+		if e.stack == nil && e.parent == nil {
 			res.Deployed.Functions = append(res.Deployed.Functions, e.name)
 		}
 		if e.fn != nil && len(e.unverified) > 0 {
@@ -397,7 +432,8 @@ func (r *run) result(entries []*entry) *Result {
 		}
 	}
 	slices.SortStableFunc(entries, func(a, b *entry) int {
-		return cmp.Or(cmp.Compare(stackPath(a), stackPath(b)), cmp.Compare(a.logical, b.logical), cmp.Compare(a.name, b.name))
+		return cmp.Or(cmp.Compare(stackPath(a), stackPath(b)), cmp.Compare(a.logical, b.logical), cmp.Compare(a.name, b.name),
+			cmp.Compare(a.alias, b.alias), cmp.Compare(a.share, b.share), cmp.Compare(a.version, b.version))
 	})
 	for _, e := range entries {
 		if e.fn != nil {

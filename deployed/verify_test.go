@@ -604,3 +604,72 @@ func TestDeployedPublicInvokeAndSecrets(t *testing.T) {
 		t.Errorf("Also: unverified %v, want public-invoke", got)
 	}
 }
+
+// What runs, not only $LATEST: each alias's version (through the alias,
+// with its own policy and URL) and the versions its routing weights send
+// traffic to are verified, and a finding names the alias and the version.
+func TestAliasesAndTheVersionsTheyServeAreVerified(t *testing.T) {
+	a := app()
+	good := a.Functions["app-Good-X"]
+	good.Versions = map[string]*fakeaws.Function{
+		"2": {Name: "app-Good-X", Role: "app-FnRole-A1", KMSKeyArn: keyARN, Tracing: "PassThrough", SecurityGroups: []string{"sg-1"}, VpcID: "vpc-1"},
+		"3": {Name: "app-Good-X", Role: "app-FnRole-A1", Tracing: "Active", SecurityGroups: []string{"sg-1"}, VpcID: "vpc-1"},
+	}
+	good.Aliases = map[string]*fakeaws.Alias{"live": {Version: "2", Weights: map[string]float64{"3": 0.1}, URLAuthType: "NONE"}}
+	a.Fault = func(c fakeaws.Call) *fakeaws.Fault {
+		if c.Action == "lambda:ListAliases" && c.Resource == "app-Also-Y" {
+			return &fakeaws.Fault{Error: &fakeaws.Error{Status: 403, Code: "AccessDeniedException", Message: "denied"}}
+		}
+		return nil
+	}
+	out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
+	names := map[string]string{}
+	for _, fn := range out.Functions {
+		names[fn.Name] = fn.ARN
+	}
+	if names["app-Good-X:live"] != "arn:aws:lambda:eu-west-1:123456789012:function:app-Good-X:2" ||
+		names["app-Good-X:live (version 3, 10% of the traffic)"] != "arn:aws:lambda:eu-west-1:123456789012:function:app-Good-X:3" {
+		t.Errorf("functions verified: %v", names)
+	}
+	var latest []string
+	for _, fn := range out.Functions {
+		if fn.Name == "app-Good-X" {
+			latest = append(latest, fn.Name)
+		}
+	}
+	if len(latest) != 1 {
+		t.Errorf("$LATEST of app-Good-X verified %d times", len(latest))
+	}
+	pass := checks.NewPass(checks.Options{})
+	pass.Run(checks.All(), out.Functions)
+	got := map[string]bool{}
+	for _, f := range pass.Findings() {
+		got[f.Rule+" "+f.FunctionName] = true
+	}
+	for _, want := range []string{"active-tracing app-Good-X:live", "public-invoke app-Good-X:live", "kms-key app-Good-X:live (version 3, 10% of the traffic)"} {
+		if !got[want] {
+			t.Errorf("no %s; findings: %v", want, got)
+		}
+	}
+	for _, clean := range []string{"active-tracing app-Good-X", "kms-key app-Good-X:live", "public-invoke app-Good-X"} {
+		if got[clean] {
+			t.Errorf("unexpected %s", clean)
+		}
+	}
+	has(t, lines, "unverified Also: cannot verify the aliases of function app-Also-Y (Also in stack app): missing permission lambda:ListAliases")
+}
+
+// --function takes name:alias and qualified ARNs: that alias only.
+func TestAFunctionNamedWithItsAlias(t *testing.T) {
+	a := app()
+	good := a.Functions["app-Good-X"]
+	good.Versions = map[string]*fakeaws.Function{"2": {Name: "app-Good-X", Role: "app-FnRole-A1", KMSKeyArn: keyARN, Tracing: "PassThrough", SecurityGroups: []string{"sg-1"}, VpcID: "vpc-1"}}
+	good.Aliases = map[string]*fakeaws.Alias{"live": {Version: "2"}}
+	for _, name := range []string{"app-Good-X:live", "arn:aws:lambda:eu-west-1:123456789012:function:app-Good-X:live"} {
+		out, lines := verify(t, a, deployed.Target{Functions: []string{name}}, deployed.Options{})
+		if len(out.Functions) != 1 || out.Functions[0].Name != "app-Good-X:live" || out.Functions[0].ARN != "arn:aws:lambda:eu-west-1:123456789012:function:app-Good-X:2" {
+			t.Errorf("%s: %d functions; %v", name, len(out.Functions), lines)
+		}
+		has(t, lines, "error active-tracing app-Good-X:live: TracingConfig.Mode is PassThrough")
+	}
+}

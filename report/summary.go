@@ -139,7 +139,9 @@ func (s *summary) head(res *evaluation.Result, st GitHubStats) {
 	}
 }
 
-type rowKey struct{ file, resource string }
+// rowKey is a function's row: by file and logical id, and by the deployed
+// name, which tells apart the aliases and versions of one function.
+type rowKey struct{ file, resource, name string }
 
 type row struct {
 	evaluation.FunctionRow
@@ -148,7 +150,7 @@ type row struct {
 }
 
 func (s *summary) row(fr evaluation.FunctionRow) *row {
-	k := rowKey{fr.File, fr.Resource}
+	k := rowKey{fr.File, fr.Resource, fr.Name}
 	r := s.rows[k]
 	if r == nil {
 		r = &row{FunctionRow: fr, cells: make([]checks.Severity, len(tableRules)+1)}

@@ -29,6 +29,19 @@ type Function struct {
 	Environment                    map[string]string
 	Policy                         string // the resource policy's JSON; "" for none
 	URLAuthType                    string // the function URL's AuthType; "" for no URL
+	// Versions are the published versions, by number, each as it was
+	// published; Aliases route to them.
+	Versions map[string]*Function
+	Aliases  map[string]*Alias
+}
+
+// Alias is a function alias: the version it serves, and the others it
+// sends a share of the traffic to.
+type Alias struct {
+	Version string
+	Weights map[string]float64 // AdditionalVersionWeights
+	// Policy and URLAuthType are the alias's own resource policy and URL.
+	Policy, URLAuthType string
 }
 
 // Role is an IAM role.
@@ -124,6 +137,11 @@ func (a *Account) pageSize() int {
 func (a *Account) serve(w http.ResponseWriter, r *http.Request) {
 	const fnPrefix = "/2015-03-31/functions/"
 	const urlPrefix = "/2021-10-31/functions/"
+	if strings.HasPrefix(r.URL.Path, fnPrefix) && strings.HasSuffix(r.URL.Path, "/aliases") && r.Method == http.MethodGet {
+		name, _ := url.PathUnescape(strings.TrimSuffix(strings.TrimPrefix(r.URL.EscapedPath(), fnPrefix), "/aliases"))
+		a.listAliases(w, r, name)
+		return
+	}
 	if strings.HasPrefix(r.URL.Path, fnPrefix) && strings.HasSuffix(r.URL.Path, "/policy") && r.Method == http.MethodGet {
 		name, _ := url.PathUnescape(strings.TrimSuffix(strings.TrimPrefix(r.URL.EscapedPath(), fnPrefix), "/policy"))
 		a.lambdaExtra(w, r, "lambda:GetPolicy", name)
@@ -218,13 +236,21 @@ func (a *Account) lambdaConfig(w http.ResponseWriter, r *http.Request, name stri
 		name = name[i+len(":function:"):]
 	}
 	fn, ok := a.Functions[name]
+	arn := fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", a.Region, a.ID, name)
+	if q := r.URL.Query().Get("Qualifier"); ok && q != "" && q != "$LATEST" {
+		if al, isAlias := fn.Aliases[q]; isAlias {
+			q = al.Version
+		}
+		fn, ok = fn.Versions[q]
+		arn += ":" + q
+	}
 	if !ok {
 		writeJSONError(w, Error{404, "ResourceNotFoundException", "Function not found: arn:aws:lambda:" + a.Region + ":" + a.ID + ":function:" + name})
 		return
 	}
 	out := map[string]any{
-		"FunctionName": fn.Name,
-		"FunctionArn":  fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", a.Region, a.ID, fn.Name),
+		"FunctionName": name,
+		"FunctionArn":  arn,
 		"Role":         a.roleARN(fn.Role),
 		"Runtime":      "python3.12",
 	}
@@ -246,6 +272,35 @@ func (a *Account) lambdaConfig(w http.ResponseWriter, r *http.Request, name stri
 	json.NewEncoder(w).Encode(out)
 }
 
+// listAliases answers ListAliases, one page.
+func (a *Account) listAliases(w http.ResponseWriter, r *http.Request, name string) {
+	if !a.begin(w, r, "lambda:ListAliases", name, false) {
+		return
+	}
+	fn, ok := a.Functions[name]
+	if !ok {
+		writeJSONError(w, Error{404, "ResourceNotFoundException", "Function not found: arn:aws:lambda:" + a.Region + ":" + a.ID + ":function:" + name})
+		return
+	}
+	names := make([]string, 0, len(fn.Aliases))
+	for n := range fn.Aliases {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var list []map[string]any
+	for _, n := range names {
+		al := fn.Aliases[n]
+		item := map[string]any{"Name": n, "FunctionVersion": al.Version,
+			"AliasArn": fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s:%s", a.Region, a.ID, name, n)}
+		if len(al.Weights) > 0 {
+			item["RoutingConfig"] = map[string]any{"AdditionalVersionWeights": al.Weights}
+		}
+		list = append(list, item)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]any{"Aliases": list})
+}
+
 // lambdaExtra answers GetPolicy and GetFunctionUrlConfig; a function
 // without a policy or URL answers ResourceNotFoundException, as Lambda does.
 func (a *Account) lambdaExtra(w http.ResponseWriter, r *http.Request, action, name string) {
@@ -260,6 +315,14 @@ func (a *Account) lambdaExtra(w http.ResponseWriter, r *http.Request, action, na
 		writeJSONError(w, Error{404, "ResourceNotFoundException", what + " not found: arn:aws:lambda:" + a.Region + ":" + a.ID + ":function:" + name})
 	}
 	var out map[string]any
+	if q := r.URL.Query().Get("Qualifier"); ok && q != "" {
+		al := fn.Aliases[q]
+		if al == nil {
+			notFound("Alias")
+			return
+		}
+		fn = &Function{Name: name, Policy: al.Policy, URLAuthType: al.URLAuthType}
+	}
 	switch {
 	case !ok:
 		notFound("Function")
