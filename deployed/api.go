@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	awslambda "github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/smithy-go/middleware"
 )
@@ -46,11 +47,21 @@ type IAMAPI interface {
 	GetPolicyVersion(context.Context, *iam.GetPolicyVersionInput, ...func(*iam.Options)) (*iam.GetPolicyVersionOutput, error)
 }
 
-// Clients are the three services verify reads.
+// KMSAPI is the part of the KMS client verify calls.
+type KMSAPI interface {
+	DescribeKey(context.Context, *kms.DescribeKeyInput, ...func(*kms.Options)) (*kms.DescribeKeyOutput, error)
+	GetKeyRotationStatus(context.Context, *kms.GetKeyRotationStatusInput, ...func(*kms.Options)) (*kms.GetKeyRotationStatusOutput, error)
+	GetKeyPolicy(context.Context, *kms.GetKeyPolicyInput, ...func(*kms.Options)) (*kms.GetKeyPolicyOutput, error)
+}
+
+// Clients are the services verify reads.
 type Clients struct {
 	CloudFormation CloudFormationAPI
 	Lambda         LambdaAPI
 	IAM            IAMAPI
+	// KMS reads the functions' customer managed keys (kms-key-rotation);
+	// nil skips them.
+	KMS KMSAPI
 	// Region the clients talk to, for messages and the ARNs built from names.
 	Region string
 }
@@ -162,6 +173,7 @@ func NewClients(ctx context.Context, o ClientOptions) (Clients, error) {
 		CloudFormation: cloudformation.NewFromConfig(cfg),
 		Lambda:         awslambda.NewFromConfig(cfg),
 		IAM:            iam.NewFromConfig(cfg),
+		KMS:            kms.NewFromConfig(cfg),
 		Region:         cfg.Region,
 	}, nil
 }

@@ -63,6 +63,9 @@ func (r *run) verifyFunction(e *entry) {
 		Tracing:        []lambda.Setting{tracing(cfg.TracingConfig)},
 	}
 	fn.Around = r.surroundings(e, cfg.Environment)
+	if k := r.key(e, deref(cfg.KMSKeyArn)); k != nil {
+		fn.Around.Keys = []lambda.Key{*k}
+	}
 	if e.alias == "" {
 		r.aliases(e) // $LATEST: what its aliases serve is verified too
 	}

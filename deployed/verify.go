@@ -96,6 +96,7 @@ func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error
 		calls:    map[string]int{},
 		roles:    map[string]*roleFetch{},
 		policies: map[string]*policyFetch{},
+		keys:     map[string]*keyFetch{},
 		part:     partition(c.Region),
 	}
 	// Functions are read as the stack pages arrive; templates are matched
@@ -178,6 +179,7 @@ type run struct {
 	account   string
 	roles     map[string]*roleFetch
 	policies  map[string]*policyFetch
+	keys      map[string]*keyFetch
 	pending   []pendingProblem
 	templates []evaluation.Unit
 	walked    []*stack // every stack asked for, read or not

@@ -25,6 +25,7 @@ const (
 	wide        = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`
 	basicExec   = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
 	keyARN      = "arn:aws:kms:eu-west-1:123456789012:key/1111-2222"
+	keyPolicy   = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"kms:*","Resource":"*"}]}`
 )
 
 // awsEnv points the SDK's default chain at dummy credentials and nothing
@@ -57,6 +58,7 @@ func clients(t testing.TB, a *fakeaws.Account) deployed.Clients {
 // Bad fails the four.
 func app() *fakeaws.Account {
 	a := fakeaws.New()
+	a.Keys[keyARN] = &fakeaws.Key{Rotation: true, Policy: keyPolicy}
 	a.Roles["app-FnRole-A1"] = &fakeaws.Role{Name: "app-FnRole-A1", Trust: lambdaTrust,
 		Inline: map[string]string{"orders": scoped}, Attached: []string{basicExec, "arn:aws:iam::123456789012:policy/app-logs"}}
 	a.Roles["app-BadRole-B2"] = &fakeaws.Role{Name: "app-BadRole-B2", Trust: lambdaTrust, Inline: map[string]string{"wide": wide}}
@@ -671,5 +673,37 @@ func TestAFunctionNamedWithItsAlias(t *testing.T) {
 			t.Errorf("%s: %d functions; %v", name, len(out.Functions), lines)
 		}
 		has(t, lines, "error active-tracing app-Good-X:live: TracingConfig.Mode is PassThrough")
+	}
+}
+
+// kms-key-rotation on the deployed function's key: a customer managed key
+// that does not rotate, or whose policy is open to everyone, is a finding;
+// an AWS managed key is not judged; a key that cannot be read leaves the
+// rule not verified. Each key is read once.
+func TestDeployedKeysAreJudged(t *testing.T) {
+	a := app()
+	a.Keys[keyARN] = &fakeaws.Key{Rotation: false, Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"kms:*","Resource":"*"}]}`}
+	const awsKey = "arn:aws:kms:eu-west-1:123456789012:key/aws-lambda"
+	const hidden = "arn:aws:kms:eu-west-1:123456789012:key/hidden"
+	a.Keys[awsKey] = &fakeaws.Key{AWSManaged: true}
+	a.Keys[hidden] = &fakeaws.Key{Rotation: true}
+	a.Functions["app-Bad-Z"].KMSKeyArn = awsKey
+	a.Functions["app-Also-Y"].KMSKeyArn = hidden
+	a.Fault = func(c fakeaws.Call) *fakeaws.Fault {
+		if c.Action == "kms:GetKeyPolicy" && c.Resource == hidden {
+			return &fakeaws.Fault{Error: &fakeaws.Error{Status: 400, Code: "AccessDeniedException", Message: "denied"}}
+		}
+		return nil
+	}
+	out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
+	has(t, lines, "warning kms-key-rotation Good:", "KMS key "+keyARN+" does not rotate")
+	has(t, lines, "warning kms-key-rotation Good:", "allows kms:* to every principal")
+	hasNo(t, lines, "kms-key-rotation Bad")
+	has(t, lines, "unverified Also: cannot verify KMS key "+hidden+" (of function app-Also-Y (Also in stack app)): missing permission kms:GetKeyPolicy")
+	if !slices.Contains(out.Unverified["app-Also-Y"], "kms-key-rotation") {
+		t.Errorf("unverified %v", out.Unverified)
+	}
+	if n := out.Calls["kms:DescribeKey"]; n != 3 {
+		t.Errorf("%d DescribeKey calls for 3 keys", n)
 	}
 }

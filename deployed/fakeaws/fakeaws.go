@@ -53,6 +53,14 @@ type Role struct {
 	Boundary   string            // policy ARN
 }
 
+// Key is a KMS key.
+type Key struct {
+	AWSManaged bool
+	Spec       string // default SYMMETRIC_DEFAULT
+	Rotation   bool
+	Policy     string // JSON
+}
+
 // Resource is a stack resource.
 type Resource struct {
 	Logical, Physical, Type string
@@ -80,6 +88,9 @@ type Account struct {
 	Roles      map[string]*Role       // by name
 	Policies   map[string]string      // customer or AWS managed policy ARN to its default document
 	Stacks     map[string][]*Resource // by name
+	// Keys are KMS keys by ARN; a function's KMSKeyArn not among them
+	// answers NotFoundException.
+	Keys map[string]*Key
 	// StackStatus and StackParameters are what DescribeStacks answers of a
 	// stack of Stacks: its status (default UPDATE_COMPLETE) and the
 	// parameter values it was deployed with.
@@ -107,7 +118,7 @@ type Fault struct {
 // New returns an empty account.
 func New() *Account {
 	return &Account{ID: "123456789012", Region: "eu-west-1", Functions: map[string]*Function{}, Roles: map[string]*Role{},
-		Policies: map[string]string{}, Stacks: map[string][]*Resource{}}
+		Policies: map[string]string{}, Stacks: map[string][]*Resource{}, Keys: map[string]*Key{}}
 }
 
 // Start serves the account; Close the server when done.
@@ -155,6 +166,10 @@ func (a *Account) serve(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, fnPrefix) && strings.HasSuffix(r.URL.Path, "/configuration") && r.Method == http.MethodGet {
 		name, _ := url.PathUnescape(strings.TrimSuffix(strings.TrimPrefix(r.URL.EscapedPath(), fnPrefix), "/configuration"))
 		a.lambdaConfig(w, r, name)
+		return
+	}
+	if target := r.Header.Get("X-Amz-Target"); strings.HasPrefix(target, "TrentService.") {
+		a.kms(w, r, strings.TrimPrefix(target, "TrentService."))
 		return
 	}
 	if err := r.ParseForm(); err != nil || r.Method != http.MethodPost {
@@ -269,6 +284,44 @@ func (a *Account) lambdaConfig(w http.ResponseWriter, r *http.Request, name stri
 		out["Environment"] = map[string]any{"Variables": fn.Environment}
 	}
 	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(out)
+}
+
+// kms answers the KMS calls (JSON 1.1).
+func (a *Account) kms(w http.ResponseWriter, r *http.Request, op string) {
+	var in struct{ KeyId string }
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		http.Error(w, "bad JSON", http.StatusBadRequest)
+		return
+	}
+	if !a.begin(w, r, "kms:"+op, in.KeyId, false) {
+		return
+	}
+	k, ok := a.Keys[in.KeyId]
+	if !ok {
+		writeJSONError(w, Error{400, "NotFoundException", "Key '" + in.KeyId + "' does not exist"})
+		return
+	}
+	var out map[string]any
+	switch op {
+	case "DescribeKey":
+		manager, spec := "CUSTOMER", k.Spec
+		if k.AWSManaged {
+			manager = "AWS"
+		}
+		if spec == "" {
+			spec = "SYMMETRIC_DEFAULT"
+		}
+		out = map[string]any{"KeyMetadata": map[string]any{"KeyId": in.KeyId, "Arn": in.KeyId, "KeyManager": manager, "KeySpec": spec, "Enabled": true}}
+	case "GetKeyRotationStatus":
+		out = map[string]any{"KeyRotationEnabled": k.Rotation}
+	case "GetKeyPolicy":
+		out = map[string]any{"Policy": k.Policy, "PolicyName": "default"}
+	default:
+		writeJSONError(w, Error{400, "UnknownOperationException", "the fake does not answer " + op})
+		return
+	}
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 	json.NewEncoder(w).Encode(out)
 }
 
