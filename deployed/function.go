@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	awslambda "github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
@@ -62,12 +63,18 @@ func (r *run) verifyFunction(e *entry) {
 		KmsKey:         []lambda.Setting{kmsKey(deref(cfg.KMSKeyArn))},
 		Tracing:        []lambda.Setting{tracing(cfg.TracingConfig)},
 	}
-	fn.Around = r.surroundings(e, cfg.Environment)
-	if k := r.key(e, deref(cfg.KMSKeyArn)); k != nil {
-		fn.Around.Keys = []lambda.Key{*k}
-	}
+	// The reads beyond the configuration are independent: concurrently,
+	// under the run's bound on calls in flight.
+	var wg sync.WaitGroup
+	var key *lambda.Key
+	wg.Go(func() { fn.Around = r.surroundings(e, cfg.Environment) })
+	wg.Go(func() { key = r.key(e, deref(cfg.KMSKeyArn)) })
 	if e.alias == "" {
-		r.aliases(e) // $LATEST: what its aliases serve is verified too
+		wg.Go(func() { r.aliases(e) }) // $LATEST: what its aliases serve is verified too
+	}
+	wg.Wait()
+	if key != nil {
+		fn.Around.Keys = []lambda.Key{*key}
 	}
 	if roleARN := deref(cfg.Role); roleARN != "" {
 		fn.Roles = []lambda.RoleUse{{Role: r.role(e, roleARN), Expr: roleARN}}

@@ -52,12 +52,12 @@ func (r *run) surroundings(e *entry, env *types.EnvironmentResponse) *lambda.Sur
 	switch {
 	case err != nil && !err.(*callError).notFound():
 		r.problem(pendingProblem{e: e, subject: "the resource policy of " + e.label(), err: err, rule: rulePublicInvoke})
-		e.unverified = append(e.unverified, rulePublicInvoke)
+		r.unverified(e, rulePublicInvoke)
 	case err == nil:
 		perms, perr := permissions(deref(pol.Policy))
 		if perr != nil {
 			r.problem(pendingProblem{e: e, subject: "the resource policy of " + e.label(), msg: perr.Error(), rule: rulePublicInvoke})
-			e.unverified = append(e.unverified, rulePublicInvoke)
+			r.unverified(e, rulePublicInvoke)
 		}
 		around.Permissions = perms
 	}
@@ -70,13 +70,21 @@ func (r *run) surroundings(e *entry, env *types.EnvironmentResponse) *lambda.Sur
 	switch {
 	case err != nil && !err.(*callError).notFound():
 		r.problem(pendingProblem{e: e, subject: "the function URL of " + e.label(), err: err, rule: rulePublicInvoke})
-		if !slices.Contains(e.unverified, rulePublicInvoke) {
-			e.unverified = append(e.unverified, rulePublicInvoke)
-		}
+		r.unverified(e, rulePublicInvoke)
 	case err == nil:
 		around.URLs = []lambda.URL{{Where: "the function URL " + deref(u.FunctionUrl), AuthType: string(u.AuthType)}}
 	}
 	return around
+}
+
+// unverified records that a rule could not be checked on the entry; the
+// reads of one function run concurrently.
+func (r *run) unverified(e *entry, rule string) {
+	r.mu.Lock()
+	if !slices.Contains(e.unverified, rule) {
+		e.unverified = append(e.unverified, rule)
+	}
+	r.mu.Unlock()
 }
 
 // aliases reads the function's aliases and verifies, beside $LATEST, what

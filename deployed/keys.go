@@ -43,7 +43,7 @@ func (r *run) key(e *entry, arn string) *lambda.Key {
 	<-f.done
 	if f.issue != nil {
 		r.problem(pendingProblem{e: e, subject: "KMS key " + arn + " (of " + e.label() + ")", err: f.issue.err, msg: f.issue.msg, rule: ruleKeyRotation})
-		e.unverified = append(e.unverified, ruleKeyRotation)
+		r.unverified(e, ruleKeyRotation)
 	}
 	return f.key
 }
