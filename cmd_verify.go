@@ -39,6 +39,7 @@ func runVerify(p *process, args []string) int {
 	excludeFlag(fs, &exclude)
 	summary := fs.Bool("summary", true, "with --format github under the runner: write the job summary")
 	annotations := fs.Bool("annotations", true, "with --format github: write annotations")
+	all := fs.Bool("all", false, "verify every function of the region (lambda:ListFunctions), instead of --stack or --function")
 	noTemplates := fs.Bool("no-templates", false, "do not look for templates: findings name the deployed functions only, and drift is not checked")
 	region := fs.String("region", "", "the AWS region (default: the SDK's configuration, AWS_REGION or the profile's)")
 	concurrency := fs.Int("concurrency", deployed.DefaultConcurrency, "API calls in flight at most")
@@ -65,8 +66,10 @@ func runVerify(p *process, args []string) int {
 	switch {
 	case fs.NArg() > 0:
 		return usageErr("unexpected argument %q; name stacks with --stack and templates with --template", fs.Arg(0))
-	case len(stacks) == 0 && len(functions) == 0:
-		return usageErr("name what to verify: --stack NAME (repeatable) or --function NAME-OR-ARN")
+	case *all && (len(stacks) > 0 || len(functions) > 0):
+		return usageErr("--all verifies every function of the region; it takes no --stack or --function")
+	case len(stacks) == 0 && len(functions) == 0 && !*all:
+		return usageErr("name what to verify: --stack NAME (repeatable), --function NAME-OR-ARN, or --all")
 	case out.checkFormat() != nil:
 		return usageErr("%v", out.checkFormat())
 	case *concurrency < 1:
@@ -99,7 +102,7 @@ func runVerify(p *process, args []string) int {
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	found, err := deployed.Verify(ctx, clients, deployed.Target{Stacks: stacks, Functions: functions},
+	found, err := deployed.Verify(ctx, clients, deployed.Target{Stacks: stacks, Functions: functions, All: *all},
 		deployed.Options{Concurrency: *concurrency, CallTimeout: *callTimeout, Templates: tpls})
 	if err != nil {
 		return usageErr("%v", err)

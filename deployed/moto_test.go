@@ -231,6 +231,22 @@ func TestAgainstMoto(t *testing.T) {
 		}
 	})
 
+	t.Run("every function of the region", func(t *testing.T) {
+		out, err := deployed.Verify(ctx, c, deployed.Target{All: true}, deployed.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seenNames := map[string]bool{}
+		for _, fn := range out.Functions {
+			seenNames[fn.Name] = true
+		}
+		for _, n := range []string{"app-good", "app-bad", "app-bad:live", "app-Fn"} {
+			if !seenNames[n] {
+				t.Errorf("--all did not verify %s: %v", n, seenNames)
+			}
+		}
+	})
+
 	t.Run("a stack, mapped to its template", func(t *testing.T) {
 		tpl, err := template.Parse("template.yaml", []byte(fmt.Sprintf(motoTemplate, goodRole)), template.DefaultLimits)
 		if err != nil {

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	awslambda "github.com/aws/aws-sdk-go-v2/service/lambda"
+
 	"github.com/lambdagate/lambdagate/evaluation"
 	"github.com/lambdagate/lambdagate/lambda"
 	"github.com/lambdagate/lambdagate/source"
@@ -30,6 +32,8 @@ type Target struct {
 	// stacks' functions (by name, ARN or logical id); without, they are
 	// read directly.
 	Functions []string
+	// All verifies every function of the region (ListFunctions), alone.
+	All bool
 }
 
 // Options tune a verification.
@@ -81,8 +85,8 @@ type Result struct {
 // retries, a timeout) become Problems and the rest goes on; the error is
 // for a target that cannot be read at all.
 func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error) {
-	if len(t.Stacks) == 0 && len(t.Functions) == 0 {
-		return nil, fmt.Errorf("nothing to verify: name a stack (--stack) or a function (--function)")
+	if len(t.Stacks) == 0 && len(t.Functions) == 0 && !t.All {
+		return nil, fmt.Errorf("nothing to verify: name a stack (--stack) or a function (--function), or --all")
 	}
 	if o.Concurrency <= 0 {
 		o.Concurrency = DefaultConcurrency
@@ -113,6 +117,29 @@ func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error
 		wg.Go(func() { r.verifyFunction(e) })
 	}
 	r.start = start // aliases start the versions they serve
+	if t.All {
+		pages := awslambda.NewListFunctionsPaginator(r.c.Lambda, &awslambda.ListFunctionsInput{})
+		for pages.HasMorePages() {
+			var out *awslambda.ListFunctionsOutput
+			err := r.call("lambda:ListFunctions", "*", func(ctx context.Context) error {
+				var err error
+				out, err = pages.NextPage(ctx)
+				return err
+			})
+			if err != nil {
+				r.problem(pendingProblem{subject: "the functions of " + r.c.Region, err: err})
+				break
+			}
+			for _, f := range out.Functions {
+				start(&entry{name: deref(f.FunctionName), arn: deref(f.FunctionArn)})
+			}
+		}
+		wg.Wait()
+		res := r.result(entries)
+		res.Deployed.All = true
+		res.Deployed.Functions = nil
+		return res, nil
+	}
 	if len(t.Stacks) > 0 {
 		f := newFilter(t.Functions, r)
 		stacks := r.listStacks(t.Stacks, func(e *entry) {

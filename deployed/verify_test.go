@@ -707,3 +707,20 @@ func TestDeployedKeysAreJudged(t *testing.T) {
 		t.Errorf("%d DescribeKey calls for 3 keys", n)
 	}
 }
+
+// --all verifies every function of the region, page after page.
+func TestAllTheFunctionsOfTheRegion(t *testing.T) {
+	a := app()
+	a.PageSize = 2
+	out, _ := verify(t, a, deployed.Target{All: true}, deployed.Options{})
+	var names []string
+	for _, fn := range out.Functions {
+		names = append(names, fn.Name)
+	}
+	if !slices.Equal(names, []string{"app-Also-Y", "app-Bad-Z", "app-Good-X"}) || !out.Deployed.All || len(out.Problems) != 0 {
+		t.Errorf("functions %v, all %v, problems %v", names, out.Deployed.All, out.Problems)
+	}
+	if out.Calls["lambda:ListFunctions"] != 2 {
+		t.Errorf("%d ListFunctions pages, want 2", out.Calls["lambda:ListFunctions"])
+	}
+}

@@ -89,6 +89,8 @@ type Deployed struct {
 	Stacks  []StackStatus
 	// Functions are those named directly (--function without --stack).
 	Functions []string
+	// All: every function of the region was verified (--all).
+	All bool
 }
 
 // StackStatus is a stack verified and its CloudFormation status
@@ -110,6 +112,9 @@ func (d *Deployed) Subject() string {
 	}
 	for _, f := range d.Functions {
 		parts = append(parts, "function "+f)
+	}
+	if d.All {
+		parts = append(parts, "every function")
 	}
 	out := strings.Join(parts, ", ")
 	if d.Region != "" {

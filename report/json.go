@@ -31,6 +31,7 @@ type JSONVerified struct {
 	Account     string            `json:"account,omitempty"`
 	Stacks      []JSONStack       `json:"stacks,omitempty"`
 	Functions   []string          `json:"functions,omitempty"`
+	All         bool              `json:"all,omitempty"`
 	NotVerified []JSONNotVerified `json:"notVerified,omitempty"`
 }
 
@@ -52,7 +53,7 @@ func jsonVerified(r *evaluation.Result) *JSONVerified {
 	if d == nil {
 		return nil
 	}
-	v := &JSONVerified{Region: d.Region, Account: d.Account, Functions: d.Functions}
+	v := &JSONVerified{Region: d.Region, Account: d.Account, Functions: d.Functions, All: d.All}
 	for _, s := range d.Stacks {
 		v.Stacks = append(v.Stacks, JSONStack{Name: s.Name, Status: s.Status})
 	}

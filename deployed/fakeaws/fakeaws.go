@@ -148,6 +148,10 @@ func (a *Account) pageSize() int {
 func (a *Account) serve(w http.ResponseWriter, r *http.Request) {
 	const fnPrefix = "/2015-03-31/functions/"
 	const urlPrefix = "/2021-10-31/functions/"
+	if (r.URL.Path == "/2015-03-31/functions/" || r.URL.Path == "/2015-03-31/functions") && r.Method == http.MethodGet {
+		a.listFunctions(w, r)
+		return
+	}
 	if strings.HasPrefix(r.URL.Path, fnPrefix) && strings.HasSuffix(r.URL.Path, "/aliases") && r.Method == http.MethodGet {
 		name, _ := url.PathUnescape(strings.TrimSuffix(strings.TrimPrefix(r.URL.EscapedPath(), fnPrefix), "/aliases"))
 		a.listAliases(w, r, name)
@@ -322,6 +326,29 @@ func (a *Account) kms(w http.ResponseWriter, r *http.Request, op string) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	json.NewEncoder(w).Encode(out)
+}
+
+// listFunctions answers ListFunctions, a page at a time.
+func (a *Account) listFunctions(w http.ResponseWriter, r *http.Request) {
+	if !a.begin(w, r, "lambda:ListFunctions", "", false) {
+		return
+	}
+	names := make([]string, 0, len(a.Functions))
+	for n := range a.Functions {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	items, next := a.page(names, r.URL.Query().Get("Marker"))
+	var list []map[string]any
+	for _, n := range items {
+		list = append(list, map[string]any{"FunctionName": n, "FunctionArn": fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", a.Region, a.ID, n)})
+	}
+	out := map[string]any{"Functions": list}
+	if next != "" {
+		out["NextMarker"] = next
+	}
+	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(out)
 }
 
