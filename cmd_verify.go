@@ -41,7 +41,7 @@ func runVerify(p *process, args []string) int {
 	annotations := fs.Bool("annotations", true, "with --format github: write annotations")
 	all := fs.Bool("all", false, "verify every function of the region (lambda:ListFunctions), instead of --stack or --function")
 	noTemplates := fs.Bool("no-templates", false, "do not look for templates: findings name the deployed functions only, and drift is not checked")
-	region := fs.String("region", "", "the AWS region (default: the SDK's configuration, AWS_REGION or the profile's)")
+	region := fs.String("region", "", "the AWS region, or several comma-separated (eu-west-1,us-east-1), each verified and named in the findings (default: the SDK's configuration, AWS_REGION or the profile's)")
 	concurrency := fs.Int("concurrency", deployed.DefaultConcurrency, "API calls in flight at most")
 	timeout := fs.Duration("timeout", 10*time.Minute, "overall deadline of the verification")
 	callTimeout := fs.Duration("call-timeout", deployed.DefaultCallTimeout, "deadline of one API call, the SDK's retries included")
@@ -78,8 +78,8 @@ func runVerify(p *process, args []string) int {
 		return usageErr("--timeout and --call-timeout must be positive")
 	case *noTemplates && len(templates) > 0:
 		return usageErr("--no-templates and --template contradict each other")
-	case *region != "" && !regionPattern.MatchString(*region):
-		return usageErr("--region %q is not an AWS region (like eu-west-1)", *region)
+	case *region != "" && badRegion(*region) != "":
+		return usageErr("--region %q is not an AWS region (like eu-west-1, or eu-west-1,us-east-1 for several)", badRegion(*region))
 	}
 	st, err := p.loadSettings(overrides{configPath: out.config, failOn: out.failOn, exclude: exclude})
 	if err != nil {
@@ -94,19 +94,27 @@ func runVerify(p *process, args []string) int {
 
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
-	copts := p.clients
+	// One verification per region (--region a,b), merged.
+	regions := []string{""}
 	if *region != "" {
-		copts.Region = *region
+		regions = strings.Split(*region, ",")
 	}
-	clients, err := p.newClients(ctx, copts)
-	if err != nil {
-		return usageErr("%v", err)
+	var results []*deployed.Result
+	for _, rg := range regions {
+		copts := p.clients
+		copts.Region = strings.TrimSpace(rg)
+		clients, err := p.newClients(ctx, copts)
+		if err != nil {
+			return usageErr("%v", err)
+		}
+		found, err := deployed.Verify(ctx, clients, deployed.Target{Stacks: stacks, Functions: functions, All: *all},
+			deployed.Options{Concurrency: *concurrency, CallTimeout: *callTimeout, Templates: tpls})
+		if err != nil {
+			return usageErr("%v", err)
+		}
+		results = append(results, found)
 	}
-	found, err := deployed.Verify(ctx, clients, deployed.Target{Stacks: stacks, Functions: functions, All: *all},
-		deployed.Options{Concurrency: *concurrency, CallTimeout: *callTimeout, Templates: tpls})
-	if err != nil {
-		return usageErr("%v", err)
-	}
+	found := deployed.Merge(results)
 	found.Problems = append(found.Problems, unusedTemplates(templates, found, stacks)...)
 	// The baseline records a scan's findings; the deployed ones are judged
 	// afresh.
@@ -137,6 +145,17 @@ func runVerify(p *process, args []string) int {
 // regionPattern is the shape of an AWS region name (eu-west-1,
 // us-gov-east-1, cn-north-1, ap-southeast-5, us-isob-east-1).
 var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+
+// badRegion is the first of a comma-separated list of regions that is not
+// one, or "".
+func badRegion(list string) string {
+	for _, r := range strings.Split(list, ",") {
+		if r = strings.TrimSpace(r); !regionPattern.MatchString(r) {
+			return r
+		}
+	}
+	return ""
+}
 
 // githubFailure is what a run that could not do its job leaves on GitHub, as
 // every exit path must: an error annotation, the outputs (result error) and

@@ -540,3 +540,39 @@ func TestVerifyComparesSecurityGroupsByIdentity(t *testing.T) {
 		})
 	}
 }
+
+// --region a,b verifies each region and names the region in every finding
+// (the fake answers alike in both).
+func TestVerifySeveralRegions(t *testing.T) {
+	out, errOut, code := runVerifyOn(t, verifyAccount("PassThrough"), t.TempDir(), nil, "--stack", "shop", "--region", "eu-west-1,us-east-1", "--format", "json")
+	if code != exitFindings {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	var doc struct {
+		Findings []struct {
+			Rule         string `json:"rule"`
+			FunctionName string `json:"function_name"`
+		} `json:"findings"`
+		Verified struct {
+			Region string
+			Stacks []struct{ Name string }
+		} `json:"verified"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err, out)
+	}
+	got := map[string]bool{}
+	for _, f := range doc.Findings {
+		got[f.Rule+" "+f.FunctionName] = true
+	}
+	if !got["active-tracing shop-Api-1 (eu-west-1)"] || !got["active-tracing shop-Api-1 (us-east-1)"] {
+		t.Errorf("findings %v", got)
+	}
+	if doc.Verified.Region != "eu-west-1, us-east-1" || len(doc.Verified.Stacks) != 2 || doc.Verified.Stacks[1].Name != "shop (us-east-1)" {
+		t.Errorf("verified %+v", doc.Verified)
+	}
+	_, errOut, code = runVerifyOn(t, verifyAccount("Active"), t.TempDir(), nil, "--stack", "shop", "--region", "eu-west-1,mars")
+	if code != exitUsage || !strings.Contains(errOut, `--region "mars" is not an AWS region`) {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+}
