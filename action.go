@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
@@ -101,9 +102,10 @@ func runAction(p *process) int {
 	env := p.env()
 	outputs, err := action(context.Background(), p, env)
 	if err != nil {
-		githubactions.New(githubactions.WithWriter(p.stdout)).
-			WithFieldsMap(map[string]string{"title": "lambdagate configuration error"}).Errorf("%s", err.Error())
-		outputs = errorOutputs()
+		// The annotation, the outputs and a line of job summary, as on
+		// every exit path.
+		githubFailure(p, "lambdagate configuration error", err.Error())
+		return exitUsage
 	}
 	if outputs != nil {
 		if werr := env.writeOutputs(outputs.list); werr != nil {
@@ -305,10 +307,40 @@ func action(ctx context.Context, p *process, env actionEnv) (*actionOutputs, err
 }
 
 // verifyArgs turns the post-deploy inputs into `lambdagate verify` flags.
+// Each input is honoured, relative to working-directory as in a scan, or
+// rejected when it has no meaning after a deploy: nothing is ignored
+// silently.
 func verifyArgs(env actionEnv) ([]string, error) {
 	stacks := env.list("stack-name")
 	if len(stacks) == 0 {
 		return nil, errors.New("input stack-name is required with mode: post-deploy (the CloudFormation stack to verify)")
+	}
+	if v := env.input("baseline"); v != "" {
+		return nil, fmt.Errorf("input baseline: %q: a baseline records a scan's findings; post-deploy verification judges the deployed functions afresh. Remove baseline from the post-deploy step", v)
+	}
+	if v := env.input("filter-mode"); v != "" && v != "nofilter" {
+		return nil, fmt.Errorf("input filter-mode: %q filters the findings of a pull request's change; post-deploy verification has no change and counts every finding. Remove filter-mode from the post-deploy step", v)
+	}
+	if v, err := env.boolInput("suggestions"); err != nil || v {
+		return nil, errors.New("input suggestions: suggested changes are posted on pull requests; post-deploy verification has none. Remove suggestions from the post-deploy step")
+	}
+	annotate, err := env.boolInput("annotations")
+	if err != nil {
+		return nil, err
+	}
+	summarize, err := env.boolInput("summary")
+	if err != nil {
+		return nil, err
+	}
+	wd := env.input("working-directory")
+	if st, err := os.Stat(wd); err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("input working-directory: %q is not a folder of the workspace", wd)
+	}
+	inWD := func(p string) string {
+		if p == "" || filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(wd, p)
 	}
 	var args []string
 	for _, s := range stacks {
@@ -321,15 +353,41 @@ func verifyArgs(env actionEnv) ([]string, error) {
 	if region != "" {
 		args = append(args, "--region", region)
 	}
-	args = append(args, "--format", "github")
+	args = append(args, "--format", "github", "--annotations="+strconv.FormatBool(annotate), "--summary="+strconv.FormatBool(summarize))
+	// The input's default is the pull request scan's category; sharing it
+	// would make the two runs replace each other's alerts, so post-deploy
+	// keeps verify's own (lambdagate-verify) unless another is given. The
+	// runner passes the default as if set, so it is recognised by value.
+	if v := env.input("sarif-category"); v != "lambdagate" {
+		args = append(args, "--sarif-category", v)
+	}
 	if v := env.input("fail-on"); v != "" {
 		args = append(args, "--fail-on", v)
 	}
-	if v := env.input("config"); v != "" {
-		args = append(args, "--config", v)
+	configPath := inWD(env.input("config"))
+	if configPath == "" {
+		configPath = config.Find(wd)
+	}
+	if configPath != "" {
+		args = append(args, "--config", configPath)
 	}
 	if v := env.input("sarif-file"); v != "" {
-		args = append(args, "--sarif", v)
+		args = append(args, "--sarif", inWD(v))
+	}
+	exclude := env.list("exclude")
+	for _, e := range exclude {
+		args = append(args, "--exclude", e)
+	}
+	if entries := env.list("templates"); len(entries) > 0 {
+		paths, err := templatePaths(wd, entries, exclude)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range paths {
+			args = append(args, "--template", p)
+		}
+	} else {
+		args = append(args, "--template-root", wd)
 	}
 	return args, nil
 }

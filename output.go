@@ -72,6 +72,13 @@ type output struct {
 	// sarif describes the rules of the SARIF file (Rules, Severity); the
 	// rest of its options are filled in here.
 	sarif report.SARIFOptions
+	// sarifFallback is where SARIF places results with no place in the
+	// repository (verify: report.SARIFOptions.Fallback).
+	sarifFallback string
+	// noSummary and noAnnotations turn off the job summary and the
+	// annotations of --format github (the Action's summary and annotations
+	// inputs).
+	noSummary, noAnnotations bool
 
 	streaming resultStream // when the results are streamed
 	verdict   evaluation.Verdict
@@ -136,6 +143,7 @@ func (o *output) textOptions() report.TextOptions {
 func (o *output) sarifOptions() report.SARIFOptions {
 	opts := o.sarif
 	opts.Root, opts.Category, opts.Version = gitTopLevel("."), o.category, toolVersion()
+	opts.Fallback = o.sarifFallback
 	opts.Suppressed, _ = parseSARIFSuppressed(o.flags.sarifSuppressed) // checked with the format
 	return opts
 }
@@ -173,9 +181,13 @@ func (o *output) githubStream() resultStream {
 		Links:     env.links(),
 		DocsURL:   docsURL(toolVersion()),
 	}
-	if env["GITHUB_STEP_SUMMARY"] != "" {
+	if env["GITHUB_STEP_SUMMARY"] != "" && !o.noSummary {
 		opts.Summary = &g.summary
 	}
+	if o.noAnnotations {
+		opts.MaxPerLevel = -1
+	}
+	g.noSummary = o.noSummary
 	g.s = report.NewGitHubStream(o.p.stdout, opts)
 	return g
 }
@@ -183,10 +195,11 @@ func (o *output) githubStream() resultStream {
 // githubOutput is the GitHub output of scan and verify: the stream, then the
 // job summary and the step outputs.
 type githubOutput struct {
-	s       *report.GitHubStream
-	env     actionEnv
-	summary bytes.Buffer
-	extra   []report.Output
+	s         *report.GitHubStream
+	env       actionEnv
+	summary   bytes.Buffer
+	extra     []report.Output
+	noSummary bool
 }
 
 func (g *githubOutput) Add(f evaluation.File) {
@@ -199,7 +212,7 @@ func (g *githubOutput) Close(res *evaluation.Result) error {
 		return err
 	}
 	var w io.Writer
-	if g.env["GITHUB_STEP_SUMMARY"] != "" {
+	if g.env["GITHUB_STEP_SUMMARY"] != "" && !g.noSummary {
 		w = &g.summary
 	}
 	if err := g.env.appendSummary(w, &g.summary); err != nil {

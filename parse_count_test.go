@@ -85,7 +85,7 @@ func TestEachTemplateIsParsedOncePerRun(t *testing.T) {
 	c = &parseCounter{n: map[string]int{}}
 	out, errOut, code := runVerifyWith(t, verifyAccount("Active"), dir, nil, func(p *process) { p.parse = c.parse },
 		"--stack", "shop", "--template", ".")
-	if code != exitOK || !strings.Contains(out, "of 1 templates") {
+	if code != exitOK || !strings.Contains(out, "(1 template matched)") {
 		t.Fatalf("verify: exit %d\n%s%s", code, out, errOut)
 	}
 	c.check(t, "verify", files...)

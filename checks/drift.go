@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/lambdagate/lambdagate/lambda"
@@ -188,6 +189,9 @@ func securityGroupDrift(dep, tpl *lambda.Function) (drift, bool) {
 	if len(dep.SecurityGroups) == 0 {
 		return drift{}, false
 	}
+	if d, ok, known := securityGroupIdentityDrift(dep, tpl); known {
+		return d, ok
+	}
 	got := 0
 	if dep.SecurityGroups[0].State == lambda.Literal {
 		got = dep.SecurityGroups[0].Count
@@ -230,6 +234,48 @@ func securityGroupDrift(dep, tpl *lambda.Function) (drift, bool) {
 		d.msg = fmt.Sprintf("the template gives the function %s security groups, but the deployed function has %d (%s): security groups were changed outside CloudFormation; redeploy the stack, or change the template if the change was meant", oneOf(want), got, list)
 	}
 	return d, true
+}
+
+// securityGroupIdentityDrift compares the groups by identity when both sides
+// know them (lambda.Setting.IDs: the deployed function's, and its template's
+// resolved against the stack's parameters and resources); known is false
+// otherwise, and the count is compared instead.
+func securityGroupIdentityDrift(dep, tpl *lambda.Function) (d drift, ok, known bool) {
+	got := dep.SecurityGroups[0].IDs
+	if got == nil || len(tpl.SecurityGroups) == 0 {
+		return drift{}, false, false
+	}
+	var want []string
+	none := true // the template gives none on every branch: the count's warning says it
+	for _, s := range tpl.SecurityGroups {
+		if s.IDs == nil {
+			return drift{}, false, false
+		}
+		none = none && len(s.IDs) == 0
+		if slices.Equal(s.IDs, got) {
+			return drift{}, false, true
+		}
+		want = append(want, groupList(s.IDs))
+	}
+	if none {
+		return drift{}, false, false
+	}
+	slices.Sort(want)
+	want = slices.Compact(want)
+	d = drift{sev: Error, pos: firstPos(tpl.SecurityGroups, tpl)}
+	if len(got) == 0 {
+		d.msg = fmt.Sprintf("the template gives the function security groups %s, but the deployed function has none: it runs outside the VPC; redeploy the stack", strings.Join(want, " or "))
+	} else {
+		d.msg = fmt.Sprintf("the template gives the function security groups %s, but the deployed function has %s: security groups were changed outside CloudFormation; redeploy the stack, or change the template if the change was meant", strings.Join(want, " or "), groupList(got))
+	}
+	return d, true, true
+}
+
+func groupList(ids []string) string {
+	if len(ids) == 0 {
+		return "none"
+	}
+	return "[" + strings.Join(ids, ", ") + "]"
 }
 
 // roleName is the name in a role ARN (arn:aws:iam::1:role/path/name), or

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -17,17 +18,24 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	awslambda "github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/smithy-go/middleware"
 )
 
 // CloudFormationAPI is the part of the CloudFormation client verify calls.
 type CloudFormationAPI interface {
+	DescribeStacks(context.Context, *cloudformation.DescribeStacksInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStacksOutput, error)
 	ListStackResources(context.Context, *cloudformation.ListStackResourcesInput, ...func(*cloudformation.Options)) (*cloudformation.ListStackResourcesOutput, error)
 }
 
 // LambdaAPI is the part of the Lambda client verify calls.
 type LambdaAPI interface {
 	GetFunctionConfiguration(context.Context, *awslambda.GetFunctionConfigurationInput, ...func(*awslambda.Options)) (*awslambda.GetFunctionConfigurationOutput, error)
+	GetPolicy(context.Context, *awslambda.GetPolicyInput, ...func(*awslambda.Options)) (*awslambda.GetPolicyOutput, error)
+	ListAliases(context.Context, *awslambda.ListAliasesInput, ...func(*awslambda.Options)) (*awslambda.ListAliasesOutput, error)
+	ListFunctions(context.Context, *awslambda.ListFunctionsInput, ...func(*awslambda.Options)) (*awslambda.ListFunctionsOutput, error)
+	GetFunctionUrlConfig(context.Context, *awslambda.GetFunctionUrlConfigInput, ...func(*awslambda.Options)) (*awslambda.GetFunctionUrlConfigOutput, error)
 }
 
 // IAMAPI is the part of the IAM client verify calls.
@@ -40,11 +48,21 @@ type IAMAPI interface {
 	GetPolicyVersion(context.Context, *iam.GetPolicyVersionInput, ...func(*iam.Options)) (*iam.GetPolicyVersionOutput, error)
 }
 
-// Clients are the three services verify reads.
+// KMSAPI is the part of the KMS client verify calls.
+type KMSAPI interface {
+	DescribeKey(context.Context, *kms.DescribeKeyInput, ...func(*kms.Options)) (*kms.DescribeKeyOutput, error)
+	GetKeyRotationStatus(context.Context, *kms.GetKeyRotationStatusInput, ...func(*kms.Options)) (*kms.GetKeyRotationStatusOutput, error)
+	GetKeyPolicy(context.Context, *kms.GetKeyPolicyInput, ...func(*kms.Options)) (*kms.GetKeyPolicyOutput, error)
+}
+
+// Clients are the services verify reads.
 type Clients struct {
 	CloudFormation CloudFormationAPI
 	Lambda         LambdaAPI
 	IAM            IAMAPI
+	// KMS reads the functions' customer managed keys (kms-key-rotation);
+	// nil skips them.
+	KMS KMSAPI
 	// Region the clients talk to, for messages and the ARNs built from names.
 	Region string
 }
@@ -74,6 +92,46 @@ const (
 	DefaultMaxBackoff  = 20 * time.Second
 )
 
+// attemptsKey carries an *attempts in a call's context.
+type attemptsKey struct{}
+
+// attempts records the error of a call's last attempt, which the SDK's
+// retryer does not return when the deadline cuts its backoff short: a call
+// throttled until --call-timeout is then reported as throttled, and one
+// whose endpoint refuses connections as unreachable, not as slow.
+type attempts struct {
+	mu   sync.Mutex
+	last error
+}
+
+func (a *attempts) record(err error) {
+	a.mu.Lock()
+	a.last = err
+	a.mu.Unlock()
+}
+
+func (a *attempts) lastErr() error {
+	if a == nil {
+		return nil
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.last
+}
+
+// recordAttempts adds a middleware inside the retry loop that records each
+// attempt's error in the call's attempts.
+func recordAttempts(s *middleware.Stack) error {
+	return s.Finalize.Insert(middleware.FinalizeMiddlewareFunc("lambdagateAttempts",
+		func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+			out, md, err := next.HandleFinalize(ctx, in)
+			if a, ok := ctx.Value(attemptsKey{}).(*attempts); ok && err != nil {
+				a.record(err)
+			}
+			return out, md, err
+		}), "Retry", middleware.After)
+}
+
 // NewClients loads the SDK's default configuration and builds the clients.
 // A missing region or missing credentials are reported here, once, rather
 // than as one failure per call.
@@ -86,6 +144,7 @@ func NewClients(ctx context.Context, o ClientOptions) (Clients, error) {
 		backoff = DefaultMaxBackoff
 	}
 	loads := []func(*config.LoadOptions) error{
+		config.WithAPIOptions([]func(*middleware.Stack) error{recordAttempts}),
 		config.WithRetryer(func() aws.Retryer {
 			return retry.NewStandard(func(s *retry.StandardOptions) {
 				s.MaxAttempts = attempts
@@ -115,6 +174,7 @@ func NewClients(ctx context.Context, o ClientOptions) (Clients, error) {
 		CloudFormation: cloudformation.NewFromConfig(cfg),
 		Lambda:         awslambda.NewFromConfig(cfg),
 		IAM:            iam.NewFromConfig(cfg),
+		KMS:            kms.NewFromConfig(cfg),
 		Region:         cfg.Region,
 	}, nil
 }

@@ -15,6 +15,7 @@ import (
 // all roles share.
 func bigStack(n int) *fakeaws.Account {
 	a := fakeaws.New()
+	a.Keys[keyARN] = &fakeaws.Key{Rotation: true, Policy: keyPolicy}
 	shared := "arn:aws:iam::123456789012:policy/shared-logs"
 	a.Policies[shared] = scoped
 	for r := range 10 {

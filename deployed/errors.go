@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // callError is one API call that failed after the SDK's retries: which
@@ -19,6 +21,8 @@ type callError struct {
 	err      error
 	timeout  time.Duration // the per-call timeout in force
 	overall  bool          // the overall deadline passed (or the run was cancelled)
+	last     error         // the last attempt's error, when the deadline cut the retries short
+	skipped  bool          // not made: the endpoint was found unreachable before
 }
 
 func (e *callError) Error() string { return e.reason() }
@@ -55,8 +59,18 @@ func (e *callError) reason() string {
 	var ae smithy.APIError
 	var max *retry.MaxAttemptsError
 	switch {
+	case e.skipped:
+		return on + " was not called: the AWS endpoint is unreachable (see above)"
 	case e.accessDenied():
 		return "missing permission " + on
+	case unreachable(e.err) != "" || unreachable(e.last) != "":
+		return fmt.Sprintf("%s could not reach the AWS endpoint (%s)", on, cmpOr(unreachable(e.err), unreachable(e.last)))
+	case errors.As(e.last, &ae) && isThrottle(ae.ErrorCode()) && errors.Is(e.err, context.DeadlineExceeded):
+		what := fmt.Sprintf("the %s of --call-timeout", e.timeout)
+		if e.overall {
+			what = "the overall deadline (--timeout)"
+		}
+		return fmt.Sprintf("%s was still throttled (%s) when %s passed; retry later or lower --concurrency", on, ae.ErrorCode(), what)
 	case e.overall:
 		return "the overall deadline (--timeout) passed before " + on + " answered"
 	case errors.Is(e.err, context.DeadlineExceeded):
@@ -71,6 +85,35 @@ func (e *callError) reason() string {
 		return fmt.Sprintf("%s failed: %s: %s", on, ae.ErrorCode(), msg)
 	}
 	return fmt.Sprintf("%s failed: %v", on, e.err)
+}
+
+// unreachable is, when err is a connection that could not be made or
+// broke (refused, reset, no such host), its short cause: "connect:
+// connection refused"; else "".
+func unreachable(err error) string {
+	var send *smithyhttp.RequestSendError
+	if err == nil || !errors.As(err, &send) {
+		return ""
+	}
+	var op *net.OpError
+	if errors.As(send, &op) && op.Err != nil {
+		return op.Err.Error()
+	}
+	var dns *net.DNSError
+	if errors.As(send, &dns) {
+		return dns.Error()
+	}
+	if errors.Is(send, context.DeadlineExceeded) || errors.Is(send, context.Canceled) {
+		return ""
+	}
+	return "the connection failed"
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 func apiCode(err error) string {

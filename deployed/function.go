@@ -3,7 +3,9 @@ package deployed
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 
 	awslambda "github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
@@ -16,7 +18,11 @@ func (r *run) verifyFunction(e *entry) {
 	var cfg *awslambda.GetFunctionConfigurationOutput
 	err := r.call("lambda:GetFunctionConfiguration", r.functionARN(e), func(ctx context.Context) error {
 		var err error
-		cfg, err = r.c.Lambda.GetFunctionConfiguration(ctx, &awslambda.GetFunctionConfigurationInput{FunctionName: &e.name})
+		in := &awslambda.GetFunctionConfigurationInput{FunctionName: &e.name}
+		if e.qualifier != "" {
+			in.Qualifier = &e.qualifier
+		}
+		cfg, err = r.c.Lambda.GetFunctionConfiguration(ctx, in)
 		return err
 	})
 	if err != nil {
@@ -32,24 +38,45 @@ func (r *run) verifyFunction(e *entry) {
 		return
 	}
 	if cfg.FunctionArn != nil {
-		e.arn = *cfg.FunctionArn
-		r.learnAccount(e.arn)
+		if a, ok := parseFunctionARN(*cfg.FunctionArn); ok && e.parent == nil && e.wantAccount != "" && a.account != e.wantAccount {
+			r.problem(pendingProblem{e: e, subject: e.label(), msg: fmt.Sprintf("the ARN names account %s, but these credentials read function %s of account %s; verify it with credentials of account %s", e.wantAccount, *cfg.FunctionArn, a.account, e.wantAccount)})
+			return
+		}
+		if e.alias == "" {
+			e.arn = *cfg.FunctionArn
+		} else {
+			e.qualifiedARN = *cfg.FunctionArn
+		}
+		r.learnAccount(*cfg.FunctionArn)
 	}
 	name := deref(cfg.FunctionName)
 	if name == "" {
 		name = e.name
 	}
-	if e.stack == nil {
+	if e.stack == nil && e.parent == nil {
 		e.name = name // named by ARN: the findings name it as people do
 	}
 	fn := &lambda.Function{
 		Resource: e.resource(), Type: lambda.TypeLambda,
-		Name: name, ARN: e.arn, Deployed: true,
+		Name: e.served(name), ARN: cmpOr(e.qualifiedARN, e.arn), Deployed: true,
 		SecurityGroups: []lambda.Setting{securityGroups(cfg.VpcConfig)},
 		KmsKey:         []lambda.Setting{kmsKey(deref(cfg.KMSKeyArn))},
 		Tracing:        []lambda.Setting{tracing(cfg.TracingConfig)},
 	}
 	runtimeFacts(fn, cfg)
+	// The reads beyond the configuration are independent: concurrently,
+	// under the run's bound on calls in flight.
+	var wg sync.WaitGroup
+	var key *lambda.Key
+	wg.Go(func() { fn.Around = r.surroundings(e, cfg.Environment) })
+	wg.Go(func() { key = r.key(e, deref(cfg.KMSKeyArn)) })
+	if e.alias == "" {
+		wg.Go(func() { r.aliases(e) }) // $LATEST: what its aliases serve is verified too
+	}
+	wg.Wait()
+	if key != nil {
+		fn.Around.Keys = []lambda.Key{*key}
+	}
 	if roleARN := deref(cfg.Role); roleARN != "" {
 		fn.Roles = []lambda.RoleUse{{Role: r.role(e, roleARN), Expr: roleARN}}
 	} else {
@@ -60,12 +87,14 @@ func (r *run) verifyFunction(e *entry) {
 
 func securityGroups(v *types.VpcConfigResponse) lambda.Setting {
 	if v == nil || (deref(v.VpcId) == "" && len(v.SecurityGroupIds) == 0) {
-		return lambda.Setting{State: lambda.Absent, Missing: "VpcConfig"}
+		return lambda.Setting{State: lambda.Absent, Missing: "VpcConfig", IDs: []string{}}
 	}
 	if len(v.SecurityGroupIds) == 0 {
-		return lambda.Setting{State: lambda.Empty, Text: "[]"}
+		return lambda.Setting{State: lambda.Empty, Text: "[]", IDs: []string{}}
 	}
-	return lambda.Setting{State: lambda.Literal, Count: len(v.SecurityGroupIds), Text: strings.Join(v.SecurityGroupIds, ", ")}
+	ids := slices.Clone(v.SecurityGroupIds)
+	slices.Sort(ids)
+	return lambda.Setting{State: lambda.Literal, Count: len(v.SecurityGroupIds), Text: strings.Join(v.SecurityGroupIds, ", "), IDs: slices.Compact(ids)}
 }
 
 func kmsKey(arn string) lambda.Setting {

@@ -21,6 +21,7 @@ import (
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/lambdagate/lambdagate/deployed"
+	"github.com/lambdagate/lambdagate/lambda"
 	"github.com/lambdagate/lambdagate/template"
 )
 
@@ -157,6 +158,31 @@ func TestAgainstMoto(t *testing.T) {
 	}
 	function("app-good", goodRole, true, "sg-1")
 	function("app-bad", badRole, false)
+	// What moto models of public invoke: a function URL open to anyone, and
+	// a permission for any principal; and an environment variable.
+	if _, err := lam.CreateFunctionUrlConfig(ctx, &awslambda.CreateFunctionUrlConfigInput{FunctionName: aws.String("app-bad"), AuthType: lambdatypes.FunctionUrlAuthTypeNone}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lam.AddPermission(ctx, &awslambda.AddPermissionInput{FunctionName: aws.String("app-bad"), StatementId: aws.String("anyone"),
+		Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("*")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lam.AddPermission(ctx, &awslambda.AddPermissionInput{FunctionName: aws.String("app-good"), StatementId: aws.String("s3"),
+		Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("s3.amazonaws.com"), SourceArn: aws.String("arn:aws:s3:::app-bucket"), SourceAccount: aws.String("123456789012")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lam.UpdateFunctionConfiguration(ctx, &awslambda.UpdateFunctionConfigurationInput{FunctionName: aws.String("app-bad"),
+		Environment: &lambdatypes.Environment{Variables: map[string]string{"DB_PASSWORD": "hunter2hunter2"}}}); err != nil {
+		t.Fatal(err)
+	}
+	// An alias serving a published version: what runs is verified too.
+	v, err := lam.PublishVersion(ctx, &awslambda.PublishVersionInput{FunctionName: aws.String("app-bad")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lam.CreateAlias(ctx, &awslambda.CreateAliasInput{FunctionName: aws.String("app-bad"), Name: aws.String("live"), FunctionVersion: v.Version}); err != nil {
+		t.Fatal(err)
+	}
 
 	if _, err := cfn.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("app"), TemplateBody: aws.String(fmt.Sprintf(motoTemplate, goodRole))}); err != nil {
 		t.Fatal(err)
@@ -189,12 +215,42 @@ func TestAgainstMoto(t *testing.T) {
 		has(t, lines, "error active-tracing app-bad: TracingConfig.Mode is PassThrough")
 		has(t, lines, "error least-privilege-role app-bad:", `inline policy "inline" of role app-bad`, "s3:*")
 		has(t, lines, "error least-privilege-role app-bad:", "managed policy arn:aws:iam::123456789012:policy/app-admin", `"*"`)
-		good := out.Functions[1].Roles[0].Role // sorted by name: app-bad, app-good
-		if rt := out.Functions[1].Runtime; len(rt) != 1 || rt[0].Text != "python3.12" {
-			t.Errorf("app-good's runtime, as moto reports it: %+v", rt)
+		has(t, lines, "warning public-invoke app-bad:", "has AuthType NONE")
+		has(t, lines, "warning public-invoke app-bad: permission anyone lets any principal invoke the function")
+		has(t, lines, "warning plaintext-secret app-bad:", "DB_PASSWORD")
+		has(t, lines, "error active-tracing app-bad:live: TracingConfig.Mode is PassThrough")
+		hasNo(t, lines, "hunter2")
+		var good *lambda.Role
+		for _, fn := range out.Functions {
+			if fn.Name == "app-good" {
+				good = fn.Roles[0].Role
+			}
+		}
+		for _, fn := range out.Functions {
+			if fn.Name == "app-good" {
+				if rt := fn.Runtime; len(rt) != 1 || rt[0].Text != "python3.12" {
+					t.Errorf("app-good's runtime, as moto reports it: %+v", rt)
+				}
+			}
 		}
 		if len(good.Policies) != 2 || len(good.Managed) != 1 || good.Trust == nil {
 			t.Errorf("app-good's role: %d policies, managed %v, trust %v", len(good.Policies), good.Managed, good.Trust)
+		}
+	})
+
+	t.Run("every function of the region", func(t *testing.T) {
+		out, err := deployed.Verify(ctx, c, deployed.Target{All: true}, deployed.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seenNames := map[string]bool{}
+		for _, fn := range out.Functions {
+			seenNames[fn.Name] = true
+		}
+		for _, n := range []string{"app-good", "app-bad", "app-bad:live", "app-Fn"} {
+			if !seenNames[n] {
+				t.Errorf("--all did not verify %s: %v", n, seenNames)
+			}
 		}
 	})
 

@@ -278,7 +278,7 @@ func parseDocument(name, doc string) (iam.Policy, error) {
 	}
 	p, err := iam.ParseJSON(name, []byte(text))
 	if err != nil {
-		return iam.Policy{}, fmt.Errorf("%s could not be read: %v", name, err)
+		return iam.Policy{}, err // it names the document already
 	}
 	return p, nil
 }

@@ -18,6 +18,11 @@ type stack struct {
 	resources map[string]stackResource
 	functions []*entry
 	nested    []*stack
+	// status is the stack's CloudFormation status ("" until read; "not
+	// found"); params the parameter values it is deployed with (nil when
+	// DescribeStacks could not be read).
+	status string
+	params map[string]string
 }
 
 type stackResource struct {
@@ -61,7 +66,10 @@ func (r *run) listStacks(names []string, found func(*entry)) []*stack {
 		if dup || depth > maxNesting {
 			return
 		}
-		if !r.listStack(s, found) {
+		mu.Lock()
+		r.walked = append(r.walked, s)
+		mu.Unlock()
+		if !r.describeStack(s) || !r.listStack(s, found) {
 			return
 		}
 		mu.Lock()
@@ -96,6 +104,51 @@ func stackName(id string) string {
 	return id
 }
 
+// describeStack reads the stack's status and the parameter values it is
+// deployed with (drift resolves the template's Refs to them); false when
+// the stack does not exist. A stack being deployed, or left failed, is not
+// verified: what runs may not be what either template says.
+func (r *run) describeStack(s *stack) bool {
+	var out *cloudformation.DescribeStacksOutput
+	err := r.call("cloudformation:DescribeStacks", s.arn(r), func(ctx context.Context) error {
+		var err error
+		out, err = r.c.CloudFormation.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: &s.id})
+		return err
+	})
+	if err != nil {
+		if err.(*callError).notFound() {
+			s.status = "not found"
+			r.problem(pendingProblem{stack: s, subject: "stack " + s.path, msg: fmt.Sprintf("it does not exist in %s (or these credentials cannot see it)", r.c.Region)})
+			return false
+		}
+		r.problem(pendingProblem{stack: s, subject: "the parameters and status of stack " + s.path, err: err, rule: "drift"})
+		return true // its functions can still be read
+	}
+	if len(out.Stacks) == 0 {
+		return true
+	}
+	st := out.Stacks[0]
+	r.learnAccount(deref(st.StackId))
+	s.status = string(st.StackStatus)
+	s.params = map[string]string{}
+	for _, p := range st.Parameters {
+		v := deref(p.ParameterValue)
+		if rv := deref(p.ResolvedValue); rv != "" {
+			v = rv // an SSM parameter type: the value it resolved to
+		}
+		s.params[deref(p.ParameterKey)] = v
+	}
+	switch {
+	case strings.HasSuffix(s.status, "_IN_PROGRESS"):
+		r.problem(pendingProblem{stack: s, subject: "stack " + s.path,
+			msg: fmt.Sprintf("it is %s: a deployment is under way and what runs may still change; verify again once it has settled", s.status)})
+	case strings.HasSuffix(s.status, "_FAILED"):
+		r.problem(pendingProblem{stack: s, subject: "stack " + s.path,
+			msg: fmt.Sprintf("it is %s: its resources may match neither the old template nor the new; fix the stack and verify again", s.status)})
+	}
+	return true
+}
+
 // listStack pages through a stack's resources; false when nothing could be
 // read.
 func (r *run) listStack(s *stack, found func(*entry)) bool {
@@ -111,7 +164,8 @@ func (r *run) listStack(s *stack, found func(*entry)) bool {
 		})
 		if err != nil {
 			ce := err.(*callError)
-			if ce.notFound() {
+			if ce.notFound() && s.status != "not found" {
+				s.status = "not found"
 				r.problem(pendingProblem{stack: s, subject: "stack " + s.path, msg: fmt.Sprintf("it does not exist in %s (or these credentials cannot see it)", r.c.Region)})
 			} else {
 				r.problem(pendingProblem{stack: s, subject: "stack " + s.path, err: err})

@@ -3,8 +3,10 @@ package deployed
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/lambdagate/lambdagate/lambda"
+	"github.com/lambdagate/lambdagate/source"
 )
 
 // matchTemplates pairs each stack with the template that defines the most
@@ -45,6 +47,7 @@ func (r *run) matchTemplates(stacks []*stack) {
 		used[best] = true
 		for _, e := range s.functions {
 			e.tf = byID[best][e.logical]
+			e.tpl = r.o.Templates[best].Template
 		}
 	}
 	for i, t := range r.o.Templates {
@@ -56,7 +59,7 @@ func (r *run) matchTemplates(stacks []*stack) {
 
 // attach gives a deployed function its template's positions, so findings
 // land on the template's lines, and the template's view of it for drift.
-func attach(fn, tf *lambda.Function, s *stack, r *run) {
+func attach(e *entry, fn, tf *lambda.Function, s *stack, r *run) {
 	fn.Resource, fn.Type, fn.Pos = tf.Resource, tf.Type, tf.Pos
 	place := func(dep, tpl []lambda.Setting) {
 		if len(tpl) == 0 {
@@ -74,13 +77,13 @@ func attach(fn, tf *lambda.Function, s *stack, r *run) {
 			fn.Roles[i].Pos = tf.Roles[0].Pos
 		}
 	}
-	fn.Template = resolve(tf, s, r)
+	fn.Template = resolve(e, tf, s, r)
 }
 
 // resolve copies the template's function with the values the stack
 // determines written as literals: a key or role of the stack becomes its
 // ARN or name, so that drift compares values, not expressions.
-func resolve(tf *lambda.Function, s *stack, r *run) *lambda.Function {
+func resolve(e *entry, tf *lambda.Function, s *stack, r *run) *lambda.Function {
 	out := *tf
 	if s == nil {
 		return &out
@@ -97,6 +100,22 @@ func resolve(tf *lambda.Function, s *stack, r *run) *lambda.Function {
 			out.KmsKey[i].State = lambda.Literal
 			out.KmsKey[i].Text = fmt.Sprintf("arn:%s:kms:%s:%s:key/%s", r.part, r.c.Region, account, res.physical)
 			out.KmsKey[i].Unresolved = ""
+		}
+	}
+	if e != nil && e.tpl != nil {
+		if sets, ok := templateGroups(e.tpl, e.logical, s); ok {
+			var pos source.Pos
+			if len(tf.SecurityGroups) > 0 {
+				pos = tf.SecurityGroups[0].Pos
+			}
+			out.SecurityGroups = nil
+			for _, ids := range sets {
+				st := lambda.Setting{State: lambda.Literal, Count: len(ids), Text: strings.Join(ids, ", "), IDs: ids, Pos: pos}
+				if len(ids) == 0 {
+					st.State, st.IDs = lambda.Empty, []string{}
+				}
+				out.SecurityGroups = append(out.SecurityGroups, st)
+			}
 		}
 	}
 	out.Roles = slices.Clone(tf.Roles)

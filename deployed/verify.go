@@ -9,9 +9,12 @@ import (
 	"sync"
 	"time"
 
+	awslambda "github.com/aws/aws-sdk-go-v2/service/lambda"
+
 	"github.com/lambdagate/lambdagate/evaluation"
 	"github.com/lambdagate/lambdagate/lambda"
 	"github.com/lambdagate/lambdagate/source"
+	"github.com/lambdagate/lambdagate/template"
 )
 
 // Defaults of Options.
@@ -29,6 +32,8 @@ type Target struct {
 	// stacks' functions (by name, ARN or logical id); without, they are
 	// read directly.
 	Functions []string
+	// All verifies every function of the region (ListFunctions), alone.
+	All bool
 }
 
 // Options tune a verification.
@@ -49,7 +54,9 @@ type Options struct {
 // Problem is something that could not be verified.
 type Problem struct {
 	Pos      source.Pos // the function in its template, when matched; else zero
-	Resource string     // logical id, or the function's or stack's name
+	Resource string     // logical id, or the function's name; "" for a stack
+	Stack    string     // the stack's path (app/Api), "" for a function named directly
+	Rule     string     // the rule that could not be checked; "" when none could
 	Message  string     // "cannot verify ...: missing permission iam:GetRolePolicy on arn:..."
 }
 
@@ -65,6 +72,12 @@ type Result struct {
 	// Calls counts the API calls made, by action (iam:GetRole); retries of
 	// one call are not counted again.
 	Calls map[string]int
+	// Unverified are, by function name, the rules that could not be
+	// checked on it (least-privilege-role when its role could not be read).
+	Unverified map[string][]string
+	// Deployed is what was verified: the region, the account, the stacks
+	// with their status.
+	Deployed evaluation.Deployed
 }
 
 // Verify reads the target's functions and everything their roles grant.
@@ -72,8 +85,8 @@ type Result struct {
 // retries, a timeout) become Problems and the rest goes on; the error is
 // for a target that cannot be read at all.
 func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error) {
-	if len(t.Stacks) == 0 && len(t.Functions) == 0 {
-		return nil, fmt.Errorf("nothing to verify: name a stack (--stack) or a function (--function)")
+	if len(t.Stacks) == 0 && len(t.Functions) == 0 && !t.All {
+		return nil, fmt.Errorf("nothing to verify: name a stack (--stack) or a function (--function), or --all")
 	}
 	if o.Concurrency <= 0 {
 		o.Concurrency = DefaultConcurrency
@@ -87,6 +100,7 @@ func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error
 		calls:    map[string]int{},
 		roles:    map[string]*roleFetch{},
 		policies: map[string]*policyFetch{},
+		keys:     map[string]*keyFetch{},
 		part:     partition(c.Region),
 	}
 	// Functions are read as the stack pages arrive; templates are matched
@@ -102,8 +116,32 @@ func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error
 		mu.Unlock()
 		wg.Go(func() { r.verifyFunction(e) })
 	}
+	r.start = start // aliases start the versions they serve
+	if t.All {
+		pages := awslambda.NewListFunctionsPaginator(r.c.Lambda, &awslambda.ListFunctionsInput{})
+		for pages.HasMorePages() {
+			var out *awslambda.ListFunctionsOutput
+			err := r.call("lambda:ListFunctions", "*", func(ctx context.Context) error {
+				var err error
+				out, err = pages.NextPage(ctx)
+				return err
+			})
+			if err != nil {
+				r.problem(pendingProblem{subject: "the functions of " + r.c.Region, err: err})
+				break
+			}
+			for _, f := range out.Functions {
+				start(&entry{name: deref(f.FunctionName), arn: deref(f.FunctionArn)})
+			}
+		}
+		wg.Wait()
+		res := r.result(entries)
+		res.Deployed.All = true
+		res.Deployed.Functions = nil
+		return res, nil
+	}
 	if len(t.Stacks) > 0 {
-		f := newFilter(t.Functions)
+		f := newFilter(t.Functions, r)
 		stacks := r.listStacks(t.Stacks, func(e *entry) {
 			if f.keep(e) {
 				start(e)
@@ -115,16 +153,36 @@ func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error
 		wg.Wait()
 		r.matchTemplates(stacks)
 		for _, e := range entries {
+			if e.parent != nil {
+				e.tf, e.tpl = e.parent.tf, e.parent.tpl
+			}
+		}
+		for _, e := range entries {
 			if e.fn != nil && e.tf != nil {
-				attach(e.fn, e.tf, e.stack, r)
+				attach(e, e.fn, e.tf, e.stack, r)
 			}
 		}
 	} else {
 		for _, f := range t.Functions {
 			e := &entry{name: f}
 			if strings.HasPrefix(f, "arn:") {
-				e.arn = f
-				r.learnAccount(f)
+				a, ok := parseFunctionARN(f)
+				switch {
+				case !ok:
+					r.problem(pendingProblem{subject: "function " + f, msg: "it is not a function ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME)"})
+					continue
+				case a.region != r.c.Region:
+					r.problem(pendingProblem{subject: "function " + f, msg: fmt.Sprintf("it is in region %s, and this run reads %s; verify it with --region %s", a.region, r.c.Region, a.region)})
+					continue
+				}
+				e.arn, e.wantAccount = f, a.account
+				if a.qualifier != "" {
+					// A qualified ARN: that alias or version only.
+					e.name, e.arn = a.name, strings.TrimSuffix(f, ":"+a.qualifier)
+					e.qualifier, e.alias = a.qualifier, a.qualifier
+				}
+			} else if name, q, ok := strings.Cut(f, ":"); ok && name != "" && q != "" {
+				e.name, e.qualifier, e.alias = name, q, q // name:alias
 			}
 			start(e)
 		}
@@ -148,8 +206,13 @@ type run struct {
 	account   string
 	roles     map[string]*roleFetch
 	policies  map[string]*policyFetch
+	keys      map[string]*keyFetch
 	pending   []pendingProblem
 	templates []evaluation.Unit
+	walked    []*stack // every stack asked for, read or not
+	start     func(*entry)
+	connFails int    // calls in a row that could not connect
+	dead      string // why the endpoint is taken for unreachable, once it is
 }
 
 // entry is one function to verify.
@@ -159,24 +222,49 @@ type entry struct {
 	name    string // physical id, or the name or ARN given
 	arn     string // once known
 	status  string // the stack's resource status
-	fn      *lambda.Function
-	tf      *lambda.Function // the template's function, when matched
-	tfile   string
+	// wantAccount is the account of the ARN the function was named by:
+	// the function read must be in it.
+	wantAccount string
+	fn          *lambda.Function
+	tf          *lambda.Function   // the template's function, when matched
+	tpl         *template.Template // the template's, when matched
+	unverified  []string           // rules that could not be checked on it
+	// Of an alias: the function's entry, the qualifier read (the alias, or
+	// the version it sends a share to), the alias, that version and its
+	// share of the traffic ("10%"), and the qualified ARN read.
+	parent           *entry
+	qualifier, alias string
+	version, share   string
+	qualifiedARN     string
 }
 
-// label names a function in messages: `app-Fn-1X2Y (Fn in stack app)`.
+// label names a function in messages: `app-Fn-1X2Y (Fn in stack app)`,
+// `app-Fn-1X2Y:live (...)` for an alias.
 func (e *entry) label() string {
 	if e.stack == nil {
-		return "function " + e.name
+		return "function " + e.served(e.name)
 	}
-	return fmt.Sprintf("function %s (%s in stack %s)", e.name, e.logical, e.stack.path)
+	return fmt.Sprintf("function %s (%s in stack %s)", e.served(e.name), e.logical, e.stack.path)
+}
+
+// served is the name of what the entry verifies: the function, `Fn:live`
+// for the version an alias serves, `Fn:live (version 4, 10% of the
+// traffic)` for one its routing sends a share to.
+func (e *entry) served(name string) string {
+	switch {
+	case e.share != "":
+		return fmt.Sprintf("%s:%s (version %s, %s of the traffic)", name, e.alias, e.version, e.share)
+	case e.alias != "":
+		return name + ":" + e.alias
+	}
+	return name
 }
 
 func (e *entry) resource() string {
 	if e.logical != "" {
 		return e.logical
 	}
-	return e.name
+	return e.served(e.name)
 }
 
 // pendingProblem is a problem whose message waits for the end of the run:
@@ -188,7 +276,11 @@ type pendingProblem struct {
 	subject string
 	err     error  // a *callError, or nil with msg
 	msg     string // the whole reason, when not a call's
+	rule    string // the rule it leaves unchecked, if only one
 }
+
+// ruleRole is the rule a role that cannot be read leaves unchecked.
+const ruleRole = "least-privilege-role"
 
 func (r *run) problem(p pendingProblem) {
 	r.mu.Lock()
@@ -206,16 +298,43 @@ func (r *run) call(action, resource string, f func(ctx context.Context) error) e
 	}
 	defer func() { <-r.sem }()
 	r.mu.Lock()
+	if r.dead != "" {
+		r.mu.Unlock()
+		return &callError{action: action, resource: resource, skipped: true}
+	}
 	r.calls[action]++
 	r.mu.Unlock()
 	ctx, cancel := context.WithTimeout(r.ctx, r.o.CallTimeout)
 	defer cancel()
-	err := f(ctx)
+	log := &attempts{}
+	err := f(context.WithValue(ctx, attemptsKey{}, log))
+	ce := &callError{action: action, resource: resource, err: err, timeout: r.o.CallTimeout, overall: r.ctx.Err() != nil, last: log.lastErr()}
+	cause := ""
+	if err != nil {
+		cause = cmpOr(unreachable(err), unreachable(ce.last))
+	}
+	r.mu.Lock()
+	switch {
+	case cause == "":
+		r.connFails = 0
+	case r.dead == "":
+		r.connFails++
+		if r.connFails >= maxConnFails {
+			r.dead = cause
+		}
+	}
+	r.mu.Unlock()
 	if err == nil {
 		return nil
 	}
-	return &callError{action: action, resource: resource, err: err, timeout: r.o.CallTimeout, overall: r.ctx.Err() != nil}
+	return ce
 }
+
+// maxConnFails is how many calls in a row must fail to connect before the
+// endpoint is taken for dead: the calls left are not made (each would spend
+// its retries on it), and what they would have read is listed as not
+// verified.
+const maxConnFails = 3
 
 // accountMark stands for the account id in ARNs built before it is known.
 const accountMark = "\x00account\x00"
@@ -255,18 +374,38 @@ func (r *run) functionARN(e *entry) string {
 // must not make the gate pass.
 type filter struct {
 	mu      sync.Mutex
+	r       *run
 	names   []string
 	matched map[string]bool
 }
 
-func newFilter(names []string) *filter { return &filter{names: names, matched: map[string]bool{}} }
+func newFilter(names []string, r *run) *filter {
+	return &filter{names: names, r: r, matched: map[string]bool{}}
+}
+
+// matches: the function's name, its logical id, its logical id under its
+// stack's path (app/Api/Fn for a nested stack's), or its ARN, region and
+// account included.
+func (f *filter) matches(n string, e *entry) bool {
+	if n == e.name || n == e.logical || n == e.stack.path+"/"+e.logical {
+		return true
+	}
+	a, ok := parseFunctionARN(n)
+	if !ok || a.name != e.name || a.region != f.r.c.Region || a.qualifier != "" {
+		return false
+	}
+	f.r.mu.Lock()
+	account := f.r.account
+	f.r.mu.Unlock()
+	return account == "" || a.account == account
+}
 
 func (f *filter) keep(e *entry) bool {
 	if len(f.names) == 0 {
 		return true
 	}
 	for _, n := range f.names {
-		if n == e.name || n == e.logical || (strings.HasPrefix(n, "arn:") && strings.HasSuffix(n, ":function:"+e.name)) {
+		if f.matches(n, e) {
 			f.mu.Lock()
 			f.matched[n] = true
 			f.mu.Unlock()
@@ -286,11 +425,44 @@ func (f *filter) unmatched() []string {
 	return out
 }
 
+// functionARN is what an ARN of a function says.
+type functionARN struct {
+	region, account, name, qualifier string
+}
+
+// parseFunctionARN reads arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER].
+func parseFunctionARN(s string) (functionARN, bool) {
+	p := strings.Split(s, ":")
+	if len(p) < 7 || len(p) > 8 || p[0] != "arn" || p[2] != "lambda" || p[5] != "function" || p[6] == "" {
+		return functionARN{}, false
+	}
+	a := functionARN{region: p[3], account: p[4], name: p[6]}
+	if len(p) == 8 {
+		a.qualifier = p[7]
+	}
+	return a, true
+}
+
 // result assembles the functions and renders the problems.
 func (r *run) result(entries []*entry) *Result {
-	res := &Result{Calls: r.calls, Templates: r.templates}
+	res := &Result{Calls: r.calls, Templates: r.templates, Unverified: map[string][]string{},
+		Deployed: evaluation.Deployed{Region: r.c.Region, Account: r.account}}
+	walked := slices.Clone(r.walked)
+	slices.SortFunc(walked, func(a, b *stack) int { return cmp.Compare(a.path, b.path) })
+	for _, s := range walked {
+		res.Deployed.Stacks = append(res.Deployed.Stacks, evaluation.StackStatus{Name: s.path, Status: s.status})
+	}
+	for _, e := range entries {
+		if e.stack == nil && e.parent == nil {
+			res.Deployed.Functions = append(res.Deployed.Functions, e.name)
+		}
+		if e.fn != nil && len(e.unverified) > 0 {
+			res.Unverified[e.fn.Name] = append(res.Unverified[e.fn.Name], e.unverified...)
+		}
+	}
 	slices.SortStableFunc(entries, func(a, b *entry) int {
-		return cmp.Or(cmp.Compare(stackPath(a), stackPath(b)), cmp.Compare(a.logical, b.logical), cmp.Compare(a.name, b.name))
+		return cmp.Or(cmp.Compare(stackPath(a), stackPath(b)), cmp.Compare(a.logical, b.logical), cmp.Compare(a.name, b.name),
+			cmp.Compare(a.alias, b.alias), cmp.Compare(a.share, b.share), cmp.Compare(a.version, b.version))
 	})
 	for _, e := range entries {
 		if e.fn != nil {
@@ -310,8 +482,16 @@ func (r *run) result(entries []*entry) *Result {
 			return cmp.Or(cmp.Compare(stackPath(a), stackPath(b)), cmp.Compare(a.logical, b.logical), cmp.Compare(a.name, b.name))
 		})
 		for _, is := range f.issues {
-			r.pending = append(r.pending, pendingProblem{e: users[0], subject: fmt.Sprintf("role %s (of %s)", arn, describeFunctions(users)), err: is.err, msg: is.msg})
+			r.pending = append(r.pending, pendingProblem{e: users[0], subject: fmt.Sprintf("role %s (of %s)", arn, describeFunctions(users)), err: is.err, msg: is.msg, rule: ruleRole})
 		}
+		for _, u := range users {
+			if u.fn != nil && !slices.Contains(res.Unverified[u.fn.Name], ruleRole) {
+				res.Unverified[u.fn.Name] = append(res.Unverified[u.fn.Name], ruleRole)
+			}
+		}
+	}
+	if r.dead != "" {
+		r.pending = append(r.pending, pendingProblem{subject: "what is left", msg: fmt.Sprintf("the AWS endpoint is unreachable (%s, %d calls in a row); lambdagate stopped calling it. Check the network, AWS_ENDPOINT_URL and the region, and verify again", r.dead, maxConnFails)})
 	}
 	for _, p := range r.pending {
 		reason := p.msg
@@ -320,15 +500,16 @@ func (r *run) result(entries []*entry) *Result {
 		} else if p.err != nil {
 			reason = p.err.Error()
 		}
-		pr := Problem{Message: strings.ReplaceAll("cannot verify "+p.subject+": "+reason, accountMark, account)}
+		pr := Problem{Message: strings.ReplaceAll("cannot verify "+p.subject+": "+reason, accountMark, account), Rule: p.rule}
 		switch {
 		case p.e != nil:
 			pr.Resource = p.e.resource()
+			pr.Stack = stackPath(p.e)
 			if p.e.tf != nil {
 				pr.Pos = p.e.tf.Pos
 			}
 		case p.stack != nil:
-			pr.Resource = p.stack.path
+			pr.Stack = p.stack.path
 		}
 		res.Problems = append(res.Problems, pr)
 	}
@@ -365,8 +546,12 @@ func (res *Result) Units() []evaluation.Unit {
 		rest.Functions = append(rest.Functions, fn)
 	}
 	for _, p := range res.Problems {
-		rest.Errors = append(rest.Errors, evaluation.FileError{Pos: p.Pos, Message: p.Message})
+		rest.Errors = append(rest.Errors, evaluation.FileError{Pos: p.Pos, Message: p.Message, Resource: p.Resource, Stack: p.Stack, Rule: p.Rule})
 	}
+	for i := range units {
+		units[i].Unverified = res.Unverified
+	}
+	rest.Unverified = res.Unverified
 	if len(rest.Functions) > 0 || len(rest.Errors) > 0 {
 		units = append(units, rest)
 	}

@@ -3,8 +3,10 @@ package deployed_test
 import (
 	"context"
 	"fmt"
+	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,6 +25,7 @@ const (
 	wide        = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`
 	basicExec   = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
 	keyARN      = "arn:aws:kms:eu-west-1:123456789012:key/1111-2222"
+	keyPolicy   = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"kms:*","Resource":"*"}]}`
 )
 
 // awsEnv points the SDK's default chain at dummy credentials and nothing
@@ -55,6 +58,7 @@ func clients(t testing.TB, a *fakeaws.Account) deployed.Clients {
 // Bad fails the four.
 func app() *fakeaws.Account {
 	a := fakeaws.New()
+	a.Keys[keyARN] = &fakeaws.Key{Rotation: true, Policy: keyPolicy}
 	a.Roles["app-FnRole-A1"] = &fakeaws.Role{Name: "app-FnRole-A1", Trust: lambdaTrust,
 		Inline: map[string]string{"orders": scoped}, Attached: []string{basicExec, "arn:aws:iam::123456789012:policy/app-logs"}}
 	a.Roles["app-BadRole-B2"] = &fakeaws.Role{Name: "app-BadRole-B2", Trust: lambdaTrust, Inline: map[string]string{"wide": wide}}
@@ -87,7 +91,11 @@ func seen(t *testing.T, out *deployed.Result) []string {
 		lines = append(lines, fmt.Sprintf("%s %s %s%s: %s", f.Severity, f.Rule, f.Resource, at, f.Message))
 	}
 	for _, p := range out.Problems {
-		lines = append(lines, fmt.Sprintf("unverified %s: %s", p.Resource, p.Message))
+		who := p.Resource
+		if who == "" {
+			who = p.Stack
+		}
+		lines = append(lines, fmt.Sprintf("unverified %s: %s", who, p.Message))
 	}
 	return lines
 }
@@ -336,6 +344,38 @@ func TestAFunctionFilterThatMatchesNothingIsReported(t *testing.T) {
 	has(t, lines, "cannot verify function Typo: no function of the stacks has this name, ARN or logical id")
 }
 
+// Issue 12 (9): a function named by ARN is that function: of the ARN's
+// region and account, never another of the same name.
+func TestAFunctionARNIsItsRegionAndAccount(t *testing.T) {
+	other := "arn:aws:lambda:us-east-1:123456789012:function:app-Bad-Z"
+	foreign := "arn:aws:lambda:eu-west-1:999999999999:function:app-Bad-Z"
+	out, lines := verify(t, app(), deployed.Target{Functions: []string{other, foreign}}, deployed.Options{})
+	if len(out.Functions) != 0 {
+		t.Errorf("verified %d functions of another region or account", len(out.Functions))
+	}
+	has(t, lines, "cannot verify function "+other+": it is in region us-east-1, and this run reads eu-west-1; verify it with --region us-east-1")
+	has(t, lines, "cannot verify function "+foreign+": the ARN names account 999999999999, but these credentials read function arn:aws:lambda:eu-west-1:123456789012:function:app-Bad-Z of account 123456789012")
+
+	out, lines = verify(t, app(), deployed.Target{Stacks: []string{"app"}, Functions: []string{foreign, other}}, deployed.Options{})
+	if len(out.Functions) != 0 {
+		t.Errorf("the stack filter kept %d functions of another region or account", len(out.Functions))
+	}
+	has(t, lines, "cannot verify function "+foreign+": no function of the stacks has this name, ARN or logical id")
+}
+
+// Issue 12 (11): a nested stack's function is named by its path.
+func TestAFunctionOfANestedStackIsNamedByItsPath(t *testing.T) {
+	a := app()
+	nested := "arn:aws:cloudformation:eu-west-1:123456789012:stack/app-Api-N1/abc"
+	a.Stacks["app"] = append(a.Stacks["app"], &fakeaws.Resource{Logical: "Api", Physical: nested, Type: "AWS::CloudFormation::Stack"})
+	a.Stacks["app-Api-N1"] = []*fakeaws.Resource{{Logical: "Bad", Physical: "app-Api-N1-Bad-H", Type: "AWS::Lambda::Function"}}
+	a.Functions["app-Api-N1-Bad-H"] = &fakeaws.Function{Name: "app-Api-N1-Bad-H", Role: "app-FnRole-A1", Tracing: "Active", KMSKeyArn: keyARN, SecurityGroups: []string{"sg-9"}, VpcID: "vpc-1"}
+	out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}, Functions: []string{"app/Api/Bad"}}, deployed.Options{})
+	if len(out.Functions) != 1 || out.Functions[0].Name != "app-Api-N1-Bad-H" {
+		t.Errorf("want the nested stack's Bad only; %v", lines)
+	}
+}
+
 func TestAScopedPermissionsBoundaryCapsTheRole(t *testing.T) {
 	a := app()
 	a.Roles["app-BadRole-B2"].Boundary = "arn:aws:iam::123456789012:policy/boundary"
@@ -397,7 +437,7 @@ func TestTemplatePositionsAndDrift(t *testing.T) {
 	_, lines = verify(t, a2, deployed.Target{Stacks: []string{"app"}}, deployed.Options{Templates: units(tpl)})
 	has(t, lines, "error drift Good @20: the template gives tracing Active, but the deployed function has PassThrough")
 	has(t, lines, "error drift Good @21: the template sets KmsKeyArn to arn:aws:kms:eu-west-1:123456789012:key/1111-2222, but the deployed function has no KMS key")
-	has(t, lines, "error drift Good @24: the template gives the function 1 security groups, but the deployed function has 2 (sg-1, sg-hand)")
+	has(t, lines, "error drift Good @24: the template gives the function security groups [sg-1], but the deployed function has [sg-1, sg-hand]: security groups were changed outside CloudFormation")
 	has(t, lines, "error drift Good @25: the template gives the function role app-FnRole-A1 (!GetAtt FnRole.Arn), but the deployed function runs with arn:aws:iam::123456789012:role/app-BadRole-B2")
 	has(t, lines, "error active-tracing Good @20: Tracing is PassThrough, not Active") // on the template's line
 	has(t, lines, "error least-privilege-role Good @25: inline policy \"wide\" of role app-BadRole-B2")
@@ -425,6 +465,262 @@ func TestABoundaryLeavesTheRolesOwnProblems(t *testing.T) {
 	_, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
 	has(t, lines, "warning least-privilege-role Bad:", `"s3:*"`, "permissions boundary")
 	has(t, lines, "error least-privilege-role Bad: anyone can assume this role")
-	has(t, lines, "unverified Bad:", `inline policy "broken"`, "could not be read")
+	has(t, lines, "unverified Bad:", `: inline policy "broken" of role app-BadRole-B2: the policy document is not JSON`)
+	for _, l := range lines {
+		if strings.Count(l, `inline policy "broken"`) > 1 {
+			t.Errorf("the document is named twice: %s", l) // issue 12 (11)
+		}
+	}
 	hasNo(t, lines, "error least-privilege-role Bad: inline policy")
+}
+
+// Issue 12 (7): the stack's status is read (DescribeStacks) and said; a
+// stack being deployed, or left failed, is not verified.
+func TestTheStackStatusIsReported(t *testing.T) {
+	for status, want := range map[string]string{
+		"UPDATE_IN_PROGRESS":       "cannot verify stack app: it is UPDATE_IN_PROGRESS: a deployment is under way",
+		"UPDATE_ROLLBACK_FAILED":   "cannot verify stack app: it is UPDATE_ROLLBACK_FAILED:",
+		"UPDATE_ROLLBACK_COMPLETE": "",
+	} {
+		a := app()
+		a.StackStatus = map[string]string{"app": status}
+		out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
+		if got := out.Deployed.Stacks; len(got) != 1 || got[0].Status != status {
+			t.Errorf("%s: stacks %+v", status, got)
+		}
+		if want == "" {
+			hasNo(t, lines, "cannot verify stack")
+			continue
+		}
+		has(t, lines, want)
+	}
+}
+
+// Issue 12 (10): throttling that lasts until --call-timeout is reported as
+// throttling, not as a slow answer.
+func TestThrottlingUntilTheCallTimeoutIsThrottling(t *testing.T) {
+	a := app()
+	a.Fault = func(c fakeaws.Call) *fakeaws.Fault {
+		if c.Action == "iam:GetRole" && c.Resource == "app-BadRole-B2" {
+			return &fakeaws.Fault{Error: &fakeaws.Error{Status: 400, Code: "Throttling", Message: "Rate exceeded"}}
+		}
+		return nil
+	}
+	srv := a.Start()
+	t.Cleanup(srv.Close)
+	awsEnv(t, a.Region)
+	// Backoff far past the call's deadline: the deadline ends the retries.
+	c, err := deployed.NewClients(context.Background(), deployed.ClientOptions{BaseEndpoint: srv.URL, MaxAttempts: 8, MaxBackoff: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := deployed.Verify(context.Background(), c, deployed.Target{Stacks: []string{"app"}}, deployed.Options{CallTimeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := seen(t, out)
+	has(t, lines, "unverified Bad: cannot verify role arn:aws:iam::123456789012:role/app-BadRole-B2 (of app-Bad-Z): iam:GetRole on arn:aws:iam::123456789012:role/app-BadRole-B2 was still throttled (Throttling) when the 200ms of --call-timeout passed")
+	hasNo(t, lines, "did not answer")
+}
+
+// Issue 12 (10): an endpoint that dies mid-run is reported once as
+// unreachable, the calls left are not made, and what they would have read
+// is listed as not verified; no raw SDK error is shown.
+func TestADeadEndpointStopsTheCalls(t *testing.T) {
+	a := app()
+	for i := range 40 {
+		name := fmt.Sprintf("app-More%02d-M", i)
+		a.Functions[name] = &fakeaws.Function{Name: name, Role: "app-FnRole-A1", Tracing: "Active", KMSKeyArn: keyARN, SecurityGroups: []string{"sg-1"}, VpcID: "vpc-1"}
+		a.Stacks["app"] = append(a.Stacks["app"], &fakeaws.Resource{Logical: fmt.Sprintf("More%02d", i), Physical: name, Type: "AWS::Lambda::Function"})
+	}
+	var srv *httptest.Server
+	var once sync.Once
+	a.Fault = func(c fakeaws.Call) *fakeaws.Fault {
+		if c.Action == "lambda:GetFunctionConfiguration" {
+			once.Do(func() {
+				srv.Listener.Close() // new connections are refused
+				srv.CloseClientConnections()
+			})
+		}
+		return nil
+	}
+	srv = a.Start()
+	t.Cleanup(srv.Close)
+	awsEnv(t, a.Region)
+	c, err := deployed.NewClients(context.Background(), deployed.ClientOptions{BaseEndpoint: srv.URL, MaxAttempts: 3, MaxBackoff: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := deployed.Verify(context.Background(), c, deployed.Target{Stacks: []string{"app"}}, deployed.Options{Concurrency: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := seen(t, out)
+	unreachable := 0
+	for _, l := range lines {
+		if strings.Contains(l, "the AWS endpoint is unreachable (connect: connection refused") {
+			unreachable++
+		}
+		if strings.Contains(l, "StatusCode") || strings.Contains(l, "RequestID") {
+			t.Errorf("a raw SDK error: %s", l)
+		}
+	}
+	if unreachable != 1 {
+		t.Errorf("the endpoint is said unreachable %d times, want once:\n  %s", unreachable, strings.Join(lines, "\n  "))
+	}
+	has(t, lines, "was not called: the AWS endpoint is unreachable (see above)")
+	if n := out.Calls["lambda:GetFunctionConfiguration"]; n > 3+2 {
+		t.Errorf("%d GetFunctionConfiguration calls after the endpoint died, want at most %d and %d in flight", n, 3, 2)
+	}
+	if len(out.Problems) < 43 {
+		t.Errorf("%d problems, want each of the 43 functions not verified and the endpoint", len(out.Problems))
+	}
+}
+
+// Deployed public invoke and secrets: the resource policy (GetPolicy), the
+// function URL (GetFunctionUrlConfig) and the environment variables are
+// judged as in templates; a policy that cannot be read leaves public-invoke
+// not verified on the function.
+func TestDeployedPublicInvokeAndSecrets(t *testing.T) {
+	a := app()
+	a.Functions["app-Bad-Z"].Policy = `{"Version":"2012-10-17","Statement":[{"Sid":"anyone","Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunction"},` +
+		`{"Sid":"url","Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunctionUrl","Condition":{"StringEquals":{"lambda:FunctionUrlAuthType":"NONE"}}}]}`
+	a.Functions["app-Bad-Z"].URLAuthType = "NONE"
+	a.Functions["app-Bad-Z"].Environment = map[string]string{"API_TOKEN": "ghp_0123456789abcdefghijklmnopqrstuvwxyz01", "STAGE": "prod"}
+	a.Functions["app-Good-X"].Policy = `{"Statement":[{"Sid":"s3","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction","Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::b"}}}]}`
+	a.Fault = func(c fakeaws.Call) *fakeaws.Fault {
+		if c.Action == "lambda:GetPolicy" && c.Resource == "app-Also-Y" {
+			return &fakeaws.Fault{Error: &fakeaws.Error{Status: 403, Code: "AccessDeniedException", Message: "denied"}}
+		}
+		return nil
+	}
+	out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
+	has(t, lines, "warning public-invoke Bad: permission anyone lets any principal invoke the function")
+	has(t, lines, "warning public-invoke Bad: the function URL https://app-Bad-Z.lambda-url.eu-west-1.on.aws/ has AuthType NONE")
+	has(t, lines, "warning plaintext-secret Bad:", "API_TOKEN")
+	hasNo(t, lines, "ghp_")
+	hasNo(t, lines, "public-invoke Good")
+	hasNo(t, lines, "permission url")
+	has(t, lines, "unverified Also: cannot verify the resource policy of function app-Also-Y (Also in stack app): missing permission lambda:GetPolicy")
+	if got := out.Unverified["app-Also-Y"]; !slices.Contains(got, "public-invoke") {
+		t.Errorf("Also: unverified %v, want public-invoke", got)
+	}
+}
+
+// What runs, not only $LATEST: each alias's version (through the alias,
+// with its own policy and URL) and the versions its routing weights send
+// traffic to are verified, and a finding names the alias and the version.
+func TestAliasesAndTheVersionsTheyServeAreVerified(t *testing.T) {
+	a := app()
+	good := a.Functions["app-Good-X"]
+	good.Versions = map[string]*fakeaws.Function{
+		"2": {Name: "app-Good-X", Role: "app-FnRole-A1", KMSKeyArn: keyARN, Tracing: "PassThrough", SecurityGroups: []string{"sg-1"}, VpcID: "vpc-1"},
+		"3": {Name: "app-Good-X", Role: "app-FnRole-A1", Tracing: "Active", SecurityGroups: []string{"sg-1"}, VpcID: "vpc-1"},
+	}
+	good.Aliases = map[string]*fakeaws.Alias{"live": {Version: "2", Weights: map[string]float64{"3": 0.1}, URLAuthType: "NONE"}}
+	a.Fault = func(c fakeaws.Call) *fakeaws.Fault {
+		if c.Action == "lambda:ListAliases" && c.Resource == "app-Also-Y" {
+			return &fakeaws.Fault{Error: &fakeaws.Error{Status: 403, Code: "AccessDeniedException", Message: "denied"}}
+		}
+		return nil
+	}
+	out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
+	names := map[string]string{}
+	for _, fn := range out.Functions {
+		names[fn.Name] = fn.ARN
+	}
+	if names["app-Good-X:live"] != "arn:aws:lambda:eu-west-1:123456789012:function:app-Good-X:2" ||
+		names["app-Good-X:live (version 3, 10% of the traffic)"] != "arn:aws:lambda:eu-west-1:123456789012:function:app-Good-X:3" {
+		t.Errorf("functions verified: %v", names)
+	}
+	var latest []string
+	for _, fn := range out.Functions {
+		if fn.Name == "app-Good-X" {
+			latest = append(latest, fn.Name)
+		}
+	}
+	if len(latest) != 1 {
+		t.Errorf("$LATEST of app-Good-X verified %d times", len(latest))
+	}
+	pass := checks.NewPass(checks.Options{})
+	pass.Run(checks.All(), out.Functions)
+	got := map[string]bool{}
+	for _, f := range pass.Findings() {
+		got[f.Rule+" "+f.FunctionName] = true
+	}
+	for _, want := range []string{"active-tracing app-Good-X:live", "public-invoke app-Good-X:live", "kms-key app-Good-X:live (version 3, 10% of the traffic)"} {
+		if !got[want] {
+			t.Errorf("no %s; findings: %v", want, got)
+		}
+	}
+	for _, clean := range []string{"active-tracing app-Good-X", "kms-key app-Good-X:live", "public-invoke app-Good-X"} {
+		if got[clean] {
+			t.Errorf("unexpected %s", clean)
+		}
+	}
+	has(t, lines, "unverified Also: cannot verify the aliases of function app-Also-Y (Also in stack app): missing permission lambda:ListAliases")
+}
+
+// --function takes name:alias and qualified ARNs: that alias only.
+func TestAFunctionNamedWithItsAlias(t *testing.T) {
+	a := app()
+	good := a.Functions["app-Good-X"]
+	good.Versions = map[string]*fakeaws.Function{"2": {Name: "app-Good-X", Role: "app-FnRole-A1", KMSKeyArn: keyARN, Tracing: "PassThrough", SecurityGroups: []string{"sg-1"}, VpcID: "vpc-1"}}
+	good.Aliases = map[string]*fakeaws.Alias{"live": {Version: "2"}}
+	for _, name := range []string{"app-Good-X:live", "arn:aws:lambda:eu-west-1:123456789012:function:app-Good-X:live"} {
+		out, lines := verify(t, a, deployed.Target{Functions: []string{name}}, deployed.Options{})
+		if len(out.Functions) != 1 || out.Functions[0].Name != "app-Good-X:live" || out.Functions[0].ARN != "arn:aws:lambda:eu-west-1:123456789012:function:app-Good-X:2" {
+			t.Errorf("%s: %d functions; %v", name, len(out.Functions), lines)
+		}
+		has(t, lines, "error active-tracing app-Good-X:live: TracingConfig.Mode is PassThrough")
+	}
+}
+
+// kms-key-rotation on the deployed function's key: a customer managed key
+// that does not rotate, or whose policy is open to everyone, is a finding;
+// an AWS managed key is not judged; a key that cannot be read leaves the
+// rule not verified. Each key is read once.
+func TestDeployedKeysAreJudged(t *testing.T) {
+	a := app()
+	a.Keys[keyARN] = &fakeaws.Key{Rotation: false, Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"kms:*","Resource":"*"}]}`}
+	const awsKey = "arn:aws:kms:eu-west-1:123456789012:key/aws-lambda"
+	const hidden = "arn:aws:kms:eu-west-1:123456789012:key/hidden"
+	a.Keys[awsKey] = &fakeaws.Key{AWSManaged: true}
+	a.Keys[hidden] = &fakeaws.Key{Rotation: true}
+	a.Functions["app-Bad-Z"].KMSKeyArn = awsKey
+	a.Functions["app-Also-Y"].KMSKeyArn = hidden
+	a.Fault = func(c fakeaws.Call) *fakeaws.Fault {
+		if c.Action == "kms:GetKeyPolicy" && c.Resource == hidden {
+			return &fakeaws.Fault{Error: &fakeaws.Error{Status: 400, Code: "AccessDeniedException", Message: "denied"}}
+		}
+		return nil
+	}
+	out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
+	has(t, lines, "warning kms-key-rotation Good:", "KMS key "+keyARN+" does not rotate")
+	has(t, lines, "warning kms-key-rotation Good:", "allows kms:* to every principal")
+	hasNo(t, lines, "kms-key-rotation Bad")
+	has(t, lines, "unverified Also: cannot verify KMS key "+hidden+" (of function app-Also-Y (Also in stack app)): missing permission kms:GetKeyPolicy")
+	if !slices.Contains(out.Unverified["app-Also-Y"], "kms-key-rotation") {
+		t.Errorf("unverified %v", out.Unverified)
+	}
+	if n := out.Calls["kms:DescribeKey"]; n != 3 {
+		t.Errorf("%d DescribeKey calls for 3 keys", n)
+	}
+}
+
+// --all verifies every function of the region, page after page.
+func TestAllTheFunctionsOfTheRegion(t *testing.T) {
+	a := app()
+	a.PageSize = 2
+	out, _ := verify(t, a, deployed.Target{All: true}, deployed.Options{})
+	var names []string
+	for _, fn := range out.Functions {
+		names = append(names, fn.Name)
+	}
+	if !slices.Equal(names, []string{"app-Also-Y", "app-Bad-Z", "app-Good-X"}) || !out.Deployed.All || len(out.Problems) != 0 {
+		t.Errorf("functions %v, all %v, problems %v", names, out.Deployed.All, out.Problems)
+	}
+	if out.Calls["lambda:ListFunctions"] != 2 {
+		t.Errorf("%d ListFunctions pages, want 2", out.Calls["lambda:ListFunctions"])
+	}
 }

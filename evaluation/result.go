@@ -1,6 +1,8 @@
 package evaluation
 
 import (
+	"strings"
+
 	"github.com/lambdagate/lambdagate/checks"
 	"github.com/lambdagate/lambdagate/source"
 )
@@ -11,6 +13,10 @@ import (
 type FileError struct {
 	Pos     source.Pos
 	Message string
+	// Of a verification (lambdagate verify): the function (logical id, else
+	// its name) or "" for a stack, the stack's path, and the rule that could
+	// not be checked ("" when nothing of it could be).
+	Resource, Stack, Rule string
 }
 
 func (e FileError) Error() string { return e.Pos.String() + ": " + e.Message }
@@ -32,6 +38,9 @@ type FunctionRow struct {
 	Line     int    // the logical id's line
 	Resource string // logical id
 	Name     string // the deployed name, if known
+	// Unverified are the rules that could not be checked on the function
+	// (its role's policies could not be read, ...): not a pass.
+	Unverified []string
 }
 
 // Facts are what a template says beyond its findings that the Action's change
@@ -70,6 +79,53 @@ type Result struct {
 	Rows []FunctionRow
 	// Fixed are baseline findings that no longer occur.
 	Fixed []Fixed
+	// Deployed says what a verification read (lambdagate verify); nil for
+	// a scan. Its Errors are what could not be verified.
+	Deployed *Deployed
+}
+
+// Deployed is what a verification of deployed functions covered.
+type Deployed struct {
+	Region  string
+	Account string // "" when no ARN read told it
+	Stacks  []StackStatus
+	// Functions are those named directly (--function without --stack).
+	Functions []string
+	// All: every function of the region was verified (--all).
+	All bool
+}
+
+// StackStatus is a stack verified and its CloudFormation status
+// (UPDATE_COMPLETE, UPDATE_ROLLBACK_COMPLETE, ...; "" if it was not read).
+type StackStatus struct {
+	Name, Status string
+}
+
+// Subject names what was verified, for a heading or a closing line:
+// "stack shop (UPDATE_COMPLETE) in eu-west-1, account 123456789012".
+func (d *Deployed) Subject() string {
+	var parts []string
+	for _, s := range d.Stacks {
+		p := "stack " + s.Name
+		if s.Status != "" {
+			p += " (" + s.Status + ")"
+		}
+		parts = append(parts, p)
+	}
+	for _, f := range d.Functions {
+		parts = append(parts, "function "+f)
+	}
+	if d.All {
+		parts = append(parts, "every function")
+	}
+	out := strings.Join(parts, ", ")
+	if d.Region != "" {
+		out += " in " + d.Region
+	}
+	if d.Account != "" {
+		out += ", account " + d.Account
+	}
+	return out
 }
 
 // Add appends a unit's evaluation; file is the template's path, "" for

@@ -44,6 +44,9 @@ type Unit struct {
 	// Errors are the source's own problems with the unit (a duplicate key,
 	// a property not checked), reported first.
 	Errors []FileError
+	// Unverified are, by function (its deployed Name), the rules that could not be
+	// checked on it: its row says "not verified", never a pass.
+	Unverified map[string][]string
 }
 
 // Stage is the evaluation stage of one run. It is safe for concurrent use:
@@ -101,7 +104,7 @@ func (s *Stage) Evaluate(u Unit) File {
 	}
 	out.Rows = make([]FunctionRow, 0, len(u.Functions))
 	for _, fn := range u.Functions {
-		out.Rows = append(out.Rows, FunctionRow{File: fn.Pos.File, Line: fn.Pos.Line, Resource: fn.Resource, Name: fn.Name})
+		out.Rows = append(out.Rows, FunctionRow{File: fn.Pos.File, Line: fn.Pos.Line, Resource: fn.Resource, Name: fn.Name, Unverified: u.Unverified[fn.Name]})
 	}
 	return out
 }

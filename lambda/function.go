@@ -99,6 +99,11 @@ type Setting struct {
 	// parameter without a default or a given value, an import); empty when
 	// the template determines it.
 	Unresolved string
+	// IDs are, when known, the identities a list deploys as (security
+	// group ids), sorted: set by package deployed on a deployed function
+	// and on its template resolved against the stack, so drift compares
+	// identities; nil when not known (the template readers never set it).
+	IDs []string
 }
 
 // Param is a template parameter a control refers to.

@@ -103,10 +103,20 @@ type GitHubStats struct {
 	// Failures are the counted findings and file errors that reach the
 	// threshold: what fails the check.
 	Failures int
+	// FindingsFailing: a counted finding reaches it (not only file errors).
+	FindingsFailing bool
+	// Deployed: a verification, whose file errors are things that could not
+	// be verified: when only they fail it, the result is "error".
+	Deployed bool
 }
 
-// Result is "pass" or "fail", as the `result` output says.
+// Result is "pass" or "fail", as the `result` output says; of a
+// verification, "error" when only what could not be verified fails it
+// (action.yml: fail is findings reaching fail-on).
 func (s GitHubStats) Result() string {
+	if s.Failing && s.Deployed && !s.FindingsFailing {
+		return "error" // nothing failed, but something could not be verified
+	}
 	if s.Failing {
 		return "fail"
 	}
@@ -253,7 +263,7 @@ func (s *GitHubStream) Add(f evaluation.File) {
 		}
 		s.st.Counted++
 		if s.opts.Threshold != 0 && fd.Severity >= s.opts.Threshold {
-			s.st.Failing = true
+			s.st.Failing, s.st.FindingsFailing = true, true
 			s.st.Failures++
 		}
 		s.offer(item{
@@ -288,6 +298,11 @@ func (s *GitHubStream) offer(it item) {
 func (s *GitHubStream) Close(res *evaluation.Result) error {
 	errs := append(slices.Clip(res.Errors), s.errors...)
 	s.st.Templates, s.st.Functions, s.st.FileErrors = res.Templates, res.Functions, len(errs)
+	s.st.Deployed = res.Deployed != nil
+	title, why := "lambdagate: template not checked", " (the gate cannot vouch for a template it cannot read)"
+	if s.st.Deployed {
+		title, why = "lambdagate verify: not verified", ""
+	}
 	for _, e := range errs {
 		if s.opts.CountsError != nil && !s.opts.CountsError(e) {
 			continue
@@ -298,7 +313,7 @@ func (s *GitHubStream) Close(res *evaluation.Result) error {
 		}
 		s.offer(item{
 			sev: checks.Error, isNew: true, file: s.paths.rel(e.Pos.File), line: e.Pos.Line, col: e.Pos.Column,
-			title: "lambdagate: template not checked", message: e.Message + " (the gate cannot vouch for a template it cannot read)", fromFile: true,
+			title: title, message: e.Message + why, fromFile: true,
 		})
 	}
 	if s.opts.MaxPerLevel >= 0 {

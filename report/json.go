@@ -20,6 +20,49 @@ type JSON struct {
 	Summary  JSONSummary   `json:"summary"`
 	// Fixed lists baseline findings that no longer occur (with --baseline).
 	Fixed []JSONFixed `json:"fixed,omitempty"`
+	// Verified is what lambdagate verify read; absent for a scan.
+	Verified *JSONVerified `json:"verified,omitempty"`
+}
+
+// JSONVerified names what a verification covered, and the checks that could
+// not run on a function that was read (its role could not be, say).
+type JSONVerified struct {
+	Region      string            `json:"region"`
+	Account     string            `json:"account,omitempty"`
+	Stacks      []JSONStack       `json:"stacks,omitempty"`
+	Functions   []string          `json:"functions,omitempty"`
+	All         bool              `json:"all,omitempty"`
+	NotVerified []JSONNotVerified `json:"notVerified,omitempty"`
+}
+
+// JSONStack is a stack verified, with its CloudFormation status.
+type JSONStack struct {
+	Name   string `json:"name"`
+	Status string `json:"status,omitempty"`
+}
+
+// JSONNotVerified is a function read whose rules could not all be checked.
+type JSONNotVerified struct {
+	Resource string   `json:"resource"`
+	Function string   `json:"function,omitempty"`
+	Rules    []string `json:"rules"`
+}
+
+func jsonVerified(r *evaluation.Result) *JSONVerified {
+	d := r.Deployed
+	if d == nil {
+		return nil
+	}
+	v := &JSONVerified{Region: d.Region, Account: d.Account, Functions: d.Functions, All: d.All}
+	for _, s := range d.Stacks {
+		v.Stacks = append(v.Stacks, JSONStack{Name: s.Name, Status: s.Status})
+	}
+	for _, row := range r.Rows {
+		if len(row.Unverified) > 0 {
+			v.NotVerified = append(v.NotVerified, JSONNotVerified{Resource: row.Resource, Function: row.Name, Rules: row.Unverified})
+		}
+	}
+	return v
 }
 
 // JSONFixed is a baseline finding that is gone.
@@ -61,6 +104,12 @@ type JSONError struct {
 	Line    int    `json:"line"`
 	Column  int    `json:"column"`
 	Message string `json:"message"`
+	// Of lambdagate verify: what could not be verified (the function's
+	// logical id or name, the stack), and the rule that could not be
+	// checked when only one could not.
+	Resource string `json:"resource,omitempty"`
+	Stack    string `json:"stack,omitempty"`
+	Rule     string `json:"rule,omitempty"`
 }
 
 // JSONSummary counts what was scanned and found.
@@ -82,6 +131,7 @@ func ToJSON(r *evaluation.Result) JSON {
 		out.Fixed = append(out.Fixed, JSONFixed{Rule: f.Rule, File: f.File, Resource: f.Resource, Message: f.Message})
 	}
 	out.Summary = JSONSummary{Templates: r.Templates, Functions: r.Functions, Findings: len(r.Findings), Errors: len(r.Errors)}
+	out.Verified = jsonVerified(r)
 	return out
 }
 
@@ -99,7 +149,7 @@ func jsonFinding(f checks.Finding) JSONFinding {
 func jsonErrors(errs []evaluation.FileError) []JSONError {
 	out := []JSONError{}
 	for _, e := range errs {
-		out = append(out, JSONError{File: e.Pos.File, Line: e.Pos.Line, Column: e.Pos.Column, Message: e.Message})
+		out = append(out, JSONError{File: e.Pos.File, Line: e.Pos.Line, Column: e.Pos.Column, Message: e.Message, Resource: e.Resource, Stack: e.Stack, Rule: e.Rule})
 	}
 	return out
 }
@@ -162,7 +212,7 @@ func (s *JSONStream) Close(r *evaluation.Result) error {
 	}
 	errs := append(slices.Clip(r.Errors), s.errors...)
 	tail := JSON{Findings: []JSONFinding{}, Errors: jsonErrors(errs),
-		Summary: JSONSummary{Templates: r.Templates, Functions: r.Functions, Findings: s.findings, Errors: len(errs)}}
+		Summary: JSONSummary{Templates: r.Templates, Functions: r.Functions, Findings: s.findings, Errors: len(errs)}, Verified: jsonVerified(r)}
 	for _, f := range r.Fixed {
 		tail.Fixed = append(tail.Fixed, JSONFixed{Rule: f.Rule, File: f.File, Resource: f.Resource, Message: f.Message})
 	}

@@ -42,6 +42,14 @@ type SARIFOptions struct {
 	// their suppressions. By default they are left out: code scanning would
 	// open alerts for them.
 	Suppressed bool
+	// Fallback is the file (a path as findings carry, made relative to Root;
+	// line 1) that results with no
+	// place in the repository are located at: code scanning rejects the
+	// whole log when one result has no physical location. A deployed
+	// function without a template has none; verify uses the file the
+	// operator names (--sarif-location) or the running workflow's. With no
+	// fallback, such results are written as notifications instead.
+	Fallback string
 }
 
 // TemplateError is the rule of the results that say a template could not
@@ -124,6 +132,12 @@ type sarifNotification struct {
 	Level     string          `json:"level"`
 	Message   sarifText       `json:"message"`
 	Locations []sarifLocation `json:"locations,omitempty"`
+	// AssociatedRule is the rule a verification could not check.
+	AssociatedRule *sarifRuleRef `json:"associatedRule,omitempty"`
+}
+
+type sarifRuleRef struct {
+	ID string `json:"id"`
 }
 
 type sarifResult struct {
@@ -184,20 +198,22 @@ func SARIF(w io.Writer, res *evaluation.Result, opts SARIFOptions) error {
 // come before the results, so the results are encoded as they come to a
 // spool, with their severity, and follow the rules at the end.
 type SARIFStream struct {
-	w       io.Writer
-	opts    SARIFOptions
-	paths   *repoPaths
-	rules   []*checks.Check
-	index   map[string]int
-	listed  int                        // rules of the list; the others are custom
-	custom  map[string]checks.Severity // a custom rule's first finding's severity
-	bySev   map[checks.Severity]int    // results spooled, by severity
-	results int
-	spool   *spool
-	buf     bytes.Buffer
-	enc     *json.Encoder
-	errors  []evaluation.FileError
-	err     error
+	w        io.Writer
+	opts     SARIFOptions
+	paths    *repoPaths
+	rules    []*checks.Check
+	index    map[string]int
+	defaults map[string]checks.Severity // the highest severity of each rule's findings
+	listed   int                        // rules of the list; the others are custom
+	custom   map[string]checks.Severity // a custom rule's first finding's severity
+	bySev    map[checks.Severity]int    // results spooled, by severity
+	results  int
+	spool    *spool
+	buf      bytes.Buffer
+	enc      *json.Encoder
+	errors   []evaluation.FileError
+	unplaced []sarifNotification // findings with no location and no fallback
+	err      error
 }
 
 // NewSARIFStream starts the log on w.
@@ -239,7 +255,12 @@ func (s *SARIFStream) Add(f evaluation.File) {
 			s.rules = append(s.rules, &checks.Check{ID: fd.Rule, Title: fd.Rule, Doc: fd.Rule})
 			s.custom[fd.Rule] = fd.Severity
 		}
-		s.spoolResult(fd.Severity, s.result(fd, i))
+		r := s.result(fd, i)
+		if len(r.Locations) == 0 {
+			s.unplaced = append(s.unplaced, sarifNotification{Level: r.Level, Message: sarifText{Text: fmt.Sprintf("%s: %s", fd.Rule, r.Message.Text)}})
+			continue
+		}
+		s.spoolResult(fd.Severity, r)
 	}
 }
 
@@ -288,6 +309,23 @@ func (s *SARIFStream) result(f checks.Finding, rule int) sarifResult {
 	}
 	if loc, ok := s.location(f.Pos.File, f.Pos.Line, f.Pos.Column); ok {
 		r.Locations = []sarifLocation{loc}
+	} else {
+		// Nowhere in the repository: name the function itself in the
+		// message, and place the result on the fallback file, if any.
+		if f.FunctionARN != "" {
+			r.Message.Text = fmt.Sprintf("%s (%s): %s", f.Resource, f.FunctionARN, f.Message)
+		}
+		if fb := s.opts.Fallback; fb != "" {
+			loc, ok := s.location(fb, 1, 0)
+			if !filepath.IsAbs(fb) {
+				// Named relative to the repository (--sarif-location, the
+				// workflow's file): as it is.
+				loc, ok = sarifLocationOf(uriEscape(s.paths.rel(fb)), 1, 0)
+			}
+			if ok {
+				r.Locations = []sarifLocation{loc}
+			}
+		}
 	}
 	if f.FunctionName != "" || f.FunctionARN != "" {
 		r.Properties = map[string]string{"functionName": f.FunctionName, "functionArn": f.FunctionARN}
@@ -359,8 +397,18 @@ func (s *SARIFStream) Close(res *evaluation.Result) error {
 			Message: sarifText{Text: fmt.Sprintf("%d findings, over the %d results code scanning accepts in one run; the %d least severe are left out", s.results, MaxSARIFResults, s.results-MaxSARIFResults)},
 		})
 	}
+	if len(s.unplaced) > 0 {
+		run.Invocations[0].ToolExecutionNotifications = append(run.Invocations[0].ToolExecutionNotifications, sarifNotification{
+			Level:   "warning",
+			Message: sarifText{Text: fmt.Sprintf("%d findings have no place in the repository (deployed functions without a template) and are listed here rather than as results; name a file to place them at (lambdagate verify --sarif-location)", len(s.unplaced))},
+		})
+		run.Invocations[0].ToolExecutionNotifications = append(run.Invocations[0].ToolExecutionNotifications, s.unplaced...)
+	}
 	for _, e := range errs {
 		n := sarifNotification{Level: "error", Message: sarifText{Text: e.Message}}
+		if e.Rule != "" {
+			n.AssociatedRule = &sarifRuleRef{ID: e.Rule} // not verified: never a pass
+		}
 		if loc, ok := s.location(e.Pos.File, e.Pos.Line, e.Pos.Column); ok {
 			n.Locations = []sarifLocation{loc}
 		}

@@ -67,7 +67,7 @@ func TestSARIFValidatesAgainstTheSchema(t *testing.T) {
 func TestSARIFCarriesWhatCodeScanningNeeds(t *testing.T) {
 	var b bytes.Buffer
 	wd, _ := os.Getwd()
-	if err := SARIF(&b, sampleResult(), SARIFOptions{Root: wd, Category: "lambdagate", RunID: "42", Suppressed: true}); err != nil {
+	if err := SARIF(&b, sampleResult(), SARIFOptions{Root: wd, Category: "lambdagate", RunID: "42", Suppressed: true, Fallback: ".github/workflows/verify.yml"}); err != nil {
 		t.Fatal(err)
 	}
 	var log sarifLog
@@ -99,8 +99,12 @@ func TestSARIFCarriesWhatCodeScanningNeeds(t *testing.T) {
 	if u := run.Results[1].Locations[0].PhysicalLocation.ArtifactLocation.URI; u != "infra/my%20app.yaml" {
 		t.Errorf("uri = %q, want it percent-encoded", u)
 	}
-	if len(run.Results[2].Locations) != 0 || run.Results[2].Properties["functionArn"] == "" {
-		t.Errorf("a deployed finding: %+v", run.Results[2])
+	// A deployed function without a template is placed on the fallback
+	// file, its ARN in the message: code scanning needs a location.
+	if r := run.Results[2]; len(r.Locations) != 1 || r.Locations[0].PhysicalLocation.ArtifactLocation.URI != ".github/workflows/verify.yml" ||
+		r.Locations[0].PhysicalLocation.Region.StartLine != 1 || r.Properties["functionArn"] == "" ||
+		!strings.Contains(r.Message.Text, "arn:aws:lambda:eu-west-1:1:function:live-fn") {
+		t.Errorf("a deployed finding: %+v", r)
 	}
 	if s := run.Results[3].Suppressions; len(s) != 1 || s[0].Kind != "inSource" || !strings.Contains(s[0].Justification, "public webhook") {
 		t.Errorf("suppressions = %+v", s)
@@ -131,8 +135,9 @@ func TestSARIFLeavesOutSuppressedFindings(t *testing.T) {
 			t.Errorf("a suppressed finding is in the log: %+v", r)
 		}
 	}
-	if n := len(log.Runs[0].Results); n != 4 {
-		t.Errorf("%d results, want 3 findings and the broken template", n)
+	// (The deployed function's finding has no place: a notification.)
+	if n := len(log.Runs[0].Results); n != 3 {
+		t.Errorf("%d results, want the 2 findings with a place and the broken template", n)
 	}
 }
 
@@ -192,6 +197,36 @@ func TestSARIFURIsOutsideTheRepositoryAreFileURIs(t *testing.T) {
 		if strings.Join(got, " ") != strings.Join(tc.want, " ") {
 			t.Errorf("root %q: URIs %q, want %q", tc.root, got, tc.want)
 		}
+	}
+}
+
+// Without a fallback file, a finding with no place in the repository is a
+// notification, never a result without a location (which makes code
+// scanning reject the whole log).
+func TestSARIFResultsWithoutAPlaceAreNotifications(t *testing.T) {
+	var b bytes.Buffer
+	if err := SARIF(&b, sampleResult(), SARIFOptions{Category: "lambdagate"}); err != nil {
+		t.Fatal(err)
+	}
+	var log sarifLog
+	if err := json.Unmarshal(b.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	run := log.Runs[0]
+	if len(run.Results) != 3 {
+		t.Errorf("%d results, want the 3 with a place", len(run.Results))
+	}
+	for _, r := range run.Results {
+		if len(r.Locations) == 0 {
+			t.Errorf("a result without a location: %+v", r)
+		}
+	}
+	var listed bool
+	for _, n := range run.Invocations[0].ToolExecutionNotifications {
+		listed = listed || strings.Contains(n.Message.Text, "active-tracing: live-fn (arn:aws:lambda:eu-west-1:1:function:live-fn): tracing is PassThrough")
+	}
+	if !listed {
+		t.Errorf("the deployed finding is not among the notifications: %+v", run.Invocations[0].ToolExecutionNotifications)
 	}
 }
 

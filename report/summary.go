@@ -69,6 +69,8 @@ type summary struct {
 	rows  map[rowKey]*row
 	order []*row
 
+	unverified bool // a cell says not verified
+
 	byFile    map[string]*fileLines // by repository path
 	files     []string              // the paths of byFile, sorted
 	kept      int                   // bytes of the lines kept
@@ -104,23 +106,36 @@ func (s *summary) head(res *evaluation.Result, st GitHubStats) {
 	if s.opts.Threshold != 0 {
 		threshold = s.opts.Threshold.String()
 	}
-	if st.Failing {
+	switch {
+	case st.Failing && st.Deployed && !st.FindingsFailing:
+		fmt.Fprintf(&s.b, "## ⚠️ %s: not verified\n\n%s could not be verified (listed below); no finding reaches `fail-on: %s`.\n\n", title, capitalize(plural(len(res.Errors), "thing")), threshold)
+	case st.Failing:
 		what := plural(st.Failures, "finding")
 		verb := "fail"
 		if st.Failures == 1 {
 			verb = "fails"
 		}
 		fmt.Fprintf(&s.b, "## ❌ %s: failed\n\n%s at or above `%s`%s %s this check.\n\n", title, what, threshold, where, verb)
-	} else {
+	default:
 		fmt.Fprintf(&s.b, "## ✅ %s: passed\n\nNo finding%s reaches `fail-on: %s`.\n\n", title, where, threshold)
 	}
-	fmt.Fprintf(&s.b, "%s in %s · %s: %s, %s, %s, %d suppressed",
-		plural(res.Functions, "function"), plural(res.Templates, "template"), plural(st.Findings, "finding"),
-		plural(st.Errors, "error"), plural(st.Warnings, "warning"), plural(st.Notices, "notice"), st.Suppressed)
+	if d := res.Deployed; d != nil {
+		fmt.Fprintf(&s.b, "Target: %s.\n\n", esc(d.Subject()))
+		fmt.Fprintf(&s.b, "%s (%s matched) · %s: %s, %s, %s, %d suppressed",
+			plural(res.Functions, "function"), plural(res.Templates, "template"), plural(st.Findings, "finding"),
+			plural(st.Errors, "error"), plural(st.Warnings, "warning"), plural(st.Notices, "notice"), st.Suppressed)
+	} else {
+		fmt.Fprintf(&s.b, "%s in %s · %s: %s, %s, %s, %d suppressed",
+			plural(res.Functions, "function"), plural(res.Templates, "template"), plural(st.Findings, "finding"),
+			plural(st.Errors, "error"), plural(st.Warnings, "warning"), plural(st.Notices, "notice"), st.Suppressed)
+	}
 	if s.opts.New != nil {
 		fmt.Fprintf(&s.b, " · %d new in the change", st.New)
 	}
-	if len(res.Errors) > 0 {
+	switch {
+	case len(res.Errors) > 0 && res.Deployed != nil:
+		fmt.Fprintf(&s.b, " · %d not verified", len(res.Errors))
+	case len(res.Errors) > 0:
 		fmt.Fprintf(&s.b, " · %s could not be read", plural(len(res.Errors), "file"))
 	}
 	s.b.WriteString("\n\n")
@@ -129,7 +144,9 @@ func (s *summary) head(res *evaluation.Result, st GitHubStats) {
 	}
 }
 
-type rowKey struct{ file, resource string }
+// rowKey is a function's row: by file and logical id, and by the deployed
+// name, which tells apart the aliases and versions of one function.
+type rowKey struct{ file, resource, name string }
 
 type row struct {
 	evaluation.FunctionRow
@@ -139,7 +156,7 @@ type row struct {
 }
 
 func (s *summary) row(fr evaluation.FunctionRow) *row {
-	k := rowKey{fr.File, fr.Resource}
+	k := rowKey{fr.File, fr.Resource, fr.Name}
 	r := s.rows[k]
 	if r == nil {
 		r = &row{FunctionRow: fr, cells: make([]checks.Severity, len(tableRules)+1)}
@@ -153,7 +170,17 @@ func (s *summary) row(fr evaluation.FunctionRow) *row {
 // addRows adds functions to the table, clean ones included.
 func (s *summary) addRows(rows []evaluation.FunctionRow) {
 	for _, fr := range rows {
-		s.row(fr)
+		r := s.row(fr)
+		for _, rule := range fr.Unverified {
+			col := slices.Index(tableRules, rule)
+			if col < 0 {
+				col = len(tableRules)
+			}
+			if r.cells[col] <= 0 {
+				r.cells[col] = notVerified // a finding, if any, still shows
+			}
+			s.unverified = true
+		}
 	}
 }
 
@@ -167,7 +194,7 @@ func (s *summary) addFindings(fs []checks.Finding) {
 		}
 		switch {
 		case f.Suppression != nil:
-			if r.cells[col] == 0 {
+			if r.cells[col] == 0 { // not verified stays so
 				r.cells[col] = -1
 			}
 		default:
@@ -259,6 +286,9 @@ func (s *summary) table(limit int) {
 	for i, m := range marks {
 		legend[i] = m.mark + " " + m.legend
 	}
+	if s.unverified {
+		legend = append(legend, notVerifiedMark+": the check could not run (see below)")
+	}
 	s.b.WriteString(strings.Join(legend, " · ") + "\n\n")
 	if fold {
 		s.b.WriteString("</details>\n\n")
@@ -275,9 +305,18 @@ func mark(sev checks.Severity) string {
 		return marks[2].mark
 	case -1:
 		return marks[3].mark
+	case notVerified:
+		return notVerifiedMark
 	}
 	return marks[4].mark
 }
+
+// notVerified marks a cell whose check could not run (a role whose
+// policies could not be read): never a pass.
+const (
+	notVerified     checks.Severity = -2
+	notVerifiedMark                 = "❔ not verified"
+)
 
 func (s *summary) findings(max int) {
 	if s.nFindings == 0 {
@@ -362,7 +401,11 @@ func (s *summary) fileErrors(res *evaluation.Result, max int) {
 	if len(res.Errors) == 0 {
 		return
 	}
-	if !s.add(max, "### Files that could not be checked\n\n") {
+	heading := "### Files that could not be checked\n\n"
+	if res.Deployed != nil {
+		heading = "### Not verified\n\n"
+	}
+	if !s.add(max, heading) {
 		s.dropped += len(res.Errors)
 		return
 	}
@@ -371,7 +414,11 @@ func (s *summary) fileErrors(res *evaluation.Result, max int) {
 		if e.Pos.Line > 0 {
 			where = s.link(e.Pos.File, e.Pos.Line, fmt.Sprintf("%s:%d", where, e.Pos.Line))
 		}
-		if !s.add(max, fmt.Sprintf("- ❌ %s: %s\n", where, esc(e.Message))) {
+		line := fmt.Sprintf("- ❌ %s: %s\n", where, esc(e.Message))
+		if where == "" {
+			line = fmt.Sprintf("- ❌ %s\n", esc(e.Message)) // a stack, a function without a template
+		}
+		if !s.add(max, line) {
 			s.dropped += len(res.Errors) - i
 			return
 		}
@@ -438,9 +485,20 @@ func escMessage(s string) string {
 	return b.String()
 }
 
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
 func plural(n int, what string) string {
 	if n == 1 {
 		return fmt.Sprintf("1 %s", what)
 	}
 	return fmt.Sprintf("%d %ss", n, what)
 }
+
+// Markdown is text made inert in the job summary's Markdown, as template
+// text is.
+func Markdown(s string) string { return esc(s) }

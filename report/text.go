@@ -49,7 +49,7 @@ func Text(w io.Writer, r *evaluation.Result) error { return TextWith(w, r, TextO
 func TextWith(w io.Writer, r *evaluation.Result, o TextOptions) error {
 	lines := newLineCache()
 	bw := bufio.NewWriter(w)
-	textErrors(bw, lines, r.Errors, o)
+	textErrors(bw, lines, r.Errors, o, r.Deployed != nil)
 	ex := excerpt{lines: lines, o: o}
 	for _, f := range r.Findings {
 		textFinding(bw, &ex, f)
@@ -59,9 +59,16 @@ func TextWith(w io.Writer, r *evaluation.Result, o TextOptions) error {
 	return bw.Flush()
 }
 
-func textErrors(bw *bufio.Writer, lines *lineCache, errs []evaluation.FileError, o TextOptions) {
+func textErrors(bw *bufio.Writer, lines *lineCache, errs []evaluation.FileError, o TextOptions, deployed bool) {
 	for _, e := range errs {
-		fmt.Fprintf(bw, "%s: %s: %s\n", Sanitize(e.Pos.String()), o.paint(ansiRed, "error"), Sanitize(e.Message))
+		switch {
+		case deployed && e.Pos.File == "":
+			fmt.Fprintf(bw, "not verified: %s\n", Sanitize(e.Message))
+		case deployed:
+			fmt.Fprintf(bw, "%s: not verified: %s\n", Sanitize(e.Pos.String()), Sanitize(e.Message))
+		default:
+			fmt.Fprintf(bw, "%s: %s: %s\n", Sanitize(e.Pos.String()), o.paint(ansiRed, "error"), Sanitize(e.Message))
+		}
 		lines.show(bw, e.Pos.File, e.Pos.Line, []int{e.Pos.Column}, o)
 	}
 }
@@ -128,6 +135,15 @@ func textEnd(bw *bufio.Writer, r *evaluation.Result, findings int, c Counts, err
 	for _, f := range r.Fixed {
 		fmt.Fprintf(bw, "%s: fixed: %s: %s: %s\n", Sanitize(f.File), Sanitize(f.Rule), Sanitize(f.Resource), Sanitize(f.Message))
 	}
+	if d := r.Deployed; d != nil {
+		fmt.Fprintf(bw, "%s (%d errors, %d warnings, %d notices, %d suppressed) in %s (%s matched) of %s",
+			plural(findings, "finding"), c.Errors, c.Warnings, c.Notices, c.Suppressed, plural(r.Functions, "function"), plural(r.Templates, "template"), Sanitize(d.Subject()))
+		if errors > 0 {
+			fmt.Fprintf(bw, "; %d not verified, listed above", errors)
+		}
+		fmt.Fprintln(bw)
+		return
+	}
 	fmt.Fprintf(bw, "%d findings (%d errors, %d warnings, %d notices, %d suppressed) in %d functions of %d templates",
 		findings, c.Errors, c.Warnings, c.Notices, c.Suppressed, r.Functions, r.Templates)
 	if errors > 0 {
@@ -180,7 +196,7 @@ func (s *TextStream) Close(r *evaluation.Result) error {
 	defer s.spool.close()
 	out := bufio.NewWriter(s.w)
 	errs := append(slices.Clip(r.Errors), s.errors...)
-	textErrors(out, newLineCache(), errs, s.o)
+	textErrors(out, newLineCache(), errs, s.o, r.Deployed != nil)
 	rd, err := s.spool.reader()
 	if err != nil {
 		return err

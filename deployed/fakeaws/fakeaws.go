@@ -28,6 +28,22 @@ type Function struct {
 	VpcID                          string
 	// Runtime defaults to python3.12; PackageType "Image" has none.
 	Runtime, PackageType string
+	Environment          map[string]string
+	Policy               string // the resource policy's JSON; "" for none
+	URLAuthType          string // the function URL's AuthType; "" for no URL
+	// Versions are the published versions, by number, each as it was
+	// published; Aliases route to them.
+	Versions map[string]*Function
+	Aliases  map[string]*Alias
+}
+
+// Alias is a function alias: the version it serves, and the others it
+// sends a share of the traffic to.
+type Alias struct {
+	Version string
+	Weights map[string]float64 // AdditionalVersionWeights
+	// Policy and URLAuthType are the alias's own resource policy and URL.
+	Policy, URLAuthType string
 }
 
 // Role is an IAM role.
@@ -37,6 +53,14 @@ type Role struct {
 	Inline     map[string]string // policy name to JSON document
 	Attached   []string          // policy ARNs
 	Boundary   string            // policy ARN
+}
+
+// Key is a KMS key.
+type Key struct {
+	AWSManaged bool
+	Spec       string // default SYMMETRIC_DEFAULT
+	Rotation   bool
+	Policy     string // JSON
 }
 
 // Resource is a stack resource.
@@ -66,6 +90,14 @@ type Account struct {
 	Roles      map[string]*Role       // by name
 	Policies   map[string]string      // customer or AWS managed policy ARN to its default document
 	Stacks     map[string][]*Resource // by name
+	// Keys are KMS keys by ARN; a function's KMSKeyArn not among them
+	// answers NotFoundException.
+	Keys map[string]*Key
+	// StackStatus and StackParameters are what DescribeStacks answers of a
+	// stack of Stacks: its status (default UPDATE_COMPLETE) and the
+	// parameter values it was deployed with.
+	StackStatus     map[string]string
+	StackParameters map[string]map[string]string
 	// PageSize bounds list answers; 0 means 100.
 	PageSize int
 	// Latency delays every answer.
@@ -88,7 +120,7 @@ type Fault struct {
 // New returns an empty account.
 func New() *Account {
 	return &Account{ID: "123456789012", Region: "eu-west-1", Functions: map[string]*Function{}, Roles: map[string]*Role{},
-		Policies: map[string]string{}, Stacks: map[string][]*Resource{}}
+		Policies: map[string]string{}, Stacks: map[string][]*Resource{}, Keys: map[string]*Key{}}
 }
 
 // Start serves the account; Close the server when done.
@@ -117,9 +149,33 @@ func (a *Account) pageSize() int {
 
 func (a *Account) serve(w http.ResponseWriter, r *http.Request) {
 	const fnPrefix = "/2015-03-31/functions/"
+	const urlPrefix = "/2021-10-31/functions/"
+	if (r.URL.Path == "/2015-03-31/functions/" || r.URL.Path == "/2015-03-31/functions") && r.Method == http.MethodGet {
+		a.listFunctions(w, r)
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, fnPrefix) && strings.HasSuffix(r.URL.Path, "/aliases") && r.Method == http.MethodGet {
+		name, _ := url.PathUnescape(strings.TrimSuffix(strings.TrimPrefix(r.URL.EscapedPath(), fnPrefix), "/aliases"))
+		a.listAliases(w, r, name)
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, fnPrefix) && strings.HasSuffix(r.URL.Path, "/policy") && r.Method == http.MethodGet {
+		name, _ := url.PathUnescape(strings.TrimSuffix(strings.TrimPrefix(r.URL.EscapedPath(), fnPrefix), "/policy"))
+		a.lambdaExtra(w, r, "lambda:GetPolicy", name)
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, urlPrefix) && strings.HasSuffix(r.URL.Path, "/url") && r.Method == http.MethodGet {
+		name, _ := url.PathUnescape(strings.TrimSuffix(strings.TrimPrefix(r.URL.EscapedPath(), urlPrefix), "/url"))
+		a.lambdaExtra(w, r, "lambda:GetFunctionUrlConfig", name)
+		return
+	}
 	if strings.HasPrefix(r.URL.Path, fnPrefix) && strings.HasSuffix(r.URL.Path, "/configuration") && r.Method == http.MethodGet {
 		name, _ := url.PathUnescape(strings.TrimSuffix(strings.TrimPrefix(r.URL.EscapedPath(), fnPrefix), "/configuration"))
 		a.lambdaConfig(w, r, name)
+		return
+	}
+	if target := r.Header.Get("X-Amz-Target"); strings.HasPrefix(target, "TrentService.") {
+		a.kms(w, r, strings.TrimPrefix(target, "TrentService."))
 		return
 	}
 	if err := r.ParseForm(); err != nil || r.Method != http.MethodPost {
@@ -127,8 +183,12 @@ func (a *Account) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	action := r.PostForm.Get("Action")
-	if action == "ListStackResources" {
+	switch action {
+	case "ListStackResources":
 		a.listStackResources(w, r)
+		return
+	case "DescribeStacks":
+		a.describeStacks(w, r)
 		return
 	}
 	a.iam(w, r, action)
@@ -197,13 +257,21 @@ func (a *Account) lambdaConfig(w http.ResponseWriter, r *http.Request, name stri
 		name = name[i+len(":function:"):]
 	}
 	fn, ok := a.Functions[name]
+	arn := fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", a.Region, a.ID, name)
+	if q := r.URL.Query().Get("Qualifier"); ok && q != "" && q != "$LATEST" {
+		if al, isAlias := fn.Aliases[q]; isAlias {
+			q = al.Version
+		}
+		fn, ok = fn.Versions[q]
+		arn += ":" + q
+	}
 	if !ok {
 		writeJSONError(w, Error{404, "ResourceNotFoundException", "Function not found: arn:aws:lambda:" + a.Region + ":" + a.ID + ":function:" + name})
 		return
 	}
 	out := map[string]any{
-		"FunctionName": fn.Name,
-		"FunctionArn":  fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", a.Region, a.ID, fn.Name),
+		"FunctionName": name,
+		"FunctionArn":  arn,
 		"Role":         a.roleARN(fn.Role),
 		"Runtime":      "python3.12",
 	}
@@ -225,6 +293,143 @@ func (a *Account) lambdaConfig(w http.ResponseWriter, r *http.Request, name stri
 		vpc = map[string]any{"SubnetIds": []string{"subnet-1"}, "SecurityGroupIds": fn.SecurityGroups, "VpcId": fn.VpcID}
 	}
 	out["VpcConfig"] = vpc
+	if len(fn.Environment) > 0 {
+		out["Environment"] = map[string]any{"Variables": fn.Environment}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(out)
+}
+
+// kms answers the KMS calls (JSON 1.1).
+func (a *Account) kms(w http.ResponseWriter, r *http.Request, op string) {
+	var in struct{ KeyId string }
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		http.Error(w, "bad JSON", http.StatusBadRequest)
+		return
+	}
+	if !a.begin(w, r, "kms:"+op, in.KeyId, false) {
+		return
+	}
+	k, ok := a.Keys[in.KeyId]
+	if !ok {
+		writeJSONError(w, Error{400, "NotFoundException", "Key '" + in.KeyId + "' does not exist"})
+		return
+	}
+	var out map[string]any
+	switch op {
+	case "DescribeKey":
+		manager, spec := "CUSTOMER", k.Spec
+		if k.AWSManaged {
+			manager = "AWS"
+		}
+		if spec == "" {
+			spec = "SYMMETRIC_DEFAULT"
+		}
+		out = map[string]any{"KeyMetadata": map[string]any{"KeyId": in.KeyId, "Arn": in.KeyId, "KeyManager": manager, "KeySpec": spec, "Enabled": true}}
+	case "GetKeyRotationStatus":
+		out = map[string]any{"KeyRotationEnabled": k.Rotation}
+	case "GetKeyPolicy":
+		out = map[string]any{"Policy": k.Policy, "PolicyName": "default"}
+	default:
+		writeJSONError(w, Error{400, "UnknownOperationException", "the fake does not answer " + op})
+		return
+	}
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	json.NewEncoder(w).Encode(out)
+}
+
+// listFunctions answers ListFunctions, a page at a time.
+func (a *Account) listFunctions(w http.ResponseWriter, r *http.Request) {
+	if !a.begin(w, r, "lambda:ListFunctions", "", false) {
+		return
+	}
+	names := make([]string, 0, len(a.Functions))
+	for n := range a.Functions {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	items, next := a.page(names, r.URL.Query().Get("Marker"))
+	var list []map[string]any
+	for _, n := range items {
+		list = append(list, map[string]any{"FunctionName": n, "FunctionArn": fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", a.Region, a.ID, n)})
+	}
+	out := map[string]any{"Functions": list}
+	if next != "" {
+		out["NextMarker"] = next
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(out)
+}
+
+// listAliases answers ListAliases, one page.
+func (a *Account) listAliases(w http.ResponseWriter, r *http.Request, name string) {
+	if !a.begin(w, r, "lambda:ListAliases", name, false) {
+		return
+	}
+	fn, ok := a.Functions[name]
+	if !ok {
+		writeJSONError(w, Error{404, "ResourceNotFoundException", "Function not found: arn:aws:lambda:" + a.Region + ":" + a.ID + ":function:" + name})
+		return
+	}
+	names := make([]string, 0, len(fn.Aliases))
+	for n := range fn.Aliases {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var list []map[string]any
+	for _, n := range names {
+		al := fn.Aliases[n]
+		item := map[string]any{"Name": n, "FunctionVersion": al.Version,
+			"AliasArn": fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s:%s", a.Region, a.ID, name, n)}
+		if len(al.Weights) > 0 {
+			item["RoutingConfig"] = map[string]any{"AdditionalVersionWeights": al.Weights}
+		}
+		list = append(list, item)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]any{"Aliases": list})
+}
+
+// lambdaExtra answers GetPolicy and GetFunctionUrlConfig; a function
+// without a policy or URL answers ResourceNotFoundException, as Lambda does.
+func (a *Account) lambdaExtra(w http.ResponseWriter, r *http.Request, action, name string) {
+	if !a.begin(w, r, action, name, false) {
+		return
+	}
+	if i := strings.LastIndex(name, ":function:"); i >= 0 {
+		name = name[i+len(":function:"):]
+	}
+	fn, ok := a.Functions[name]
+	notFound := func(what string) {
+		writeJSONError(w, Error{404, "ResourceNotFoundException", what + " not found: arn:aws:lambda:" + a.Region + ":" + a.ID + ":function:" + name})
+	}
+	var out map[string]any
+	if q := r.URL.Query().Get("Qualifier"); ok && q != "" {
+		al := fn.Aliases[q]
+		if al == nil {
+			notFound("Alias")
+			return
+		}
+		fn = &Function{Name: name, Policy: al.Policy, URLAuthType: al.URLAuthType}
+	}
+	switch {
+	case !ok:
+		notFound("Function")
+		return
+	case action == "lambda:GetPolicy":
+		if fn.Policy == "" {
+			notFound("The resource you requested does not exist. Policy")
+			return
+		}
+		out = map[string]any{"Policy": fn.Policy, "RevisionId": "1"}
+	default:
+		if fn.URLAuthType == "" {
+			notFound("The resource you requested does not exist. Function URL")
+			return
+		}
+		out = map[string]any{"AuthType": fn.URLAuthType, "FunctionUrl": "https://" + name + ".lambda-url." + a.Region + ".on.aws/",
+			"FunctionArn": fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", a.Region, a.ID, name), "CreationTime": "2025-01-01T00:00:00Z", "LastModifiedTime": "2025-01-01T00:00:00Z"}
+	}
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(out)
 }
@@ -291,6 +496,38 @@ func (a *Account) listStackResources(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(&b, `<NextToken>%s</NextToken>`, next)
 	}
 	b.WriteString(`</ListStackResourcesResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></ListStackResourcesResponse>`)
+	writeXML(w, b.String())
+}
+
+// describeStacks answers for one stack, by name or ARN.
+func (a *Account) describeStacks(w http.ResponseWriter, r *http.Request) {
+	name := r.PostForm.Get("StackName")
+	if i := strings.Index(name, ":stack/"); i >= 0 {
+		name = strings.SplitN(name[i+len(":stack/"):], "/", 2)[0]
+	}
+	if !a.begin(w, r, "cloudformation:DescribeStacks", name, true) {
+		return
+	}
+	if _, ok := a.Stacks[name]; !ok {
+		writeXMLError(w, Error{400, "ValidationError", "Stack with id " + name + " does not exist"})
+		return
+	}
+	status := a.StackStatus[name]
+	if status == "" {
+		status = "UPDATE_COMPLETE"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, `<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks><member><StackName>%s</StackName><StackId>arn:aws:cloudformation:%s:%s:stack/%s/00000000-0000-0000-0000-000000000000</StackId><StackStatus>%s</StackStatus><CreationTime>2025-01-01T00:00:00Z</CreationTime><Parameters>`,
+		esc(name), esc(a.Region), esc(a.ID), esc(name), esc(status))
+	keys := make([]string, 0, len(a.StackParameters[name]))
+	for k := range a.StackParameters[name] {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(&b, `<member><ParameterKey>%s</ParameterKey><ParameterValue>%s</ParameterValue></member>`, esc(k), esc(a.StackParameters[name][k]))
+	}
+	b.WriteString(`</Parameters></member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></DescribeStacksResponse>`)
 	writeXML(w, b.String())
 }
 

@@ -1,0 +1,196 @@
+package deployed
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	awslambda "github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
+
+	"github.com/lambdagate/lambdagate/lambda"
+)
+
+// Rules the reads of this file let run on a deployed function.
+const (
+	rulePublicInvoke = "public-invoke"
+)
+
+// surroundings are what the API says around a deployed function, for the
+// rules beyond the four: its environment variables (plaintext-secret; the
+// values are never printed), its resource policy and its function URL
+// (public-invoke). What could not be read is a problem and leaves the rule
+// not verified on the function.
+func (r *run) surroundings(e *entry, env *types.EnvironmentResponse) *lambda.Surroundings {
+	around := &lambda.Surroundings{}
+	if env != nil {
+		names := make([]string, 0, len(env.Variables))
+		for n := range env.Variables {
+			names = append(names, n)
+		}
+		slices.Sort(names)
+		for _, n := range names {
+			around.Environment = append(around.Environment, lambda.EnvVar{Name: n, Value: env.Variables[n]})
+		}
+	}
+	if e.share != "" {
+		return around // a version an alias sends a share to: the alias's policy and URL are read on its main version
+	}
+	arn := r.functionARN(e)
+	var qualifier *string
+	if e.alias != "" {
+		qualifier, arn = &e.alias, arn+":"+e.alias
+	}
+	var pol *awslambda.GetPolicyOutput
+	err := r.call("lambda:GetPolicy", arn, func(ctx context.Context) error {
+		var err error
+		pol, err = r.c.Lambda.GetPolicy(ctx, &awslambda.GetPolicyInput{FunctionName: &e.name, Qualifier: qualifier})
+		return err
+	})
+	switch {
+	case err != nil && !err.(*callError).notFound():
+		r.problem(pendingProblem{e: e, subject: "the resource policy of " + e.label(), err: err, rule: rulePublicInvoke})
+		r.unverified(e, rulePublicInvoke)
+	case err == nil:
+		perms, perr := permissions(deref(pol.Policy))
+		if perr != nil {
+			r.problem(pendingProblem{e: e, subject: "the resource policy of " + e.label(), msg: perr.Error(), rule: rulePublicInvoke})
+			r.unverified(e, rulePublicInvoke)
+		}
+		around.Permissions = perms
+	}
+	var u *awslambda.GetFunctionUrlConfigOutput
+	err = r.call("lambda:GetFunctionUrlConfig", arn, func(ctx context.Context) error {
+		var err error
+		u, err = r.c.Lambda.GetFunctionUrlConfig(ctx, &awslambda.GetFunctionUrlConfigInput{FunctionName: &e.name, Qualifier: qualifier})
+		return err
+	})
+	switch {
+	case err != nil && !err.(*callError).notFound():
+		r.problem(pendingProblem{e: e, subject: "the function URL of " + e.label(), err: err, rule: rulePublicInvoke})
+		r.unverified(e, rulePublicInvoke)
+	case err == nil:
+		around.URLs = []lambda.URL{{Where: "the function URL " + deref(u.FunctionUrl), AuthType: string(u.AuthType)}}
+	}
+	return around
+}
+
+// unverified records that a rule could not be checked on the entry; the
+// reads of one function run concurrently.
+func (r *run) unverified(e *entry, rule string) {
+	r.mu.Lock()
+	if !slices.Contains(e.unverified, rule) {
+		e.unverified = append(e.unverified, rule)
+	}
+	r.mu.Unlock()
+}
+
+// aliases reads the function's aliases and verifies, beside $LATEST, what
+// each serves: its version (read through the alias, with the alias's own
+// resource policy and URL) and every version its routing sends a share of
+// the traffic to.
+func (r *run) aliases(e *entry) {
+	arn := r.functionARN(e)
+	pages := awslambda.NewListAliasesPaginator(r.c.Lambda, &awslambda.ListAliasesInput{FunctionName: &e.name})
+	for pages.HasMorePages() {
+		var out *awslambda.ListAliasesOutput
+		err := r.call("lambda:ListAliases", arn, func(ctx context.Context) error {
+			var err error
+			out, err = pages.NextPage(ctx)
+			return err
+		})
+		if err != nil {
+			r.problem(pendingProblem{e: e, subject: "the aliases of " + e.label(), err: err,
+				msg: "", rule: ""})
+			return
+		}
+		for _, a := range out.Aliases {
+			name := deref(a.Name)
+			r.start(&entry{parent: e, stack: e.stack, logical: e.logical, name: e.name, arn: e.arn, status: e.status,
+				qualifier: name, alias: name})
+			if a.RoutingConfig == nil {
+				continue
+			}
+			versions := make([]string, 0, len(a.RoutingConfig.AdditionalVersionWeights))
+			for v := range a.RoutingConfig.AdditionalVersionWeights {
+				versions = append(versions, v)
+			}
+			slices.Sort(versions)
+			for _, v := range versions {
+				w := a.RoutingConfig.AdditionalVersionWeights[v]
+				r.start(&entry{parent: e, stack: e.stack, logical: e.logical, name: e.name, arn: e.arn, status: e.status,
+					qualifier: v, alias: name, version: v, share: fmt.Sprintf("%g%%", w*100)})
+			}
+		}
+	}
+}
+
+// permissions reads a function's resource policy as the statements that
+// allow invoking it: who (Principal "*", or {"AWS": "*"}, is anyone) and
+// whether a condition on the source (aws:SourceArn, aws:SourceAccount,
+// aws:PrincipalOrgID) scopes it. A statement that is a function URL's
+// (lambda:FunctionUrlAuthType) is the URL's: its AuthType says it.
+func permissions(doc string) ([]lambda.Permission, error) {
+	var p struct {
+		Statement []struct {
+			Sid       string
+			Effect    string
+			Principal json.RawMessage
+			Action    json.RawMessage
+			Condition map[string]map[string]json.RawMessage
+		}
+	}
+	if err := json.Unmarshal([]byte(doc), &p); err != nil {
+		return nil, fmt.Errorf("the policy is not JSON: %v", err)
+	}
+	var out []lambda.Permission
+	for i, st := range p.Statement {
+		if st.Effect != "Allow" {
+			continue
+		}
+		scoped, url := false, false
+		for _, keys := range st.Condition {
+			for k := range keys {
+				switch strings.ToLower(k) {
+				case "aws:sourcearn", "aws:sourceaccount", "aws:principalorgid":
+					scoped = true
+				case "lambda:functionurlauthtype":
+					url = true
+				}
+			}
+		}
+		if url {
+			continue
+		}
+		id := st.Sid
+		if id == "" {
+			id = fmt.Sprintf("Statement[%d]", i)
+		}
+		out = append(out, lambda.Permission{ID: id, Principal: principal(st.Principal), Action: strings.Trim(string(st.Action), `"`), Scoped: scoped})
+	}
+	return out, nil
+}
+
+// principal is "*" when the statement's principal is anyone, else its text.
+func principal(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) == nil {
+		for _, v := range m {
+			var one string
+			if json.Unmarshal(v, &one) == nil && one == "*" {
+				return "*"
+			}
+			var many []string
+			if json.Unmarshal(v, &many) == nil && slices.Contains(many, "*") {
+				return "*"
+			}
+		}
+	}
+	return string(raw)
+}
