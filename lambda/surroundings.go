@@ -66,13 +66,23 @@ func (b *builder) surroundings(r *template.Resource, props *template.Value) *Sur
 	for _, f := range b.lookup(props, "Environment", "Variables") {
 		for _, m := range b.union(f.Value) {
 			for _, fld := range fieldsOf(m) {
-				ev := EnvVar{Name: fld.Key, Pos: fld.Value.Pos}
-				if fld.Value.IsScalar() {
-					ev.Value = fld.Value.Text
-				} else {
-					ev.Intrinsic = true
+				// Every value the variable deploys as (`!Join ["", [hunter,
+				// 2]]`, an Fn::If with a literal): a parameter stays a
+				// reference, given at deployment.
+				for _, o := range b.cev.Eval(fld.Value) {
+					ev := EnvVar{Name: fld.Key, Pos: fld.Value.Pos}
+					switch text, ok := o.Value.Known(); {
+					case o.Value == nil:
+						continue
+					case ok && o.Value.Kind == template.Bool:
+						ev.Value = template.BoolText(o.Value)
+					case ok:
+						ev.Value = text
+					default:
+						ev.Intrinsic = true
+					}
+					s.Environment = append(s.Environment, ev)
 				}
-				s.Environment = append(s.Environment, ev)
 			}
 		}
 	}
@@ -162,7 +172,18 @@ func (b *builder) key(id string) Key {
 	r := b.t.Resource(id)
 	k := Key{ID: id, Pos: r.Pos, Symmetric: true}
 	if f, ok := r.Properties.Field("EnableKeyRotation"); ok {
-		k.Rotation, k.RotationPos = f.Value.Text, f.Value.Pos
+		k.RotationPos = f.Value.Pos
+		k.Rotation = "true" // known only at deployment: declared, as the controls read it
+		for _, x := range b.strings(f.Value) {
+			if text, ok := x.Known(); ok {
+				if x.Kind == template.Bool {
+					text = template.BoolText(x) // True, yes
+				}
+				if k.Rotation == "true" {
+					k.Rotation = text // the first value that does not rotate, if any
+				}
+			}
+		}
 	}
 	if spec := r.Properties.Get("KeySpec"); spec != nil && spec.IsScalar() && spec.Text != "SYMMETRIC_DEFAULT" {
 		k.Symmetric = false
@@ -179,8 +200,15 @@ func (b *builder) group(id string) Group {
 	g := Group{ID: id, Pos: r.Pos}
 	add := func(rule *template.Value) {
 		for _, k := range []string{"CidrIp", "CidrIpv6"} {
-			if c := rule.Get(k); c != nil && c.IsScalar() {
-				g.Ingress = append(g.Ingress, Ingress{CIDR: c.Text, Pos: c.Pos, Port: portRange(rule)})
+			c := rule.Get(k)
+			if c == nil {
+				continue
+			}
+			// `CidrIp: !Ref Cidr` defaulting to 0.0.0.0/0 deploys it.
+			for _, x := range b.strings(c) {
+				if text, ok := x.Known(); ok {
+					g.Ingress = append(g.Ingress, Ingress{CIDR: text, Pos: c.Pos, Port: portRange(rule)})
+				}
 			}
 		}
 	}
@@ -217,7 +245,10 @@ func (b *builder) logGroup(r *template.Resource, props *template.Value, fnNames 
 		res := b.t.Resource(id)
 		lg := &LogGroup{ID: id, Pos: res.Pos}
 		if f, ok := res.Properties.Field("RetentionInDays"); ok {
-			lg.Retention, lg.RetentionPos = f.Value.Text, f.Value.Pos
+			lg.RetentionPos = f.Value.Pos
+			if xs := b.strings(f.Value); len(xs) > 0 {
+				lg.Retention = xs[0].Text // `!Ref Days`: set, with the value it deploys with
+			}
 		}
 		return lg
 	}
@@ -240,8 +271,10 @@ func (b *builder) logGroup(r *template.Resource, props *template.Value, fnNames 
 	for _, n := range fnNames {
 		keys = append(keys, lambdaKey(n))
 	}
-	if found := ix.find(keys...); len(found) > 0 {
-		return of(found[0].ID), ""
+	for _, lg := range ix.find(keys...) {
+		if b.cev.CanExist(lg) { // a log group whose Condition never holds is never created
+			return of(lg.ID), ""
+		}
 	}
 	return nil, "no AWS::Logs::LogGroup of this template is the function's (LoggingConfig.LogGroup, or one named /aws/lambda/<function>), so Lambda creates one that keeps logs forever"
 }
