@@ -9,6 +9,11 @@ import (
 // `*` matches any run of characters (slashes and colons included, since ARNs
 // hold both) and `?` one character.
 func matchGlob(pattern, s string) bool {
+	if !strings.ContainsAny(pattern, "*?") {
+		// Most patterns (a statement's actions) are written out: no
+		// expression to build, for every action of every statement.
+		return pattern == s
+	}
 	var b strings.Builder
 	b.WriteString("^")
 	for _, r := range pattern {
