@@ -46,8 +46,12 @@ FnLogs:
 		switch {
 		case lg == nil:
 			p.Report(Warning, fn.Pos, fn.Around.LogGroupNote+"; add one with RetentionInDays")
+		case lg.AbsentWhen != "":
+			p.Report(Warning, fn.Pos, fmt.Sprintf("%s: log group %s is not created then, so Lambda creates one for the function that keeps logs forever; give the log group the same Condition as the function", lg.AbsentWhen, lg.ID))
 		case lg.Retention == "":
 			p.ReportOn(lg.ID, Warning, lg.Pos, fmt.Sprintf("log group %s has no RetentionInDays, so it keeps logs forever; set one", lg.ID))
+		case lg.NoRetentionWhen != "":
+			p.ReportOn(lg.ID, Warning, lg.RetentionPos, fmt.Sprintf("%s: log group %s has no RetentionInDays, so it keeps logs forever; set one on every branch", lg.NoRetentionWhen, lg.ID))
 		}
 	},
 }

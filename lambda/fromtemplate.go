@@ -50,25 +50,27 @@ func NeverCreated(t *template.Template, opts Options) []string {
 }
 
 type builder struct {
-	t         *template.Template
-	opts      Options
-	roles     map[string]*Role // by logical id, or by the text of an unresolved role
-	attached  map[string][]*template.Resource
-	roleNames map[string]string        // RoleName (see nameKey) -> logical id
-	indexes   map[string]resourceIndex // see index.go
+	t        *template.Template
+	opts     Options
+	roles    map[string]*Role // by logical id, or by the text of an unresolved role
+	attached map[string][]*template.Resource
+	names    map[string]map[string]string // type -> name (see nameKey) -> logical id
+	indexes  map[string]resourceIndex     // see index.go
 	// ev reads values as they deploy, parameters with their given or
 	// default values (policies, names); cev keeps a parameter a reference,
 	// as the controls read it.
 	ev, cev *template.Evaluator
-	// deployed is the Condition of the function being read, taken as true:
-	// the function exists only when it holds.
-	deployed string
+	// deployed are the Conditions of the resources the value being read
+	// lives through, taken as true: a function exists only when its
+	// Condition holds, and a role read for it only where both the role's
+	// and the function's do.
+	deployed []string
 }
 
 func (b *builder) function(r *template.Resource) *Function {
 	props := b.t.Properties(r)
 	fn := &Function{Resource: r.ID, Type: r.Type, Pos: r.Pos}
-	b.deployed = r.Condition
+	b.deployed = []string{r.Condition}
 	fn.Misspelled = misspellings(r.Type, props)
 	fn.KmsKey = b.settings(fn, props, "KmsKeyArn")
 	if r.Type == TypeServerless {
@@ -104,7 +106,7 @@ func (b *builder) lookup(props *template.Value, keys ...string) []template.Found
 // exists (its Condition, read as logic), and drops the choices that
 // Condition already implies.
 func (b *builder) possible(p template.Path) (template.Path, bool) {
-	return b.cev.Reduce(p, b.deployed)
+	return b.cev.Reduce(p, b.deployed...)
 }
 
 // checkComplete records a property whose Fn::If combinations were cut at
@@ -162,12 +164,9 @@ func (b *builder) unionItems(v *template.Value) []*template.Value {
 // the resource being read exists.
 func (b *builder) leaves(v *template.Value, when template.Path) []template.Alt {
 	all := template.LeafAlts(v, when)
-	if b.deployed == "" {
-		return all
-	}
 	out := all[:0:0]
 	for _, a := range all {
-		if _, ok := b.cev.Reduce(a.When, b.deployed); ok {
+		if _, ok := b.cev.Reduce(a.When, b.deployed...); ok {
 			out = append(out, a)
 		}
 	}

@@ -305,8 +305,15 @@ type EnvVar struct {
 type LogGroup struct {
 	ID           string
 	Pos          source.Pos
-	Retention    string // RetentionInDays as written; "" when absent
+	Retention    string // RetentionInDays as it deploys; "" when absent on every branch
 	RetentionPos source.Pos
+	// NoRetentionWhen is the branch on which RetentionInDays is absent
+	// (`!If [C, 30, !Ref AWS::NoValue]`) when it is set on others.
+	NoRetentionWhen string
+	// AbsentWhen is the branch on which the function exists but the group,
+	// under a Condition of its own, is not created: Lambda then creates one
+	// that keeps logs forever.
+	AbsentWhen string
 }
 
 // Names returns the logical id of the resource a deferred value is, as a

@@ -177,7 +177,7 @@ func (b *builder) strings(v *template.Value) []*template.Value {
 		if o.Value == nil {
 			continue
 		}
-		if _, ok := b.cev.Reduce(o.When, b.deployed); !ok {
+		if _, ok := b.cev.Reduce(o.When, b.deployed...); !ok {
 			continue
 		}
 		if o.Value.Kind == template.List {

@@ -6,6 +6,7 @@ package lambda
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/lambdagate/lambdagate/iam"
@@ -56,8 +57,14 @@ func (b *builder) roleFor(v *template.Value) *Role {
 		return r
 	}
 	r := &Role{Kind: RoleUnresolved, ID: key}
-	if m := roleNameInARN.FindStringSubmatch(key); m != nil {
-		r.SameName = b.roleNamed(&template.Value{Kind: template.String, Text: m[1]})
+	if x := b.ev.One(v); x != nil && x.Kind == template.String {
+		// `arn:aws:iam::111122223333:role/fn-role` in another account, or
+		// in an account given at deployment, may be the role of that name.
+		if shape, last := arnShape(x); last == nil {
+			if m := roleNameInARN.FindStringSubmatch(shape); m != nil {
+				r.SameName = b.named("AWS::IAM::Role", &template.Value{Kind: template.String, Text: m[1]})
+			}
+		}
 	}
 	b.roles["\x00"+key] = r
 	return r
@@ -79,86 +86,30 @@ func (b *builder) roleID(v *template.Value) string {
 	return id
 }
 
-// isRole reports whether id is a role of the template: an AWS::IAM::Role,
-// or the role SAM generates for a function.
-func (b *builder) isRole(id string) bool {
-	if r := b.t.Resource(id); r != nil {
-		return r.Type == "AWS::IAM::Role"
-	}
-	g := b.ev.Generated(id)
-	return g != nil && g.Type == "AWS::IAM::Role"
-}
-
-// A role's ARN, with the parts known only at deployment written as \x00
-// (and the partition and account pseudo parameters as \x01P and \x01A):
-// `arn:<partition>:iam::<account>:role/[path/]` before the role's name. Text
-// around the name makes it another role's ARN, so the name must end it.
-var (
-	roleARNPrefix = regexp.MustCompile(`^arn:[^:]*:iam::[^:]*:role/(?:[^\x00]*/)?$`)
-	ownRoleARN    = regexp.MustCompile(`^arn:(?:\x01P|aws[a-z-]*):iam::\x01A:role/(?:[^\x00\x01]*/)?([\w+=,.@-]+)$`)
-)
-
-// roleOf returns the role an evaluated value names: `${R.Arn}`, `${R}` at
-// the end of a role ARN, or, by name, an ARN of the stack's own account
-// (`arn:${AWS::Partition}:iam::${AWS::AccountId}:role/fn-role`; a literal
-// account may be another account, whose role of that name is not this one).
+// roleOf returns the role an evaluated value names (see arns.go).
 func (b *builder) roleOf(v *template.Value) string {
-	if v == nil || v.Kind != template.String {
-		return ""
-	}
-	if r := v.OnlyRef(); r != nil {
-		if (r.Kind == template.RefAttr && r.Attr == "Arn" || r.Kind == template.RefResource) && b.isRole(r.Name) {
-			return r.Name
-		}
-		return ""
-	}
-	if !v.Unknown() {
-		return ""
-	}
-	parts := v.Parts
-	var text strings.Builder
-	for _, p := range parts[:len(parts)-1] {
-		switch {
-		case p.Ref == nil:
-			text.WriteString(p.Text)
-		case p.Ref.Kind == template.RefPseudo && p.Ref.Name == "AWS::Partition":
-			text.WriteString("\x01P")
-		case p.Ref.Kind == template.RefPseudo && p.Ref.Name == "AWS::AccountId":
-			text.WriteString("\x01A")
-		default:
-			text.WriteString("\x00")
-		}
-	}
-	last := parts[len(parts)-1]
-	if last.Ref != nil {
-		if last.Ref.Kind == template.RefResource && b.isRole(last.Ref.Name) &&
-			roleARNPrefix.MatchString(strings.NewReplacer("\x01P", "\x00", "\x01A", "\x00").Replace(text.String())) {
-			return last.Ref.Name
-		}
-		return ""
-	}
-	if m := ownRoleARN.FindStringSubmatch(text.String() + last.Text); m != nil {
-		return b.roleNamed(&template.Value{Kind: template.String, Text: m[1]})
-	}
-	return ""
+	return b.namedIn(v, "AWS::IAM::Role")
 }
 
-// roleNameInARN is the name at the end of a role ARN.
-var roleNameInARN = regexp.MustCompile(`:role/(?:[^${}]*/)?([\w+=,.@-]+)$`)
+// roleNameInARN is the name at the end of a role ARN's shape (see arnForm).
+var roleNameInARN = regexp.MustCompile(`:role/(?:[^\x00\x01]*/)?([\w+=,.@-]+)$`)
 
 // templateRole reads an AWS::IAM::Role resource once.
 func (b *builder) templateRole(id string) *Role {
-	if r, ok := b.roles[id]; ok {
+	res := b.t.Resource(id)
+	// The role is shared: read it where it and the function reading it
+	// both exist, so that a function that exists only when IsProd is not
+	// judged on the role's IsDev branch. Functions under the same
+	// Conditions share one reading.
+	saved := b.deployed
+	b.deployed = append(slices.Clone(saved), res.Condition)
+	defer func() { b.deployed = saved }()
+	key := b.readingKey(id)
+	if r, ok := b.roles[key]; ok {
 		return r
 	}
-	res := b.t.Resource(id)
 	role := &Role{Kind: RoleTemplate, ID: id, Pos: res.Pos}
-	b.roles[id] = role
-	// The role is shared: read it where it exists, not where one of its
-	// functions does.
-	saved := b.deployed
-	b.deployed = res.Condition
-	defer func() { b.deployed = saved }()
+	b.roles[key] = role
 	props := res.Properties
 	for _, item := range b.unionItems(props.Get("Policies")) {
 		name := "inline policy"
@@ -180,9 +131,21 @@ func (b *builder) templateRole(id string) *Role {
 	return role
 }
 
-// addAttached adds the policy resources that attach to the role id.
+// readingKey is the key of a resource read under the Conditions b.deployed.
+func (b *builder) readingKey(id string) string {
+	conds := slices.Clone(b.deployed)
+	slices.Sort(conds)
+	return id + "\x01" + strings.Join(slices.Compact(conds), "\x01")
+}
+
+// addAttached adds the policy resources that attach to the role id, those
+// that can exist where the role is read: a policy whose Condition never
+// holds there attaches nothing.
 func (b *builder) addAttached(role *Role, id string) {
 	for _, pr := range b.attachedTo(id) {
+		if _, ok := b.cev.Reduce(nil, append(slices.Clone(b.deployed), pr.Condition)...); !ok {
+			continue
+		}
 		pp := pr.Properties
 		switch pr.Type {
 		case "AWS::IAM::Policy", "AWS::IAM::RolePolicy":
@@ -199,13 +162,13 @@ func (b *builder) attachedTo(roleID string) []*template.Resource {
 	if b.attached == nil {
 		b.attached = map[string][]*template.Resource{}
 		saved := b.deployed // an index of the whole template, read once
-		b.deployed = ""
+		b.deployed = nil
 		defer func() { b.deployed = saved }()
 		target := func(v *template.Value) string {
 			if id := b.roleID(v); id != "" {
 				return id
 			}
-			return b.roleNamed(v)
+			return b.named("AWS::IAM::Role", v)
 		}
 		for _, p := range b.t.ResourcesOfType("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy") {
 			if p.Properties == nil {
@@ -227,26 +190,6 @@ func (b *builder) attachedTo(roleID string) []*template.Resource {
 	return b.attached[roleID]
 }
 
-// roleNamed finds the AWS::IAM::Role whose RoleName is v: the same literal,
-// or the same intrinsic written the same way (`!Sub ${AWS::StackName}-fn`).
-func (b *builder) roleNamed(v *template.Value) string {
-	if b.roleNames == nil {
-		b.roleNames = map[string]string{}
-		saved := b.deployed // an index of the whole template, read once
-		b.deployed = ""
-		defer func() { b.deployed = saved }()
-		for _, r := range b.t.ResourcesOfType("AWS::IAM::Role") {
-			for _, n := range b.union(r.Properties.Get("RoleName")) {
-				b.roleNames[b.nameKey(n)] = r.ID
-			}
-		}
-	}
-	if v == nil {
-		return ""
-	}
-	return b.roleNames[b.nameKey(v)]
-}
-
 // nameKey is the text a name is compared by: a literal (also one that Sub or
 // Join spell out), or the intrinsic as written.
 func (b *builder) nameKey(v *template.Value) string {
@@ -266,11 +209,11 @@ func (b *builder) addManaged(role *Role, origin string, v *template.Value) {
 		if x == nil {
 			continue // AWS::NoValue: nothing attached
 		}
-		if r := x.OnlyRef(); r != nil && (r.Kind == template.RefResource || r.Kind == template.RefAttr) {
-			if res := b.t.Resource(r.Name); res != nil && res.Type == "AWS::IAM::ManagedPolicy" {
-				b.addDocument(role, res.ID, "managed policy "+res.ID, res.Properties.Get("PolicyDocument"), res.Pos)
-				continue
-			}
+		// `!Ref Pol`, or the ARN of its name in the stack's own account.
+		if id := b.namedIn(x, "AWS::IAM::ManagedPolicy"); id != "" {
+			res := b.t.Resource(id)
+			b.addDocument(role, res.ID, "managed policy "+res.ID, res.Properties.Get("PolicyDocument"), res.Pos)
+			continue
 		}
 		ref := ManagedRef{Pos: v.Pos, Origin: origin}
 		if !x.IsScalar() || x.OnlyRef() != nil {

@@ -3,6 +3,7 @@ package lambda
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/lambdagate/lambdagate/iam"
@@ -14,14 +15,16 @@ import (
 // function that uses it (`Role: !GetAtt OtherFnRole.Arn`): every statement
 // SAM puts in it, on all of that function's branches at once.
 func (b *builder) generatedRole(g *template.Generated) *Role {
-	if r, ok := b.roles[g.ID]; ok {
+	// Read where its function and the one using it both exist.
+	saved := b.deployed
+	b.deployed = append(slices.Clone(saved), g.Function.Condition)
+	defer func() { b.deployed = saved }()
+	key := b.readingKey(g.ID)
+	if r, ok := b.roles[key]; ok {
 		return r
 	}
 	owner := &Function{Resource: g.Function.ID, Type: TypeServerless, Pos: g.Function.Pos}
-	saved := b.deployed
-	b.deployed = g.Function.Condition
 	uses := b.samRoles(owner, b.t.Properties(g.Function), nil)
-	b.deployed = saved
 	role := &Role{Kind: RoleSAMDefault, ID: g.ID, Pos: g.Function.Pos, Generated: true}
 	for _, u := range uses {
 		if u.Role == nil || u.Role.Kind == RoleSAMDefault {
@@ -36,7 +39,7 @@ func (b *builder) generatedRole(g *template.Generated) *Role {
 			role.Trust = u.Role.Trust
 		}
 	}
-	b.roles[g.ID] = role
+	b.roles[key] = role
 	return role
 }
 

@@ -51,17 +51,13 @@ func (b *builder) surroundings(r *template.Resource, props *template.Value) *Sur
 			s.URLs = append(s.URLs, URL{Where: "FunctionUrlConfig", AuthType: auth.Text, Pos: f.Value.Pos, Cors: b.cors(f.Parent.Get("Cors"))})
 		}
 	}
-	for _, f := range b.lookup(props, "KmsKeyArn") {
-		if id := b.resourceNamed(f.Value, "AWS::KMS::Key"); id != "" {
-			s.Keys = appendKey(s.Keys, b.key(id))
-		}
+	for _, id := range b.resourcesNamed(props.Get("KmsKeyArn"), "AWS::KMS::Key") {
+		s.Keys = appendKey(s.Keys, b.key(id))
 	}
-	for _, f := range b.lookup(props, "VpcConfig", "SecurityGroupIds") {
-		for _, it := range b.unionItems(f.Value) {
-			if id := b.resourceNamed(it, "AWS::EC2::SecurityGroup"); id != "" {
-				s.Groups = append(s.Groups, b.group(id))
-			}
-		}
+	// Every group on every branch: `!Split [",", !Sub "${SG.GroupId},sg-9"]`
+	// names SG.
+	for _, id := range b.resourcesNamed(props.Get("VpcConfig").Get("SecurityGroupIds"), "AWS::EC2::SecurityGroup") {
+		s.Groups = append(s.Groups, b.group(id))
 	}
 	for _, f := range b.lookup(props, "Environment", "Variables") {
 		for _, m := range b.union(f.Value) {
@@ -155,19 +151,6 @@ func (b *builder) aliasesOf(id string) map[string]bool {
 	return out
 }
 
-// resourceNamed returns the logical id of a resource of the given type that
-// v names with Ref or GetAtt (also written `!Sub ${Key.Arn}`).
-func (b *builder) resourceNamed(v *template.Value, typ string) string {
-	r := b.cev.One(v).OnlyRef()
-	if r == nil || (r.Kind != template.RefResource && r.Kind != template.RefAttr) {
-		return ""
-	}
-	if res := b.t.Resource(r.Name); res != nil && res.Type == typ {
-		return r.Name
-	}
-	return ""
-}
-
 func (b *builder) key(id string) Key {
 	r := b.t.Resource(id)
 	k := Key{ID: id, Pos: r.Pos, Symmetric: true}
@@ -244,10 +227,28 @@ func (b *builder) logGroup(r *template.Resource, props *template.Value, fnNames 
 	of := func(id string) *LogGroup {
 		res := b.t.Resource(id)
 		lg := &LogGroup{ID: id, Pos: res.Pos}
+		if res.Condition != "" {
+			if p, ok := b.cev.Reduce(template.Path{{Condition: res.Condition, Value: false}}, b.deployed...); ok {
+				lg.AbsentWhen = p.String()
+			}
+		}
+		saved := b.deployed
+		b.deployed = append(slices.Clone(saved), res.Condition)
+		defer func() { b.deployed = saved }()
 		if f, ok := res.Properties.Field("RetentionInDays"); ok {
 			lg.RetentionPos = f.Value.Pos
-			if xs := b.strings(f.Value); len(xs) > 0 {
-				lg.Retention = xs[0].Text // `!Ref Days`: set, with the value it deploys with
+			for _, o := range b.ev.Eval(f.Value) {
+				p, ok := b.cev.Reduce(o.When, b.deployed...)
+				switch {
+				case !ok:
+				case o.Value == nil && lg.NoRetentionWhen == "":
+					lg.NoRetentionWhen = p.String()
+				case o.Value != nil && lg.Retention == "":
+					lg.Retention = o.Value.Text // `!Ref Days`: set, with the value it deploys with
+				}
+			}
+			if lg.Retention == "" {
+				lg.NoRetentionWhen = ""
 			}
 		}
 		return lg
@@ -272,7 +273,9 @@ func (b *builder) logGroup(r *template.Resource, props *template.Value, fnNames 
 		keys = append(keys, lambdaKey(n))
 	}
 	for _, lg := range ix.find(keys...) {
-		if b.cev.CanExist(lg) { // a log group whose Condition never holds is never created
+		// A log group whose Condition never holds where the function
+		// exists is never its log group.
+		if _, ok := b.cev.Reduce(nil, append(slices.Clone(b.deployed), lg.Condition)...); ok {
 			return of(lg.ID), ""
 		}
 	}

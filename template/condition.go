@@ -1,6 +1,7 @@
 package template
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -18,11 +19,13 @@ import (
 const maxAssignments = 4096
 
 // Reduce reports whether the choices of p can hold together with the
-// resource condition cond (a name from Conditions, or ""), and returns p
-// without the choices cond already implies, which would only make messages
-// longer.
-func (t *Template) Reduce(p Path, cond string) (Path, bool) {
-	return t.plainEvaluator().Reduce(p, cond)
+// resource conditions conds (names from Conditions; "" is none), all taken
+// as true, and returns p without the choices they already imply, which
+// would only make messages longer. Several conditions are the resources a
+// value lives through: a role read for a function holds where the role's
+// Condition and the function's both do.
+func (t *Template) Reduce(p Path, conds ...string) (Path, bool) {
+	return t.plainEvaluator().Reduce(p, conds...)
 }
 
 // CanExist reports whether a resource's Condition can hold on some
@@ -31,14 +34,15 @@ func (t *Template) CanExist(r *Resource) bool { return t.plainEvaluator().CanExi
 
 // Reduce is Template.Reduce with the parameter values the configuration
 // gives: they fix the atoms over those parameters.
-func (e *Evaluator) Reduce(p Path, cond string) (Path, bool) {
-	if cond == "" && !p.hasCondition() {
+func (e *Evaluator) Reduce(p Path, conds ...string) (Path, bool) {
+	conds = named(conds)
+	if len(conds) == 0 && !p.hasCondition() {
 		return p, true
 	}
-	if !e.satisfiable(p, cond) {
+	if !e.satisfiable(p, conds) {
 		return nil, false
 	}
-	if cond == "" {
+	if len(conds) == 0 {
 		return p, true
 	}
 	// Drop one implied choice at a time, judged against what is left: two
@@ -54,7 +58,7 @@ func (e *Evaluator) Reduce(p Path, cond string) (Path, bool) {
 		flipped = append(flipped, out[:i]...)
 		flipped = append(flipped, Choice{Condition: c.Condition, Value: !c.Value})
 		flipped = append(flipped, out[i+1:]...)
-		if e.satisfiable(flipped, cond) {
+		if e.satisfiable(flipped, conds) {
 			i++ // not implied: the message must say it
 			continue
 		}
@@ -68,7 +72,18 @@ func (e *Evaluator) CanExist(r *Resource) bool {
 	if r.Condition == "" {
 		return true
 	}
-	return e.satisfiable(nil, r.Condition)
+	return e.satisfiable(nil, []string{r.Condition})
+}
+
+// named drops the empty names and repeats from a list of conditions.
+func named(conds []string) []string {
+	var out []string
+	for _, c := range conds {
+		if c != "" && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func (p Path) hasCondition() bool {
@@ -90,9 +105,21 @@ type logic struct {
 	atoms   map[*Value]sides
 }
 
-func (e *Evaluator) satisfiable(p Path, cond string) bool {
+// atomEvaluator is e reading parameters as references, as atoms compare
+// them; made once, so that its caches last.
+func (e *Evaluator) atomEvaluator() *Evaluator {
+	if !e.Params {
+		return e
+	}
+	if e.atoms == nil {
+		e.atoms = &Evaluator{t: e.t, Given: e.Given}
+	}
+	return e.atoms
+}
+
+func (e *Evaluator) satisfiable(p Path, conds []string) bool {
 	t := e.t
-	key := cond + "\x00" + p.String()
+	key := strings.Join(conds, "\x01") + "\x00" + p.String()
 	if e.satCache == nil {
 		e.satCache = map[string]bool{}
 	}
@@ -100,7 +127,7 @@ func (e *Evaluator) satisfiable(p Path, cond string) bool {
 		return v
 	}
 	// Atoms read parameters as references, fixed where a value is given.
-	l := &logic{t: t, ev: &Evaluator{t: t, Given: e.Given}, domains: map[string][]string{}}
+	l := &logic{t: t, ev: e.atomEvaluator(), domains: map[string][]string{}}
 	var formulas []*Value
 	var wants []bool
 	fixed := map[string]string{}
@@ -119,9 +146,11 @@ func (e *Evaluator) satisfiable(p Path, cond string) bool {
 		formulas = append(formulas, &Value{Kind: Map, Fields: []Field{{Key: "Condition", Value: &Value{Kind: String, Text: c.Condition}}}})
 		wants = append(wants, c.Value)
 	}
-	if cond != "" && t.Conditions[cond] != nil {
-		formulas = append(formulas, &Value{Kind: Map, Fields: []Field{{Key: "Condition", Value: &Value{Kind: String, Text: cond}}}})
-		wants = append(wants, true)
+	for _, cond := range conds {
+		if t.Conditions[cond] != nil {
+			formulas = append(formulas, &Value{Kind: Map, Fields: []Field{{Key: "Condition", Value: &Value{Kind: String, Text: cond}}}})
+			wants = append(wants, true)
+		}
 	}
 	collected := map[string]bool{}
 	for _, f := range formulas {

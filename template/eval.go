@@ -40,6 +40,7 @@ type Evaluator struct {
 	generated   map[string]*Generated
 	generatedBy map[string][]*Generated
 	samRefs     map[string]string
+	atoms       *Evaluator // see atomEvaluator
 }
 
 // plainEvaluator is the template's evaluator without configured values.

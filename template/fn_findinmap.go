@@ -15,48 +15,85 @@ func evalFindInMap(e *Evaluator, call, arg *Value, when Path, depth int) []Outco
 	if len(arg.Items) == 4 {
 		def = arg.Items[3].Get("DefaultValue")
 	}
-	row := arg.Items[1]
 	var out []Outcome
-	for _, c := range e.args([]*Value{arg.Items[0], arg.Items[2]}, when, depth) {
-		name, ok1 := c.vals[0].Known()
-		key, ok2 := c.vals[1].Known()
-		if !ok1 || !ok2 {
+	for _, c := range e.args([]*Value{arg.Items[0]}, when, depth) {
+		name, ok := c.vals[0].Known()
+		if !ok {
 			out = append(out, opaque(call, c.when)...)
 			continue
 		}
 		mapping := e.t.Mappings.Get(name)
-		if r, given := e.givenRow(row); given {
-			out = append(out, e.mapped(mapping.Get(r).Get(key), def, call, c.when, depth, true)...)
-			continue
-		}
-		if rows, chosen, others := e.rows(row, mapping); chosen {
-			for _, r := range rows {
-				w, ok := c.when.with(Choice{Condition: Describe(row), Is: r, Value: true, Note: "Mappings row"})
-				if !ok {
-					continue
+		for _, r := range e.picks(arg.Items[1], mapping, "Mappings row", "no row of "+name, c.when, depth) {
+			switch {
+			case r.unknown:
+				out = append(out, opaque(call, r.when)...)
+				continue
+			case r.other:
+				if def != nil {
+					out = append(out, e.eval(def, r.when, depth)...)
 				}
-				// A row without the key fails that deployment: nothing to judge.
-				out = append(out, e.mapped(mapping.Get(r).Get(key), def, call, w, depth, false)...)
-			}
-			if others && def != nil {
-				// A value that is no row written (another region) deploys
-				// the DefaultValue.
-				if w, ok := c.when.with(Choice{Condition: Describe(row), Is: otherRow, Value: true, Note: "no row of " + name + ", so the DefaultValue"}); ok {
-					out = append(out, e.eval(def, w, depth)...)
-				}
-			}
-			continue
-		}
-		for _, o := range e.eval(row, c.when, depth) {
-			r, ok := o.Value.Known()
-			if !ok {
-				out = append(out, opaque(call, o.When)...)
 				continue
 			}
-			out = append(out, e.mapped(mapping.Get(r).Get(key), def, call, o.When, depth, true)...)
+			row := mapping.Get(r.text)
+			for _, k := range e.picks(arg.Items[2], row, "parameter value", "no such key in "+name+"."+r.text, r.when, depth) {
+				switch {
+				case k.unknown:
+					out = append(out, opaque(call, k.when)...)
+				case k.other:
+					if def != nil {
+						out = append(out, e.eval(def, k.when, depth)...)
+					}
+				default:
+					// A row or key chosen at deployment that is not written
+					// fails that deployment: nothing to judge. One written
+					// as the argument and missing is opaque.
+					out = append(out, e.mapped(row.Get(k.text), def, call, k.when, depth, !r.chosen && !k.chosen)...)
+				}
+			}
 		}
 	}
 	return e.capOutcomes(out)
+}
+
+// pick is one value a row or key argument of Fn::FindInMap takes.
+type pick struct {
+	text    string
+	when    Path
+	chosen  bool // one of the values a parameter chosen at deployment can take
+	other   bool // a value chosen at deployment that is none of those written: the DefaultValue
+	unknown bool // known only at deployment, and not one of a set
+}
+
+// picks lists the values a row or key argument takes in the map m (a
+// mapping, or one of its rows): a configured parameter's value; every key
+// of m (or the parameter's AllowedValues) for one chosen at deployment
+// (`!Ref Stage`, `!Ref AWS::Region`), each under its choice; else what the
+// argument evaluates to.
+func (e *Evaluator) picks(arg, m *Value, note, otherNote string, when Path, depth int) []pick {
+	if v, given := e.givenRow(arg); given {
+		return []pick{{text: v, when: when}}
+	}
+	if vals, chosen, others := e.rows(arg, m); chosen {
+		var out []pick
+		for _, v := range vals {
+			if w, ok := when.with(Choice{Condition: Describe(arg), Is: v, Value: true, Note: note}); ok {
+				out = append(out, pick{text: v, when: w, chosen: true})
+			}
+		}
+		if others {
+			// Another region, or a value no row is written for.
+			if w, ok := when.with(Choice{Condition: Describe(arg), Is: otherRow, Value: true, Note: otherNote + ", so the DefaultValue"}); ok {
+				out = append(out, pick{when: w, other: true})
+			}
+		}
+		return out
+	}
+	var out []pick
+	for _, o := range e.eval(arg, when, depth) {
+		text, ok := o.Value.Known()
+		out = append(out, pick{text: text, when: o.When, unknown: !ok})
+	}
+	return out
 }
 
 // otherRow is the value of a row chosen at deployment that is none of the

@@ -8,6 +8,7 @@ const mapHead = `Parameters:
   StageDefault: {Type: String, Default: prod}
   StageOdd: {Type: String, AllowedValues: [prod, test]}
   KeyName: {Type: String, AllowedValues: [Mode, Key]}
+  KeyFree: {Type: String}
 Conditions:
   C: !Equals [!Ref StageFree, prod]
 Mappings:
@@ -72,8 +73,14 @@ func TestFindInMap(t *testing.T) {
 			want: `Active when !Ref StageDefault is prod (Mappings row) | PassThrough when !Ref StageDefault is dev (Mappings row)`},
 		{name: "a key over AllowedValues", head: mapHead, value: `!FindInMap [Stages, prod, !Ref KeyName]`, params: true,
 			want: `Active when !Ref KeyName is Mode (parameter value) | k-prod when !Ref KeyName is Key (parameter value)`},
-		{name: "a key unknown until deployment", head: mapHead, value: `!FindInMap [Stages, prod, !Ref KeyName]`,
-			want: `<other !FindInMap [Stages, prod, !Ref KeyName]>`},
+		// The controls read it so (issue 10 review, F18): `KmsKeyArn:
+		// !FindInMap [T, !Ref Stage, !Ref Field]` is empty on one key.
+		{name: "a key chosen at deployment without Params", head: mapHead, value: `!FindInMap [Stages, prod, !Ref KeyName]`,
+			want: `Active when !Ref KeyName is Mode (parameter value) | k-prod when !Ref KeyName is Key (parameter value)`},
+		{name: "a row and a key chosen at deployment", head: mapHead, value: `!FindInMap [Stages, !Ref Stage, !Ref KeyName]`,
+			want: `Active when !Ref Stage is prod (Mappings row) and !Ref KeyName is Mode (parameter value) | k-prod when !Ref Stage is prod (Mappings row) and !Ref KeyName is Key (parameter value) | PassThrough when !Ref Stage is dev (Mappings row) and !Ref KeyName is Mode (parameter value)`},
+		{name: "a free key with a DefaultValue", head: mapHead, value: `!FindInMap [Stages, dev, !Ref KeyFree, {DefaultValue: none}]`,
+			want: `PassThrough when !Ref KeyFree is Mode (parameter value) | none when !Ref KeyFree is another value (no such key in Stages.dev, so the DefaultValue)`},
 		{name: "a map name unknown until deployment", head: mapHead, value: `!FindInMap [!Ref AWS::Region, prod, Mode]`,
 			want: `<other !FindInMap [!Ref AWS::Region, prod, Mode]>`},
 		{name: "a row from an Fn::If", head: mapHead, value: `!FindInMap [Stages, !If [C, prod, dev], Mode]`,

@@ -12,7 +12,7 @@ func evalSplit(e *Evaluator, call, arg *Value, when Path, depth int) []Outcome {
 	for _, c := range e.args(arg.Items, when, depth) {
 		delim, ok := c.vals[0].Known()
 		text := c.vals[1]
-		if !ok || delim == "" || text == nil || !text.IsScalar() || !splittable(partsOf(text), delim) {
+		if !ok || delim == "" || text == nil || !text.IsScalar() || !e.splittable(partsOf(text), delim) {
 			out = append(out, opaque(call, c.when)...)
 			continue
 		}
@@ -48,18 +48,42 @@ var pseudoCharacters = map[string]string{
 	"AWS::StackName": "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-",
 }
 
+// idCharacters are the characters of the identifiers AWS gives resources,
+// by type and attribute ("" is the Ref): `sg-0a1b2c`, a key id.
+var idCharacters = map[string]string{
+	"AWS::EC2::SecurityGroup ":        "abcdefghijklmnopqrstuvwxyz0123456789-",
+	"AWS::EC2::SecurityGroup GroupId": "abcdefghijklmnopqrstuvwxyz0123456789-",
+	"AWS::EC2::Subnet ":               "abcdefghijklmnopqrstuvwxyz0123456789-",
+	"AWS::EC2::Subnet SubnetId":       "abcdefghijklmnopqrstuvwxyz0123456789-",
+	"AWS::EC2::VPC ":                  "abcdefghijklmnopqrstuvwxyz0123456789-",
+	"AWS::EC2::VPC VpcId":             "abcdefghijklmnopqrstuvwxyz0123456789-",
+	"AWS::KMS::Key ":                  "abcdef0123456789-",
+	"AWS::KMS::Key KeyId":             "abcdef0123456789-",
+}
+
 // splittable reports whether the parts known only at deployment cannot hold
 // the delimiter, so that the pieces can be told apart: a parameter, an
 // attribute or an import may hold it, and then how many pieces there are,
 // and what each is, is known only at deployment (the first piece of
-// `!Split ["/", !GetAtt R.Arn]` is no ARN of R).
-func splittable(parts []Part, delim string) bool {
+// `!Split ["/", !GetAtt R.Arn]` is no ARN of R). Pseudo parameters and the
+// identifiers of some resources (`${SG.GroupId},sg-9` split on ",") are
+// written with characters that rule the delimiter out.
+func (e *Evaluator) splittable(parts []Part, delim string) bool {
 	for _, p := range parts {
 		if p.Ref == nil {
 			continue
 		}
-		chars, ok := pseudoCharacters[p.Ref.Name]
-		if p.Ref.Kind != RefPseudo || !ok {
+		var chars string
+		var ok bool
+		switch p.Ref.Kind {
+		case RefPseudo:
+			chars, ok = pseudoCharacters[p.Ref.Name]
+		case RefResource, RefAttr:
+			if r := e.t.Resource(p.Ref.Name); r != nil {
+				chars, ok = idCharacters[r.Type+" "+p.Ref.Attr]
+			}
+		}
+		if !ok {
 			return false
 		}
 		for _, r := range delim {

@@ -13,8 +13,7 @@ func (t *Template) Fold(v *Value) (*Value, bool) {
 	if _, _, ok := v.Intrinsic(); !ok {
 		return v, v.IsScalar() || v.Kind == List
 	}
-	e := Evaluator{t: t}
-	outs := e.Eval(v)
+	outs := t.plainEvaluator().Eval(v)
 	if len(outs) != 1 || len(outs[0].When) > 0 || outs[0].Value == nil || !known(outs[0].Value) {
 		return nil, false
 	}
