@@ -290,7 +290,7 @@ func roleDrift(dep, tpl *lambda.Function) (drift, bool) {
 	var want []string
 	for _, use := range tpl.Roles {
 		r := use.Role
-		if r == nil || r.Kind != lambda.RoleUnresolved || strings.HasPrefix(r.ID, "!") || strings.Contains(r.ID, "${") {
+		if r == nil || r.Kind != lambda.RoleUnresolved || !r.Written {
 			return drift{}, false // not resolved to a name: nothing to compare
 		}
 		if roleName(r.ID) == roleName(got) {

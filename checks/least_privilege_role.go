@@ -150,7 +150,12 @@ func (p *Pass) roleProblems(r *lambda.Role) []iam.Problem {
 		if matchAny(p.opts.AllowedManagedPolicies, m.ARN) {
 			continue
 		}
-		v := iam.ManagedPolicy(m.ARN)
+		// An ARN with a part known only at deployment is no name to judge:
+		// its text is for people.
+		v := iam.ManagedVerdict{Kind: iam.Unknown}
+		if !m.Intrinsic {
+			v = iam.ManagedPolicy(m.ARN)
+		}
 		switch v.Kind {
 		case iam.Broad:
 			probs = append(probs, iam.Problem{Pos: m.Pos, Severity: iam.Error, Kind: iam.KindManaged, Origin: m.Origin, Message: v.Reason})
@@ -192,9 +197,9 @@ func (p *Pass) roleProblems(r *lambda.Role) []iam.Problem {
 }
 
 // awsManaged: an AWS managed policy ARN, or a bare name (which SAM reads as
-// one).
+// one), written out.
 func awsManaged(arn string) bool {
-	return strings.Contains(arn, ":iam::aws:policy/") || (!strings.HasPrefix(arn, "arn:") && !strings.Contains(arn, "${") && !strings.HasPrefix(arn, "!"))
+	return strings.Contains(arn, ":iam::aws:policy/") || !strings.HasPrefix(arn, "arn:")
 }
 
 // boundedBy reports whether a permissions boundary grants nothing the

@@ -124,7 +124,7 @@ func resolve(e *entry, tf *lambda.Function, s *stack, r *run) *lambda.Function {
 			continue
 		}
 		if res, ok := s.resources[use.Role.ID]; ok && res.typ == typeRole && res.physical != "" {
-			out.Roles[i].Role = &lambda.Role{Kind: lambda.RoleUnresolved, ID: res.physical, Pos: use.Role.Pos}
+			out.Roles[i].Role = &lambda.Role{Kind: lambda.RoleUnresolved, ID: res.physical, Written: true, Pos: use.Role.Pos}
 		}
 	}
 	return &out

@@ -131,7 +131,7 @@ func ManagedPolicy(arnOrName string) ManagedVerdict {
 
 // awsManagedName extracts the name of an AWS managed policy from an ARN or bare name.
 func awsManagedName(s string) (string, bool) {
-	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "!Sub "))
+	s = strings.TrimSpace(s)
 	if s == "" {
 		return "", false
 	}
@@ -147,11 +147,11 @@ func awsManagedName(s string) (string, bool) {
 	if len(parts) != 6 || parts[2] != "iam" || parts[3] != "" || parts[4] != "aws" {
 		return "", false
 	}
-	if p := parts[1]; p != "${AWS::Partition}" && p != "aws" && !strings.HasPrefix(p, "aws-") {
+	if p := parts[1]; p != "aws" && !strings.HasPrefix(p, "aws-") {
 		return "", false
 	}
 	rest, ok := strings.CutPrefix(parts[5], "policy/")
-	if !ok || rest == "" || strings.Contains(rest, "${") {
+	if !ok || rest == "" {
 		return "", false
 	}
 	return rest[strings.LastIndex(rest, "/")+1:], true

@@ -9,7 +9,23 @@ type Str struct {
 	Value string
 	// Intrinsic is true when the value is known only at deploy time.
 	Intrinsic bool
-	Pos       source.Pos
+	// Shape is, for a string some parts of which are known only at deploy
+	// time, the string with each of those parts written as \x00: what the
+	// analysis reads (`arn:aws:s3:::\x00/*` names the bucket the template
+	// gives), while Value is for people. "" when the whole is unknown.
+	Shape string
+	Pos   source.Pos
+}
+
+// deployTime stands for a part known only at deploy time in a Shape.
+const deployTime = '\x00'
+
+// text is what the analysis reads of a string: its Shape when it has one.
+func (s Str) text() string {
+	if s.Shape != "" {
+		return s.Shape
+	}
+	return s.Value
 }
 
 // Principal is one principal of a trust policy statement.

@@ -11,11 +11,12 @@ var resourceType = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*[/:]`)
 
 // everyResource reports whether a Resource selects every resource of its type: "*", or an
 // ARN whose resource part is nothing but wildcards and separators once its resource type
-// is taken off. An intrinsic counts only when it is a Sub template whose resource part is
-// such a literal wildcard (arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/*):
-// any ${...} there is the name the template scopes it to.
+// is taken off. A string known only in part counts when its resource part is such a
+// literal wildcard (arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/*):
+// a part known only at deploy time there is the name the template scopes it to, and so is
+// an IAM policy variable (${aws:username}).
 func everyResource(r Str) bool {
-	v := r.Value
+	v := r.text()
 	if !r.Intrinsic && onlyWildcards(v) {
 		return true
 	}
@@ -27,9 +28,9 @@ func everyResource(r Str) bool {
 	if len(parts) < 6 {
 		// arn:aws:s3* and the like: IAM's wildcard crosses colons, so a short ARN that
 		// ends in wildcards covers every resource after it.
-		return !strings.Contains(last, "${") && strings.HasSuffix(last, "*")
+		return !named(last) && strings.HasSuffix(last, "*")
 	}
-	if strings.Contains(last, "${") {
+	if named(last) {
 		return false
 	}
 	// S3 ARNs have no resource type: arn:aws:s3:::bucket/* names a bucket;
@@ -42,6 +43,12 @@ func everyResource(r Str) bool {
 		last = resourceType.ReplaceAllString(last, "")
 	}
 	return last != "" && strings.Trim(last, "*?/:") == ""
+}
+
+// named reports whether a resource part holds a name given at deploy time
+// or an IAM policy variable.
+func named(part string) bool {
+	return strings.ContainsRune(part, deployTime) || strings.Contains(part, "${")
 }
 
 // splitARN splits an ARN into at most six fields at colons, keeping ${...} whole so that

@@ -126,8 +126,10 @@ func TestManagedPolicy(t *testing.T) {
 		wantName string
 	}{
 		{"arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole", Accepted, "AWSLambdaBasicExecutionRole"},
-		{"arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole", Accepted, "AWSLambdaVPCAccessExecutionRole"},
-		{"!Sub arn:${AWS::Partition}:iam::aws:policy/AWSXRayDaemonWriteAccess", Accepted, "AWSXRayDaemonWriteAccess"},
+		// The template's text is the evaluator's to read: lambda passes the
+		// ARN it deploys as (the partition read as aws), never display text.
+		{"arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole", Unknown, ""},
+		{"!Sub arn:${AWS::Partition}:iam::aws:policy/AWSXRayDaemonWriteAccess", Unknown, ""},
 		{"arn:aws-cn:iam::aws:policy/AWSXrayWriteOnlyAccess", Accepted, "AWSXrayWriteOnlyAccess"},
 		{"arn:aws-us-gov:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole", Accepted, "AWSLambdaSQSQueueExecutionRole"},
 		{"AWSLambdaKinesisExecutionRole", Accepted, "AWSLambdaKinesisExecutionRole"},

@@ -173,6 +173,10 @@ type Role struct {
 	// a role of the template, that role's logical id: probably the same
 	// role, written so that it cannot be followed.
 	SameName string
+	// Written is set for an unresolved role whose ARN is known before
+	// deployment (a literal, a configured parameter, a Sub of known parts):
+	// ID is that ARN. Otherwise ID is the intrinsic's text, for people.
+	Written bool
 }
 
 // ManagedRef names a managed policy.

@@ -1,6 +1,8 @@
 package lambda
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/lambdagate/lambdagate/iam"
@@ -22,7 +24,16 @@ func (b *builder) policyOf(name, origin string, doc *template.Value) (iam.Policy
 		switch {
 		case isText:
 			for _, text := range texts {
-				parsed, err := iam.ParseJSON(name, []byte(text.Text))
+				src, refs := jsonSource(text)
+				parsed, err := iam.ParseJSON(name, []byte(src))
+				if err != nil && refs != nil {
+					// Say what is wrong as people read the text.
+					if _, e := iam.ParseJSON(name, []byte(text.Text)); e != nil {
+						err = e
+					} else {
+						err = errors.New(unmark(err.Error(), refs))
+					}
+				}
 				switch {
 				case err != nil && built:
 					// `"Resource": ${Arns}`: valid once substituted, unreadable here.
@@ -34,7 +45,7 @@ func (b *builder) policyOf(name, origin string, doc *template.Value) (iam.Policy
 					continue
 				}
 				for i := range parsed.Statements {
-					setPos(&parsed.Statements[i], d, text)
+					setPos(&parsed.Statements[i], d, refs)
 				}
 				p.Statements = append(p.Statements, parsed.Statements...)
 			}
@@ -81,22 +92,62 @@ func (b *builder) jsonText(d *template.Value) (texts []*template.Value, built, o
 	return texts, built, len(texts) > 0
 }
 
+// jsonSource is the text of a JSON document an intrinsic builds, each part
+// known only at deployment written as a marker that cannot occur in
+// template text (\uE000 index \uE001), so that the strings that hold one
+// are told from literals by what they hold, not by how they read.
+func jsonSource(v *template.Value) (string, []*template.Ref) {
+	if v.Parts == nil {
+		return v.Text, nil
+	}
+	var text strings.Builder
+	var refs []*template.Ref
+	for _, p := range v.Parts {
+		if p.Ref == nil {
+			text.WriteString(p.Text)
+			continue
+		}
+		fmt.Fprintf(&text, "\uE000%d\uE001", len(refs))
+		refs = append(refs, p.Ref)
+	}
+	return text.String(), refs
+}
+
+// unmark writes a text of jsonSource's with each marker as the part it
+// stands for (`${Table.Arn}`), for people.
+func unmark(s string, refs []*template.Ref) string {
+	if len(refs) == 0 {
+		return s
+	}
+	for i, r := range refs {
+		s = strings.ReplaceAll(s, fmt.Sprintf("\uE000%d\uE001", i), r.String())
+	}
+	return s
+}
+
 // setPos places a statement read from JSON text on the text's value; a
 // string that holds a part known only at deployment is not a literal.
-func setPos(s *iam.Statement, at, text *template.Value) {
+func setPos(s *iam.Statement, at *template.Value, refs []*template.Ref) {
 	s.Pos = at.Pos
-	refs := text.Refs()
-	for _, l := range [][]iam.Str{s.Action, s.NotAction, s.Resource, s.NotResource} {
-		for i := range l {
-			l[i].Pos = at.Pos
-			for _, r := range refs {
-				if strings.Contains(l[i].Value, r.String()) {
-					l[i].Intrinsic = true
-				}
+	mark := func(x *iam.Str) {
+		x.Pos = at.Pos
+		if strings.ContainsRune(x.Value, '\uE000') {
+			x.Shape = x.Value
+			for i := range refs {
+				x.Shape = strings.ReplaceAll(x.Shape, fmt.Sprintf("\uE000%d\uE001", i), "\x00")
 			}
+			x.Value, x.Intrinsic = unmark(x.Value, refs), true
 		}
 	}
-	s.Effect.Pos = at.Pos
+	for _, l := range [][]iam.Str{s.Action, s.NotAction, s.Resource, s.NotResource} {
+		for i := range l {
+			mark(&l[i])
+		}
+	}
+	for i := range s.Principal {
+		mark(&s.Principal[i].Value)
+	}
+	mark(&s.Effect)
 	s.NotActionPos, s.NotResourcePos = at.Pos, at.Pos
 }
 
@@ -198,7 +249,19 @@ func iamStr(v *template.Value, pos source.Pos) iam.Str {
 	if !v.IsScalar() {
 		return iam.Str{Value: template.Describe(v), Intrinsic: true, Pos: pos}
 	}
-	return iam.Str{Value: v.Text, Intrinsic: v.Unknown(), Pos: pos}
+	s := iam.Str{Value: v.Text, Intrinsic: v.Unknown(), Pos: pos}
+	if s.Intrinsic {
+		var shape strings.Builder
+		for _, p := range v.Parts {
+			if p.Ref != nil {
+				shape.WriteByte(0)
+				continue
+			}
+			shape.WriteString(p.Text)
+		}
+		s.Shape = shape.String()
+	}
+	return s
 }
 
 // effectOf reads a statement's Effect on every value it can deploy as: it

@@ -101,7 +101,7 @@ func TestJSONPositions(t *testing.T) {
 		Effect:       iam.Str{Value: "Allow", Pos: doc},
 		NotAction:    []iam.Str{{Value: "iam:*", Pos: doc}},
 		HasNotAction: true,
-		Resource:     []iam.Str{{Value: "arn:aws:s3:::${Bucket}", Intrinsic: true, Pos: doc}},
+		Resource:     []iam.Str{{Value: "arn:aws:s3:::${Bucket}", Intrinsic: true, Shape: "arn:aws:s3:::\x00", Pos: doc}},
 		NotActionPos: doc, NotResourcePos: doc,
 	}}
 	if diff := cmp.Diff(want, role.Policies[0].Statements); diff != "" {

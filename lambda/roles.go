@@ -47,16 +47,16 @@ func (b *builder) roleFor(v *template.Value) *Role {
 		}
 		return b.templateRole(id)
 	}
-	key := template.Describe(v)
-	if v.IsScalar() {
-		key = v.Text
-	} else if p := b.param(v); p != nil && p.Given {
-		key = p.Value // the ARN the configuration says will be deployed
+	// The ARN it deploys as, when that is known: a literal, the value the
+	// configuration gives a parameter, a Sub of those.
+	key, written := b.ev.One(v).Known()
+	if !written {
+		key = template.Describe(v)
 	}
 	if r, ok := b.roles["\x00"+key]; ok {
 		return r
 	}
-	r := &Role{Kind: RoleUnresolved, ID: key}
+	r := &Role{Kind: RoleUnresolved, ID: key, Written: written}
 	if x := b.ev.One(v); x != nil && x.Kind == template.String {
 		// `arn:aws:iam::111122223333:role/fn-role` in another account, or
 		// in an account given at deployment, may be the role of that name.

@@ -144,7 +144,7 @@ func TestSAMPolicies(t *testing.T) {
 	wantTemplates := []SAMTemplateRef{
 		{Name: "S3ReadPolicy", Pos: at(21, 11), Origin: "Fn", Params: map[string]iam.Str{"BucketName": {Value: "*", Pos: at(21, 51)}}},
 		{Name: "S3ReadPolicy", Pos: at(21, 11), Origin: "Fn", Params: map[string]iam.Str{"BucketName": {Value: "my-bucket", Pos: at(21, 56)}}},
-		{Name: "SQSPollerPolicy", Pos: at(22, 11), Origin: "Fn", Params: map[string]iam.Str{"QueueName": {Value: "${Queue.QueueName}", Intrinsic: true, Pos: at(22, 40)}}},
+		{Name: "SQSPollerPolicy", Pos: at(22, 11), Origin: "Fn", Params: map[string]iam.Str{"QueueName": {Value: "${Queue.QueueName}", Intrinsic: true, Shape: "\x00", Pos: at(22, 40)}}},
 		{Name: "DynamoDBStreamReadPolicy", Pos: at(23, 11), Origin: "Fn", Params: map[string]iam.Str{
 			"TableName": {Value: "t", Pos: at(23, 49)}, "StreamName": {Value: "s", Pos: at(23, 64)}}},
 	}
