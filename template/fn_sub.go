@@ -37,18 +37,6 @@ func evalSub(e *Evaluator, call, arg *Value, when Path, depth int) []Outcome {
 	return e.capOutcomes(out)
 }
 
-// SubVariables lists the ${...} names of an Fn::Sub text, without the
-// escaped ${!X}: the one reader of the placeholder syntax.
-func SubVariables(text string) []string {
-	var out []string
-	for _, s := range subSegments(text) {
-		if s.name != "" {
-			out = append(out, s.name)
-		}
-	}
-	return out
-}
-
 // segment is literal text, or the name of a ${...} placeholder.
 type segment struct {
 	text, name string

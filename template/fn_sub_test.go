@@ -83,8 +83,8 @@ func TestSub(t *testing.T) {
 	})
 }
 
-// TestSubVariables: the names a Sub text uses, without the escaped ones.
-func TestSubVariables(t *testing.T) {
+// TestSubSegments: the names a Sub text uses, without the escaped ones.
+func TestSubSegments(t *testing.T) {
 	for text, want := range map[string]string{
 		"":                             "",
 		"plain":                        "",
@@ -94,8 +94,14 @@ func TestSubVariables(t *testing.T) {
 		"unclosed ${A":                 "",
 		"${A}${A}":                     "A A",
 	} {
-		if got := strings.Join(SubVariables(text), " "); got != want {
-			t.Errorf("SubVariables(%q) = %q, want %q", text, got, want)
+		var names []string
+		for _, s := range subSegments(text) {
+			if s.name != "" {
+				names = append(names, s.name)
+			}
+		}
+		if got := strings.Join(names, " "); got != want {
+			t.Errorf("subSegments(%q) names %q, want %q", text, got, want)
 		}
 	}
 }

@@ -98,16 +98,6 @@ func generatesRole(role *Value) bool {
 	return false
 }
 
-// FunctionOf returns the function a logical id stands for: the function
-// itself, or a resource SAM generates for it (its alias, version, URL,
-// role); "" when it is neither.
-func (t *Template) FunctionOf(id string) string {
-	if g := t.Generated(id); g != nil {
-		return g.Function.ID
-	}
-	return ""
-}
-
 // GeneratedFor lists the resources SAM generates for the function id.
 func (e *Evaluator) GeneratedFor(id string) []*Generated {
 	e.indexGenerated()

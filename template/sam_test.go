@@ -65,14 +65,14 @@ func TestGenerated(t *testing.T) {
 			var got []string
 			for _, g := range tpl.GeneratedFor("Fn") {
 				got = append(got, g.ID+" "+g.Type)
-				if tpl.Generated(g.ID) != g || g.Function != tpl.Resource("Fn") || tpl.FunctionOf(g.ID) != "Fn" {
+				if tpl.Generated(g.ID) != g || g.Function != tpl.Resource("Fn") {
 					t.Errorf("%s is not found back as a resource generated for Fn", g.ID)
 				}
 			}
 			if s := strings.Join(got, ", "); s != tc.want {
 				t.Errorf("GeneratedFor(Fn) = %s, want %s", s, tc.want)
 			}
-			if tpl.FunctionOf("Fn") != "" || tpl.Generated("F") != nil {
+			if tpl.Generated("Fn") != nil || tpl.Generated("F") != nil {
 				t.Error("a resource the template writes is not generated")
 			}
 		})
