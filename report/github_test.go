@@ -99,7 +99,7 @@ func TestHostileTemplateTextCannotInjectWorkflowCommands(t *testing.T) {
 		"::group::lambdagate: all findings\n" +
 		"::stop-commands::TOKEN\n" +
 		`evil,file=x:y.yaml:7:2: error: kms-key: Fn\x0a::add-mask::secret: 100% bad\x0d\x0a::stop-commands::tok\x0a::error file=a::pwned` + "\n" +
-		"1 findings (1 errors, 0 warnings, 0 notices, 0 suppressed) in 0 functions of 0 templates\n" +
+		"1 finding (1 errors, 0 warnings, 0 notices, 0 suppressed) in 0 functions of 0 templates\n" +
 		"::TOKEN::\n" +
 		"::endgroup::\n"
 	if got := out.String(); got != want {

@@ -144,8 +144,8 @@ func textEnd(bw *bufio.Writer, r *evaluation.Result, findings int, c Counts, err
 		fmt.Fprintln(bw)
 		return
 	}
-	fmt.Fprintf(bw, "%d findings (%d errors, %d warnings, %d notices, %d suppressed) in %d functions of %d templates",
-		findings, c.Errors, c.Warnings, c.Notices, c.Suppressed, r.Functions, r.Templates)
+	fmt.Fprintf(bw, "%s (%d errors, %d warnings, %d notices, %d suppressed) in %s of %s",
+		plural(findings, "finding"), c.Errors, c.Warnings, c.Notices, c.Suppressed, plural(r.Functions, "function"), plural(r.Templates, "template"))
 	if errors > 0 {
 		fmt.Fprintf(bw, "; %d input errors (files or templates that could not be read, or functions that could not be verified), listed above", errors)
 	}
