@@ -115,7 +115,7 @@ func runFix(p *process, args []string) int {
 	if *dryRun {
 		verb = "would fix"
 	}
-	fmt.Fprintf(log, "lambdagate: %s %d templates of %d (%d changes); %d findings left\n", verb, files, len(found.Files), changes, len(left.Findings))
+	fmt.Fprintf(log, "lambdagate: %s %d of %s (%s); %s left\n", verb, files, plural(len(found.Files), "template"), plural(changes, "change"), plural(len(left.Findings), "finding"))
 	if left.Failing(st.threshold) {
 		return exitFindings
 	}
