@@ -142,32 +142,10 @@ func (p *Pass) roleProblems(r *lambda.Role) []iam.Problem {
 		}
 	}
 	for _, m := range r.Managed {
-		if matchAny(p.opts.DeniedManagedPolicies, m.ARN) {
-			probs = append(probs, iam.Problem{Pos: m.Pos, Severity: iam.Error, Kind: iam.KindManaged, Origin: m.Origin, Message: fmt.Sprintf(
-				"managed policy %s is denied by the configuration (denied-managed-policies); replace it with a policy scoped to what the function needs", m.ARN)})
-			continue
-		}
-		if matchAny(p.opts.AllowedManagedPolicies, m.ARN) {
-			continue
-		}
-		// An ARN with a part known only at deployment is no name to judge:
-		// its text is for people.
-		v := iam.ManagedVerdict{Kind: iam.Unknown}
-		if !m.Intrinsic {
-			v = iam.ManagedPolicy(m.ARN)
-		}
-		switch v.Kind {
-		case iam.Broad:
-			probs = append(probs, iam.Problem{Pos: m.Pos, Severity: iam.Error, Kind: iam.KindManaged, Origin: m.Origin, Message: v.Reason})
-		case iam.Unknown:
-			switch {
-			case !m.Intrinsic && awsManaged(m.ARN) && v.Name != "":
-				probs = append(probs, iam.Problem{Pos: m.Pos, Severity: iam.Warning, Kind: iam.KindManaged, Origin: m.Origin, Message: fmt.Sprintf(
-					"AWS managed policy %s is not one of the Lambda execution policies, and AWS managed policies grant their actions on every resource; attach a policy scoped to the function's resources, or list it under allowed-managed-policies once vetted", v.Name)})
-			case r.Kind != lambda.RoleDeployed:
-				probs = append(probs, iam.Problem{Pos: m.Pos, Severity: iam.Warning, Kind: iam.KindManaged, Origin: m.Origin, Message: fmt.Sprintf(
-					"managed policy %s is not defined in this template, so what it grants cannot be verified here; define it as an AWS::IAM::ManagedPolicy or run `lambdagate verify` after deployment", m.ARN)})
-			}
+		for _, prob := range p.managedProblems(r, m) {
+			// Attached on one branch only: the message says which.
+			prob.Message = whenMsg(m.When, prob.Message)
+			probs = append(probs, prob)
 		}
 	}
 	if r.Boundary != nil && boundedBy(*r.Boundary) {
@@ -194,6 +172,36 @@ func (p *Pass) roleProblems(r *lambda.Role) []iam.Problem {
 	}
 	p.roles[r] = probs
 	return probs
+}
+
+// managedProblems judges one managed policy of a role.
+func (p *Pass) managedProblems(r *lambda.Role, m lambda.ManagedRef) []iam.Problem {
+	problem := func(sev iam.Severity, msg string) []iam.Problem {
+		return []iam.Problem{{Pos: m.Pos, Severity: sev, Kind: iam.KindManaged, Origin: m.Origin, Message: msg}}
+	}
+	if matchAny(p.opts.DeniedManagedPolicies, m.ARN) {
+		return problem(iam.Error, fmt.Sprintf("managed policy %s is denied by the configuration (denied-managed-policies); replace it with a policy scoped to what the function needs", m.ARN))
+	}
+	if matchAny(p.opts.AllowedManagedPolicies, m.ARN) {
+		return nil
+	}
+	// An ARN with a part known only at deployment is no name to judge:
+	// its text is for people.
+	v := iam.ManagedVerdict{Kind: iam.Unknown}
+	if !m.Intrinsic {
+		v = iam.ManagedPolicy(m.ARN)
+	}
+	switch {
+	case v.Kind == iam.Broad:
+		return problem(iam.Error, v.Reason)
+	case v.Kind != iam.Unknown:
+		return nil
+	case !m.Intrinsic && awsManaged(m.ARN) && v.Name != "":
+		return problem(iam.Warning, fmt.Sprintf("AWS managed policy %s is not one of the Lambda execution policies, and AWS managed policies grant their actions on every resource; attach a policy scoped to the function's resources, or list it under allowed-managed-policies once vetted", v.Name))
+	case r.Kind != lambda.RoleDeployed:
+		return problem(iam.Warning, fmt.Sprintf("managed policy %s is not defined in this template, so what it grants cannot be verified here; define it as an AWS::IAM::ManagedPolicy or run `lambdagate verify` after deployment", m.ARN))
+	}
+	return nil
 }
 
 // awsManaged: an AWS managed policy ARN, or a bare name (which SAM reads as

@@ -141,6 +141,16 @@ func fieldsOf(v *template.Value) []template.Field {
 // on a function that exists only when IsProd grants no Admin.
 func (b *builder) unionItems(v *template.Value) []*template.Value {
 	var out []*template.Value
+	for _, a := range b.unionAlts(v) {
+		out = append(out, a.Value)
+	}
+	return out
+}
+
+// unionAlts is unionItems with the branch each item is first found on,
+// without the choices the resource's Conditions imply.
+func (b *builder) unionAlts(v *template.Value) []template.Alt {
+	var out []template.Alt
 	seen := map[*template.Value]bool{}
 	for _, x := range b.leaves(v, nil) {
 		items := []template.Alt{x}
@@ -153,7 +163,8 @@ func (b *builder) unionItems(v *template.Value) []*template.Value {
 		for _, it := range items {
 			if !seen[it.Value] {
 				seen[it.Value] = true
-				out = append(out, it.Value)
+				it.When, _ = b.possible(it.When)
+				out = append(out, it)
 			}
 		}
 	}

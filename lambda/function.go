@@ -185,6 +185,7 @@ type ManagedRef struct {
 	Intrinsic bool
 	Pos       source.Pos
 	Origin    string // the logical id of the resource that lists it (a role, a SAM function)
+	When      string // the branch it is attached on ("when IsDev is true"), "" on every one
 }
 
 // SAMTemplateRef is one SAM policy template used by a function.

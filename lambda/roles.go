@@ -118,8 +118,8 @@ func (b *builder) templateRole(id string) *Role {
 		}
 		b.addDocument(role, id, fmt.Sprintf("%s of role %s", name, id), item.Get("PolicyDocument"), item.Pos)
 	}
-	for _, item := range b.unionItems(props.Get("ManagedPolicyArns")) {
-		b.addManaged(role, id, item)
+	for _, item := range b.unionAlts(props.Get("ManagedPolicyArns")) {
+		b.addManaged(role, id, item.Value, item.When)
 	}
 	if f, ok := props.Field("AssumeRolePolicyDocument"); ok {
 		p, probs := b.policyOf("trust policy of role "+id, id, f.Value)
@@ -203,11 +203,18 @@ func (b *builder) nameKey(v *template.Value) string {
 // the template brings its document. An ARN built with the partition pseudo
 // parameter (as CDK writes every managed policy ARN) is read as the ARN it
 // names: which policy it is does not depend on the partition.
-func (b *builder) addManaged(role *Role, origin string, v *template.Value) {
+func (b *builder) addManaged(role *Role, origin string, v *template.Value, when template.Path) {
 	for _, o := range b.ev.Eval(v) {
 		x := o.Value
 		if x == nil {
 			continue // AWS::NoValue: nothing attached
+		}
+		w, ok := when.Join(o.When)
+		if ok {
+			w, ok = b.possible(w)
+		}
+		if !ok {
+			continue // a branch that never holds where the role is read
 		}
 		// `!Ref Pol`, or the ARN of its name in the stack's own account.
 		if id := b.namedIn(x, "AWS::IAM::ManagedPolicy"); id != "" {
@@ -215,7 +222,7 @@ func (b *builder) addManaged(role *Role, origin string, v *template.Value) {
 			b.addDocument(role, res.ID, "managed policy "+res.ID, res.Properties.Get("PolicyDocument"), res.Pos)
 			continue
 		}
-		ref := ManagedRef{Pos: v.Pos, Origin: origin}
+		ref := ManagedRef{Pos: v.Pos, Origin: origin, When: w.String()}
 		if !x.IsScalar() || x.OnlyRef() != nil {
 			ref.ARN, ref.Intrinsic = template.Describe(v), true
 			role.Managed = append(role.Managed, ref)

@@ -255,7 +255,7 @@ func TestTemplateRole(t *testing.T) {
 		{ARN: "arn:aws:iam::aws:policy/ReadOnlyAccess", Pos: at(20, 11), Origin: "FnRole"},
 		{ARN: "arn:aws:iam::aws:policy/PowerUserAccess", Pos: at(21, 11), Origin: "FnRole"},
 		{ARN: "arn:aws:iam::${AWS::AccountId}:policy/mine", Intrinsic: true, Pos: at(22, 11), Origin: "FnRole"},
-		{ARN: "arn:aws:iam::aws:policy/AdministratorAccess", Pos: at(25, 43), Origin: "FnRole"},
+		{ARN: "arn:aws:iam::aws:policy/AdministratorAccess", Pos: at(25, 43), Origin: "FnRole", When: "when IsProd is false"},
 	}
 	if diff := cmp.Diff(wantManaged, role.Managed); diff != "" {
 		t.Errorf("Managed differ (-want +got):\n%s", diff)

@@ -57,13 +57,13 @@ func (b *builder) samRoles(fn *Function, props *template.Value, when template.Pa
 func (b *builder) samPolicy(role *Role, fn *Function, v *template.Value) {
 	switch {
 	case v.IsScalar():
-		b.addManaged(role, fn.Resource, v) // a name, an ARN, or a dynamic reference
+		b.addManaged(role, fn.Resource, v, nil) // a name, an ARN, or a dynamic reference
 		return
 	case v.Kind != template.Map:
 		return
 	}
 	if _, _, ok := v.Intrinsic(); ok {
-		b.addManaged(role, fn.Resource, v)
+		b.addManaged(role, fn.Resource, v, nil)
 		return
 	}
 	if v.Get("Statement") != nil {
