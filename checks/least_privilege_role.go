@@ -158,7 +158,7 @@ func (p *Pass) roleProblems(r *lambda.Role) []iam.Problem {
 		}
 	}
 	for _, t := range r.SAMTemplates {
-		_, tp, err := iam.ExpandSAMTemplate(t.Name, t.Params, t.Pos)
+		tp, err := iam.CheckSAMTemplate(t.Name, t.Args, t.Policy, t.Pos)
 		if err != nil {
 			tp = append(tp, iam.Problem{Pos: t.Pos, Severity: iam.Error, Kind: iam.KindSAMTemplate, Message: err.Error()})
 		}

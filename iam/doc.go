@@ -3,7 +3,7 @@
 // It holds the policy model (Policy, Statement, Str with a source position on every
 // value), the analyses the least-privilege-role check runs (Permissions for identity
 // policies, Trust for assume-role policies, ManagedPolicy for attached AWS managed
-// policies, ExpandSAMTemplate for SAM policy templates), and the knowledge they rest on,
+// policies, CheckSAMTemplate for SAM policy templates), and the knowledge they rest on,
 // each kept as one table:
 //
 //   - actions.txt: every IAM action AWS documents, and which accept only Resource "*"

@@ -46,7 +46,7 @@ func TestProblemKinds(t *testing.T) {
 			t.Errorf("trust problem %q: kind %s, origin %q; want trust-policy, FnRole", p.Message, p.Kind, p.Origin)
 		}
 	}
-	_, probs, err := ExpandSAMTemplate("S3CrudPolicy", map[string]Str{"BucketName": lit("*", 50)}, at(49))
+	probs, err := CheckSAMTemplate("S3CrudPolicy", map[string]SAMArgument{"BucketName": {Pos: at(50), Values: []Str{lit("*", 50)}}}, Policy{}, at(49))
 	if err != nil || len(probs) == 0 {
 		t.Fatalf("S3CrudPolicy with BucketName *: %v, %v", probs, err)
 	}

@@ -4,7 +4,6 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -24,21 +23,17 @@ type SAMTemplateDef struct {
 	Name        string
 	Description string
 	Parameters  []SAMParameter // sorted by name
-
-	statements []samStatement
+	// Statements are the template's statements as SAM's data writes them:
+	// JSON in which each parameter stands as {"Ref": Parameter}, the Ref the
+	// translator replaces with the value a function gives the parameter.
+	// Shared: never modify them.
+	Statements []json.RawMessage
 }
 
 // SAMParameter is one parameter of a SAM policy template.
 type SAMParameter struct {
 	Name        string
 	Description string
-}
-
-type samStatement struct {
-	Effect    string
-	Action    stringOrListJSON
-	Resource  []json.RawMessage // strings or {"Fn::Sub": ...}
-	Condition json.RawMessage
 }
 
 type stringOrListJSON []string
@@ -64,12 +59,7 @@ func parseSAMTemplates(b []byte) (map[string]SAMTemplateDef, error) {
 			Description string
 			Parameters  map[string]struct{ Description string }
 			Definition  struct {
-				Statement []struct {
-					Effect    string
-					Action    stringOrListJSON
-					Resource  json.RawMessage
-					Condition json.RawMessage
-				}
+				Statement []json.RawMessage
 			}
 		}
 	}
@@ -78,21 +68,16 @@ func parseSAMTemplates(b []byte) (map[string]SAMTemplateDef, error) {
 	}
 	out := map[string]SAMTemplateDef{}
 	for name, t := range file.Templates {
-		def := SAMTemplateDef{Name: name, Description: t.Description}
+		def := SAMTemplateDef{Name: name, Description: t.Description, Statements: t.Definition.Statement}
 		for p, d := range t.Parameters {
 			def.Parameters = append(def.Parameters, SAMParameter{p, d.Description})
 		}
 		sort.Slice(def.Parameters, func(i, j int) bool { return def.Parameters[i].Name < def.Parameters[j].Name })
-		for i, st := range t.Definition.Statement {
-			s := samStatement{Effect: st.Effect, Action: st.Action, Condition: st.Condition}
-			if r := strings.TrimSpace(string(st.Resource)); strings.HasPrefix(r, "[") {
-				if err := json.Unmarshal(st.Resource, &s.Resource); err != nil {
-					return nil, fmt.Errorf("%s: Statement[%d].Resource: %w", name, i, err)
-				}
-			} else if r != "" {
-				s.Resource = []json.RawMessage{st.Resource}
+		for i, st := range def.Statements {
+			var m map[string]json.RawMessage
+			if err := json.Unmarshal(st, &m); err != nil {
+				return nil, fmt.Errorf("%s: Statement[%d] is not a map: %w", name, i, err)
 			}
-			def.statements = append(def.statements, s)
 		}
 		out[name] = def
 	}
@@ -115,33 +100,43 @@ func SAMTemplateNames() []string {
 	return out
 }
 
-// ExpandSAMTemplate turns a SAM policy template and its parameters into the policy SAM
-// would write, with every generated value at `at` (the template's position), and
-// analyses it: a missing parameter, a parameter that is nothing but wildcards, and what
-// Permissions finds. An unknown template name is an error, as it is for SAM.
-//
-// Fn::Sub resources are substituted: ${AWS::Partition} becomes "aws" (the partition does
-// not change what an ARN selects), a literal parameter its text, and an intrinsic one its
-// Sub form ("!Ref B" -> "${B}", "!GetAtt Q.Arn" -> "${Q.Arn}", a !Sub template itself). A
-// value left with ${...} (an intrinsic parameter, ${AWS::Region}, ${AWS::AccountId}) is
-// Intrinsic.
-func ExpandSAMTemplate(name string, params map[string]Str, at source.Pos) (Policy, []Problem, error) {
+// SAMArgument is what a function gives one parameter of a SAM policy template.
+type SAMArgument struct {
+	Pos    source.Pos // where the value is written
+	Values []Str      // every value it deploys as
+	// NotGiven is set when the value is AWS::NoValue on some branch, where
+	// SAM then sees no parameter.
+	NotGiven bool
+}
+
+// CheckSAMTemplate judges one use of a SAM policy template: its arguments (a
+// parameter missing, one SAM ignores, one that is nothing but wildcards) and
+// what Permissions finds in pol, the template's statements as SAM writes them
+// with the arguments in their place. A finding without a position of its own
+// is at `at`, the template's key. An unknown template name is an error, as it
+// is for SAM.
+func CheckSAMTemplate(name string, args map[string]SAMArgument, pol Policy, at source.Pos) ([]Problem, error) {
 	def, ok := SAMTemplate(name)
 	if !ok {
-		return Policy{}, nil, fmt.Errorf("%q is not a SAM policy template%s; see https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/serverless-policy-template-list.html", name, suggestTemplate(name))
+		return nil, fmt.Errorf("%q is not a SAM policy template%s; see https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/serverless-policy-template-list.html", name, suggestTemplate(name))
 	}
 	var out []Problem
 	wildParam := false
 	declared := map[string]bool{}
 	for _, p := range def.Parameters {
 		declared[p.Name] = true
-		v, ok := params[p.Name]
-		switch {
-		case !ok:
+		a, ok := args[p.Name]
+		if !ok || a.NotGiven {
 			out = append(out, Problem{Pos: at, Severity: Error, Kind: KindSAMTemplate, Message: fmt.Sprintf(
 				"SAM policy template %s needs the parameter %s (%s); add it, e.g. %s: {%s: !Ref MyResource}",
 				name, p.Name, strings.TrimSuffix(p.Description, "."), name, p.Name)})
-		case !v.Intrinsic && onlyWildcards(v.Value):
+		}
+		seen := map[Str]bool{}
+		for _, v := range a.Values {
+			if v.Intrinsic || !onlyWildcards(v.Value) || seen[v] {
+				continue
+			}
+			seen[v] = true
 			wildParam = true
 			noun := paramNoun(p.Name)
 			out = append(out, Problem{Pos: or(v.Pos, at), Severity: Error, Kind: KindSAMTemplate, Message: fmt.Sprintf(
@@ -150,32 +145,15 @@ func ExpandSAMTemplate(name string, params map[string]Str, at source.Pos) (Polic
 		}
 	}
 	var extra []string
-	for k := range params {
+	for k := range args {
 		if !declared[k] {
 			extra = append(extra, k)
 		}
 	}
 	sort.Strings(extra)
 	for _, k := range extra {
-		out = append(out, Problem{Pos: or(params[k].Pos, at), Severity: Warning, Kind: KindSAMTemplate, Message: fmt.Sprintf(
+		out = append(out, Problem{Pos: or(args[k].Pos, at), Severity: Warning, Kind: KindSAMTemplate, Message: fmt.Sprintf(
 			"SAM policy template %s has no parameter %s, so SAM ignores it; %s", name, k, expectedParams(def))})
-	}
-
-	pol := Policy{Name: "SAM policy template " + name, Pos: at}
-	for i, st := range def.statements {
-		s := Statement{Pos: at, Effect: Str{Value: st.Effect, Pos: at}, HasCondition: len(st.Condition) > 0}
-		for _, a := range st.Action {
-			s.Action = append(s.Action, Str{Value: a, Pos: at})
-		}
-		for _, r := range st.Resource {
-			v, err := expandSAMValue(r, params)
-			if err != nil {
-				return Policy{}, nil, fmt.Errorf("SAM policy template %s, Statement[%d]: %w; the embedded templates are damaged, restore samtemplates/policy_templates.json", name, i, err)
-			}
-			v.Pos = at
-			s.Resource = append(s.Resource, v)
-		}
-		pol.Statements = append(pol.Statements, s)
 	}
 	for _, f := range permissions(pol) {
 		if wildParam && f.Kind == KindEveryResource {
@@ -183,74 +161,7 @@ func ExpandSAMTemplate(name string, params map[string]Str, at source.Pos) (Polic
 		}
 		out = append(out, f)
 	}
-	return pol, out, nil
-}
-
-var subVar = regexp.MustCompile(`\$\{([^}]*)\}`)
-
-// expandSAMValue expands a template Resource: a string, or Fn::Sub in its string or
-// [template, variables] form where each variable is {"Ref": Parameter}.
-func expandSAMValue(raw json.RawMessage, params map[string]Str) (Str, error) {
-	var lit string
-	if json.Unmarshal(raw, &lit) == nil {
-		return Str{Value: lit}, nil
-	}
-	var fn struct {
-		Sub json.RawMessage `json:"Fn::Sub"`
-	}
-	if err := json.Unmarshal(raw, &fn); err != nil || fn.Sub == nil {
-		return Str{}, fmt.Errorf("resource %s is neither a string nor Fn::Sub", raw)
-	}
-	var tmpl string
-	vars := map[string]string{} // Sub variable -> template parameter
-	if json.Unmarshal(fn.Sub, &tmpl) != nil {
-		var pair []json.RawMessage
-		if err := json.Unmarshal(fn.Sub, &pair); err != nil || len(pair) != 2 {
-			return Str{}, fmt.Errorf("Fn::Sub %s is neither a string nor [template, variables]", fn.Sub)
-		}
-		var refs map[string]struct{ Ref string }
-		if err := json.Unmarshal(pair[0], &tmpl); err != nil {
-			return Str{}, fmt.Errorf("Fn::Sub template %s is not a string", pair[0])
-		}
-		if err := json.Unmarshal(pair[1], &refs); err != nil {
-			return Str{}, fmt.Errorf("Fn::Sub variables %s are not {name: {Ref: parameter}}", pair[1])
-		}
-		for k, v := range refs {
-			vars[k] = v.Ref
-		}
-	}
-	value := subVar.ReplaceAllStringFunc(tmpl, func(m string) string {
-		name := m[2 : len(m)-1]
-		if name == "AWS::Partition" {
-			return "aws"
-		}
-		param := name
-		if p, ok := vars[name]; ok {
-			param = p
-		}
-		v, ok := params[param]
-		if !ok {
-			return m // a pseudo parameter, or a missing parameter already reported
-		}
-		if !v.Intrinsic {
-			return v.Value
-		}
-		return subForm(v.Value)
-	})
-	return Str{Value: value, Intrinsic: strings.Contains(value, "${")}, nil
-}
-
-// subForm writes an intrinsic parameter's text as it would read inside a Sub template.
-func subForm(text string) string {
-	for _, prefix := range []string{"!Ref ", "!GetAtt "} {
-		if rest, ok := strings.CutPrefix(text, prefix); ok {
-			return "${" + strings.TrimSpace(rest) + "}"
-		}
-	}
-	if strings.HasPrefix(text, "!") {
-		return "${" + strings.NewReplacer("{", "", "}", "").Replace(text) + "}"
-	}
-	return text // already a Sub template
+	return out, nil
 }
 
 type noun struct{ thing, phrase string }

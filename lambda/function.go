@@ -190,10 +190,14 @@ type ManagedRef struct {
 
 // SAMTemplateRef is one SAM policy template used by a function.
 type SAMTemplateRef struct {
-	Name   string
-	Params map[string]iam.Str
-	Pos    source.Pos
-	Origin string // the SAM function that lists it
+	Name string
+	Args map[string]iam.SAMArgument // the parameters as the function gives them
+	// Policy is the template's statements as SAM writes them, with the
+	// parameters in their place, read like any policy of the template;
+	// empty when a parameter is missing (SAM rejects the template).
+	Policy iam.Policy
+	Pos    source.Pos // the template's key
+	Origin string     // the SAM function that lists it
 }
 
 // Misspelling is a property name that is probably a typo.

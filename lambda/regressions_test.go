@@ -5,11 +5,12 @@ package lambda
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/lambdagate/lambdagate/iam"
 )
 
 // TestGivenParameterCanBeEmpty: when the configuration gives a parameter
@@ -101,10 +102,11 @@ func TestJSONPolicyMessageRepeatsName(t *testing.T) {
 
 // TestSAMTemplateNoValueBranch: a SAM policy template parameter that is
 // AWS::NoValue on one Fn::If branch is not given on that branch, and SAM
-// rejects a template without its parameter. samTemplateRefs keeps the
-// not-given case only when every branch is AWS::NoValue (template.Leaves
-// drops the AWS::NoValue branches), so the branch is lost and the missing
-// parameter is never reported (`BucketName: !Ref AWS::NoValue` alone is).
+// rejects a template without its parameter. samTemplateRefs kept the
+// not-given case only when every branch was AWS::NoValue (template.Leaves
+// drops the AWS::NoValue branches), so the branch was lost and the missing
+// parameter never reported (`BucketName: !Ref AWS::NoValue` alone was).
+// Now the argument says it is not given there, and the check reports it.
 func TestSAMTemplateNoValueBranch(t *testing.T) {
 	const src = `Transform: AWS::Serverless-2016-10-31
 Resources:
@@ -114,19 +116,18 @@ Resources:
       Policies:
         - S3ReadPolicy: {BucketName: !If [IsProd, my-bucket, !Ref AWS::NoValue]}
 `
-	var got []string // the parameters of each use, in any order
-	for _, ref := range function(t, build(t, src, nil), "Fn").Roles[0].Role.SAMTemplates {
-		var params []string
-		for k, v := range ref.Params {
-			params = append(params, k+"="+v.Value)
-		}
-		slices.Sort(params)
-		got = append(got, "{"+strings.Join(params, " ")+"}")
-	}
-	slices.Sort(got)
-	want := []string{"{BucketName=my-bucket}", "{}"}
+	got := viewSAMTemplates(function(t, build(t, src, nil), "Fn").Roles[0].Role.SAMTemplates)
+	want := []samTemplateView{{Name: "S3ReadPolicy", Pos: "t.yaml:7:11", Origin: "Fn",
+		Args: []string{`BucketName@7:38 "my-bucket"@7:51 not given`},
+		// The variable is AWS::NoValue on that branch, as in the translation.
+		Statements: []string{"Allow 5-actions on ~arn:${AWS::Partition}:s3:::my-bucket,~arn:${AWS::Partition}:s3:::${bucketName},~arn:${AWS::Partition}:s3:::my-bucket/*,~arn:${AWS::Partition}:s3:::${bucketName}/* @7:11"}}}
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("SAM template parameters differ (-want +got):\n%s", diff)
+		t.Errorf("SAM template uses differ (-want +got):\n%s", diff)
+	}
+	ref := function(t, build(t, src, nil), "Fn").Roles[0].Role.SAMTemplates[0]
+	probs, err := iam.CheckSAMTemplate(ref.Name, ref.Args, ref.Policy, ref.Pos)
+	if err != nil || len(probs) != 1 || !strings.Contains(probs[0].Message, "needs the parameter BucketName") {
+		t.Errorf("CheckSAMTemplate = %v, %v; want the missing BucketName", probs, err)
 	}
 }
 

@@ -4,7 +4,6 @@ package lambda
 
 import (
 	"fmt"
-	"maps"
 
 	"github.com/lambdagate/lambdagate/iam"
 	"github.com/lambdagate/lambdagate/template"
@@ -73,51 +72,10 @@ func (b *builder) samPolicy(role *Role, fn *Function, v *template.Value) {
 	if len(v.Fields) == 1 {
 		f := v.Fields[0]
 		if _, ok := iam.SAMTemplate(f.Key); ok {
-			role.SAMTemplates = append(role.SAMTemplates, b.samTemplateRefs(fn, f)...)
+			role.SAMTemplates = append(role.SAMTemplates, b.samTemplateRefs(role, fn, f)...)
 			return
 		}
 		role.Problems = append(role.Problems, iam.Problem{Pos: f.KeyPos, Severity: iam.Error, Kind: iam.KindSAMTemplate, Origin: fn.Resource,
 			Message: fmt.Sprintf("%s is not a SAM policy template; SAM rejects the template. Check the name against the SAM policy template list", f.Key)})
 	}
-}
-
-// samTemplateRefs reads a SAM policy template with its parameters, once per
-// value its Fn::If branches give them: `BucketName: !If [C, "*", b]` is
-// checked with "*" and with b.
-func (b *builder) samTemplateRefs(fn *Function, f template.Field) []SAMTemplateRef {
-	var out []SAMTemplateRef
-	for _, params := range b.union(f.Value) {
-		refs := []SAMTemplateRef{{Name: f.Key, Pos: f.KeyPos, Origin: fn.Resource, Params: map[string]iam.Str{}}}
-		for _, pf := range fieldsOf(params) {
-			var next []SAMTemplateRef
-			for _, ref := range refs {
-				for _, a := range template.Alternatives(pf.Value) {
-					leaf := a.Value
-					if leaf == nil {
-						next = append(next, ref) // AWS::NoValue: the parameter is not given
-						continue
-					}
-					// Every value the parameter deploys as (a Mappings row,
-					// an allowed value), as the translation gets each.
-					xs := b.strsOf(leaf)
-					if len(xs) == 0 {
-						next = append(next, ref)
-					}
-					for _, x := range xs {
-						c := ref
-						c.Params = maps.Clone(ref.Params)
-						c.Params[pf.Key] = x
-						next = append(next, c)
-					}
-				}
-			}
-			if len(next) > template.MaxAlternatives {
-				b.checkComplete(fn, true, "Policies", f.Key)
-				next = next[:template.MaxAlternatives]
-			}
-			refs = next
-		}
-		out = append(out, refs...)
-	}
-	return out
 }
