@@ -60,6 +60,9 @@ type builder struct {
 	// default values (policies, names); cev keeps a parameter a reference,
 	// as the controls read it.
 	ev, cev *template.Evaluator
+	// cut is set when a value read had more combinations than are checked
+	// (see policyOf).
+	cut bool
 	// deployed are the Conditions of the resources the value being read
 	// lives through, taken as true: a function exists only when its
 	// Condition holds, and a role read for it only where both the role's

@@ -15,9 +15,19 @@ import (
 // read on every branch at once, so a statement wrong on any branch is seen. A
 // document produced by another intrinsic (a Ref, an import) cannot be read
 // here: that is a warning, as for a role defined elsewhere.
-func (b *builder) policyOf(name, origin string, doc *template.Value) (iam.Policy, []iam.Problem) {
-	p := iam.Policy{Name: name, Pos: doc.Pos, Origin: origin}
-	var probs []iam.Problem
+func (b *builder) policyOf(name, origin string, doc *template.Value) (p iam.Policy, probs []iam.Problem) {
+	p = iam.Policy{Name: name, Pos: doc.Pos, Origin: origin}
+	// A value with more combinations than are checked is not verified,
+	// never passed.
+	saved := b.cut
+	b.cut = false
+	defer func() {
+		if b.cut {
+			probs = append(probs, iam.Problem{Pos: doc.Pos, Severity: iam.Warning, Kind: iam.KindUnverified, Origin: origin, Message: fmt.Sprintf(
+				"%s has a value with more than %d combinations of Fn::If branches, Mappings rows and parameter values; lambdagate checks every one and cannot check these, so its permissions are not verified. Use fewer combinations (one condition that combines the others with Fn::And/Fn::Or)", name, template.MaxAlternatives)})
+		}
+		b.cut = saved || b.cut
+	}()
 
 	for _, d := range b.unionItems(doc) {
 		texts, built, isText := b.jsonText(d)
@@ -225,6 +235,7 @@ func (b *builder) strsOf(v *template.Value) []iam.Str {
 func (b *builder) strings(v *template.Value) []*template.Value {
 	var out []*template.Value
 	for _, o := range b.ev.Eval(v) {
+		b.cut = b.cut || o.Truncated
 		if o.Value == nil {
 			continue
 		}
