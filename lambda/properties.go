@@ -73,7 +73,8 @@ func misspellings(typ string, props *template.Value) []Misspelling {
 	var out []Misspelling
 	var walk func(s shape, v *template.Value)
 	walk = func(s shape, v *template.Value) {
-		for _, m := range template.Leaves(v) {
+		for _, a := range template.LeafAlts(v, nil) {
+			m := a.Value
 			if m.Kind != template.Map {
 				continue
 			}

@@ -89,12 +89,13 @@ type Alt struct {
 }
 
 // Alternatives expands the Fn::If at the top of v (recursively) into every
-// value v can take. Fn::If below the top is left alone; Lookup and
-// ListAlternatives descend further. Every branch is kept: a condition is not
-// evaluated, because the check must hold whichever way it goes.
+// value v can take, as written. Fn::If below the top is left alone; Lookup
+// and ListAlternatives descend further. Every branch is kept: a condition is
+// not evaluated, because the check must hold whichever way it goes. An
+// absent branch (AWS::NoValue) is a nil Value.
 func Alternatives(v *Value) []Alt {
-	out := alternatives(v, nil)
-	if len(out) > MaxAlternatives {
+	var out []Alt
+	if branchWalk(v, nil, true, MaxAlternatives+1, &out) {
 		out = truncate(out[:MaxAlternatives])
 	}
 	return out
@@ -107,42 +108,27 @@ func truncate(alts []Alt) []Alt {
 	return alts
 }
 
-func alternatives(v *Value, when Path) []Alt {
+// branchWalk appends the values the Fn::If at the top of v takes, with
+// their paths, to out (absent ones as nil when absent is set); it stops
+// past limit values (0: none) and reports so.
+func branchWalk(v *Value, when Path, absent bool, limit int, out *[]Alt) bool {
 	if v == nil || v.IsNoValue() || v.Kind == Null {
-		return []Alt{{Value: nil, When: when}}
-	}
-	name, arg, ok := v.Intrinsic()
-	if !ok || name != "Fn::If" || arg.Kind != List || len(arg.Items) != 3 || arg.Items[0].Kind != String {
-		return []Alt{{Value: v, When: when}}
-	}
-	cond := arg.Items[0].Text
-	var out []Alt
-	for i, branch := range []bool{true, false} {
-		p, ok := when.with(Choice{Condition: cond, Value: branch, Pos: v.Pos})
-		if !ok {
-			continue
+		if absent {
+			*out = append(*out, Alt{When: when})
 		}
-		out = append(out, alternatives(arg.Items[1+i], p)...)
-		if len(out) > MaxAlternatives {
-			return out // one more than the bound: Alternatives marks the rest
+		return limit > 0 && len(*out) >= limit
+	}
+	branches, ok := ifBranches(v, when)
+	if !ok {
+		*out = append(*out, Alt{Value: v, When: when})
+		return limit > 0 && len(*out) >= limit
+	}
+	for _, b := range branches {
+		if branchWalk(b.Value, b.When, absent, limit, out) {
+			return true
 		}
 	}
-	return out
-}
-
-// Leaves returns every value the Fn::If at the top of v can take, without the
-// paths that lead to them and without the bound of Alternatives: a union of
-// branches grows with the template, not with the number of combinations.
-// Branches that are absent (AWS::NoValue) are left out.
-func Leaves(v *Value) []*Value {
-	if v == nil || v.IsNoValue() || v.Kind == Null {
-		return nil
-	}
-	name, arg, ok := v.Intrinsic()
-	if !ok || name != "Fn::If" || arg.Kind != List || len(arg.Items) != 3 || arg.Items[0].Kind != String {
-		return []*Value{v}
-	}
-	return append(Leaves(arg.Items[1]), Leaves(arg.Items[2])...)
+	return false
 }
 
 // Lookup follows keys from v, expanding Fn::If at every step, and returns
@@ -259,22 +245,14 @@ type ListAlt struct {
 	Truncated bool // see Alt.Truncated
 }
 
-// LeafAlts is Leaves with the decisions that lead to each value, so that a
-// union can leave out the branches no deployment reaches. Branches that
-// contradict when are left out.
+// LeafAlts returns every value the Fn::If at the top of v can take, as
+// written, with the decisions that lead to each, so that a union can leave
+// out the branches no deployment reaches; without the bound of
+// Alternatives, since a union grows with the template, not with the number
+// of combinations. Branches that are absent (AWS::NoValue), or contradict
+// when, are left out.
 func LeafAlts(v *Value, when Path) []Alt {
-	if v == nil || v.IsNoValue() || v.Kind == Null {
-		return nil
-	}
-	name, arg, ok := v.Intrinsic()
-	if !ok || name != "Fn::If" || arg.Kind != List || len(arg.Items) != 3 || arg.Items[0].Kind != String {
-		return []Alt{{Value: v, When: when}}
-	}
 	var out []Alt
-	for i, branch := range []bool{true, false} {
-		if p, ok := when.with(Choice{Condition: arg.Items[0].Text, Value: branch, Pos: v.Pos}); ok {
-			out = append(out, LeafAlts(arg.Items[1+i], p)...)
-		}
-	}
+	branchWalk(v, when, false, 0, &out)
 	return out
 }
