@@ -105,13 +105,18 @@ func (b *builder) namedIn(v *template.Value, typ string) string {
 	return ""
 }
 
-// resourcesNamed returns the resources of type typ that v names on the
-// branches that can hold where the resource being read exists, each once.
+// resourcesNamed returns the resources of type typ that v (a value, or a
+// list of them) names on the branches that can hold where the resource
+// being read exists, each once.
 func (b *builder) resourcesNamed(v *template.Value, typ string) []string {
 	var out []string
-	for _, x := range b.strings(v) {
-		if id := b.namedIn(x, typ); id != "" && !slices.Contains(out, id) {
-			out = append(out, id)
+	// Item by item, the union of the branches: a list of Fn::If needs no
+	// product of them.
+	for _, it := range b.unionItems(v) {
+		for _, x := range b.strings(it) {
+			if id := b.namedIn(x, typ); id != "" && !slices.Contains(out, id) {
+				out = append(out, id)
+			}
 		}
 	}
 	return out

@@ -74,6 +74,7 @@ func (b *builder) function(r *template.Resource) *Function {
 	props := b.t.Properties(r)
 	fn := &Function{Resource: r.ID, Type: r.Type, Pos: r.Pos}
 	b.deployed = []string{r.Condition}
+	b.cut = false
 	fn.Misspelled = misspellings(r.Type, props)
 	fn.KmsKey = b.settings(fn, props, "KmsKeyArn")
 	if r.Type == TypeServerless {
@@ -86,6 +87,10 @@ func (b *builder) function(r *template.Resource) *Function {
 	b.controls(fn, r, props)
 	b.connectors(fn, r)
 	fn.Around = b.surroundings(r, props)
+	if b.cut {
+		fn.Unchecked = append(fn.Unchecked, Unchecked{Pos: fn.Pos, Message: fmt.Sprintf(
+			"a value around %s (a permission, a URL, a key, a security group, a log group) has more than %d combinations of Fn::If branches, Mappings rows and parameter values; lambdagate checks every one and cannot check these, so %s is not verified. Use fewer combinations", fn.Resource, template.MaxAlternatives, fn.Resource)})
+	}
 	return fn
 }
 

@@ -26,7 +26,7 @@ func (b *builder) policyOf(name, origin string, doc *template.Value) (p iam.Poli
 			probs = append(probs, iam.Problem{Pos: doc.Pos, Severity: iam.Warning, Kind: iam.KindUnverified, Origin: origin, Message: fmt.Sprintf(
 				"%s has a value with more than %d combinations of Fn::If branches, Mappings rows and parameter values; lambdagate checks every one and cannot check these, so its permissions are not verified. Use fewer combinations (one condition that combines the others with Fn::And/Fn::Or)", name, template.MaxAlternatives)})
 		}
-		b.cut = saved || b.cut
+		b.cut = saved // said here, once, for every function that uses it
 	}()
 
 	for _, d := range b.unionItems(doc) {

@@ -32,21 +32,23 @@ func (b *builder) surroundings(r *template.Resource, props *template.Value) *Sur
 		return b.index(prop, b.functionNameKeys, typ).find(keys...)
 	}
 	for _, pr := range candidates("FunctionName", "AWS::Lambda::Permission") {
-		s.Permissions = append(s.Permissions, b.permission(pr))
+		b.within(pr, func() { s.Permissions = append(s.Permissions, b.permission(pr)) })
 	}
 	b.invocation(s, r, props, keys)
 	for _, u := range candidates("TargetFunctionArn", "AWS::Lambda::Url") {
-		if f, ok := u.Properties.Field("AuthType"); ok {
-			for _, auth := range b.ev.Strings(f.Value) {
-				s.URLs = append(s.URLs, URL{Where: "AWS::Lambda::Url " + u.ID, ID: u.ID, AuthType: auth.Text, Pos: f.Value.Pos, Cors: b.cors(u.Properties.Get("Cors"))})
+		b.within(u, func() {
+			if f, ok := u.Properties.Field("AuthType"); ok {
+				for _, auth := range b.strings(f.Value) {
+					s.URLs = append(s.URLs, URL{Where: "AWS::Lambda::Url " + u.ID, ID: u.ID, AuthType: auth.Text, Pos: f.Value.Pos, Cors: b.cors(u.Properties.Get("Cors"))})
+				}
 			}
-		}
+		})
 	}
 	for _, f := range b.lookup(props, "FunctionUrlConfig", "AuthType") {
 		if f.Value == nil {
 			continue
 		}
-		for _, auth := range b.ev.Strings(f.Value) {
+		for _, auth := range b.strings(f.Value) {
 			// `AuthType: !Ref Auth` defaulting to NONE deploys NONE.
 			s.URLs = append(s.URLs, URL{Where: "FunctionUrlConfig", AuthType: auth.Text, Pos: f.Value.Pos, Cors: b.cors(f.Parent.Get("Cors"))})
 		}
@@ -86,6 +88,20 @@ func (b *builder) surroundings(r *template.Resource, props *template.Value) *Sur
 	return s
 }
 
+// within reads a resource around the function where both exist: not at
+// all when its Condition never holds together with the function's (a
+// permission that is never created grants nothing), and its values on the
+// branches where they both do.
+func (b *builder) within(r *template.Resource, read func()) {
+	if _, ok := b.cev.Reduce(nil, append(slices.Clone(b.deployed), r.Condition)...); !ok {
+		return
+	}
+	saved := b.deployed
+	b.deployed = append(slices.Clone(saved), r.Condition)
+	defer func() { b.deployed = saved }()
+	read()
+}
+
 // permission reads an AWS::Lambda::Permission: its principal as it deploys
 // (`!Ref Caller` defaulting to "*" is "*"), and whether a source limits it
 // on every branch.
@@ -94,7 +110,7 @@ func (b *builder) permission(pr *template.Resource) Permission {
 	perm := Permission{ID: pr.ID, Pos: pr.Pos}
 	if f, ok := pp.Field("Principal"); ok {
 		perm.PrincPos = f.Value.Pos
-		for i, x := range b.ev.Strings(f.Value) {
+		for i, x := range b.strings(f.Value) {
 			if i == 0 || x.Text == "*" {
 				perm.Principal = x.Text
 			}
