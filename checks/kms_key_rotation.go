@@ -57,7 +57,7 @@ named roles.`,
 			if k.Symmetric && k.Rotation != "true" {
 				pos, msg := k.Pos, fmt.Sprintf("KMS key %s does not rotate; set EnableKeyRotation: true", k.ID)
 				if k.RotationPos.Known() {
-					pos, msg = k.RotationPos, fmt.Sprintf("KMS key %s has EnableKeyRotation %s; set it to true", k.ID, k.Rotation)
+					pos, msg = k.RotationPos, whenMsg(k.RotationWhen, fmt.Sprintf("KMS key %s has EnableKeyRotation %s; set it to true", k.ID, k.Rotation))
 				}
 				p.ReportOn(k.ID, Warning, pos, msg)
 			}

@@ -51,12 +51,12 @@ FromBucket:
 		}
 		for _, perm := range fn.Around.Permissions {
 			if (perm.Principal == "*") && !perm.Scoped {
-				p.ReportOn(perm.ID, Warning, perm.PrincPos, fmt.Sprintf("permission %s lets any principal invoke the function (Principal \"*\" with no SourceArn, SourceAccount or PrincipalOrgID); name the caller and scope it", perm.ID))
+				p.ReportOn(perm.ID, Warning, perm.PrincPos, whenMsg(perm.PrincipalWhen, fmt.Sprintf("permission %s lets any principal invoke the function (Principal \"*\" with no SourceArn that names sources of one account, SourceAccount or PrincipalOrgID); name the caller and scope it", perm.ID)))
 			}
 		}
 		for _, u := range fn.Around.URLs {
 			if u.AuthType == "NONE" {
-				p.ReportOn(u.ID, Warning, u.Pos, fmt.Sprintf("%s has AuthType NONE: anyone on the internet can invoke the function; use AuthType: AWS_IAM", u.Where))
+				p.ReportOn(u.ID, Warning, u.Pos, whenMsg(u.When, fmt.Sprintf("%s has AuthType NONE: anyone on the internet can invoke the function; use AuthType: AWS_IAM", u.Where)))
 			}
 		}
 	},

@@ -33,17 +33,45 @@ type arnForm struct {
 var arnForms = map[string]arnForm{
 	"AWS::IAM::Role": {
 		refPrefix: regexp.MustCompile(`^arn:[^:]*:iam::[^:]*:role/(?:[^\x00]*/)?$`),
-		ownName:   regexp.MustCompile(`^arn:(?:\x01P|aws[a-z-]*):iam::\x01A:role/(?:[^\x00\x01]*/)?([\w+=,.@-]+)$`),
+		ownName:   regexp.MustCompile(`^arn:(?:` + keyPartition + `|aws[a-z-]*):iam::` + keyAccount + `:role/(?:[^\x01]*/)?(` + keyName + `)$`),
 		nameProp:  "RoleName",
 	},
 	"AWS::IAM::ManagedPolicy": {
 		// The Ref of a managed policy is its ARN: no ARN is built around it.
-		ownName:  regexp.MustCompile(`^arn:(?:\x01P|aws[a-z-]*):iam::\x01A:policy/(?:[^\x00\x01]*/)?([\w+=,.@-]+)$`),
+		ownName:  regexp.MustCompile(`^arn:(?:` + keyPartition + `|aws[a-z-]*):iam::` + keyAccount + `:policy/(?:[^\x01]*/)?(` + keyName + `)$`),
 		nameProp: "ManagedPolicyName",
 	},
 	"AWS::KMS::Key": {
 		refPrefix: regexp.MustCompile(`^arn:[^:]*:kms:[^:]*:[^:]*:key/$`),
 	},
+}
+
+// The pieces of the ownName patterns, over partsKey: the partition and
+// account pseudo parameters, and a name of an IAM resource, whose parts
+// known only at deployment (`${AWS::StackName}-fn`) are the same on both
+// sides within one stack.
+const (
+	keyPartition = `\x01\$\{AWS::Partition\}\x01`
+	keyAccount   = `\x01\$\{AWS::AccountId\}\x01`
+	keyName      = `(?:[\w+=,.@-]|\x01[^\x01]*\x01)+`
+)
+
+// partsKey writes an evaluated scalar with each part known only at
+// deployment as \x01, what it is, \x01: text to compare names by, not to
+// show.
+func partsKey(v *template.Value) string {
+	if v.Parts == nil {
+		return v.Text
+	}
+	var key strings.Builder
+	for _, p := range v.Parts {
+		if p.Ref == nil {
+			key.WriteString(p.Text)
+			continue
+		}
+		key.WriteString("\x01" + p.Ref.String() + "\x01")
+	}
+	return key.String()
 }
 
 // arnShape writes an evaluated string as a shape (see arnForm) up to its
@@ -90,16 +118,13 @@ func (b *builder) namedIn(v *template.Value, typ string) string {
 		return ""
 	}
 	shape, last := arnShape(v)
-	if last != nil {
-		if last.Kind == template.RefResource && form.refPrefix != nil && b.isType(last.Name, typ) &&
-			form.refPrefix.MatchString(strings.NewReplacer("\x01P", "\x00", "\x01A", "\x00").Replace(shape)) {
-			return last.Name
-		}
-		return ""
+	if last != nil && last.Kind == template.RefResource && form.refPrefix != nil && b.isType(last.Name, typ) &&
+		form.refPrefix.MatchString(strings.NewReplacer("\x01P", "\x00", "\x01A", "\x00").Replace(shape)) {
+		return last.Name
 	}
 	if form.ownName != nil {
-		if m := form.ownName.FindStringSubmatch(shape); m != nil {
-			return b.named(typ, &template.Value{Kind: template.String, Text: m[1]})
+		if m := form.ownName.FindStringSubmatch(partsKey(v)); m != nil {
+			return b.namedKey(typ, m[1])
 		}
 	}
 	return ""
@@ -169,5 +194,11 @@ func (b *builder) named(typ string, v *template.Value) string {
 	if v == nil {
 		return ""
 	}
-	return ix[b.nameKey(v)]
+	return b.namedKey(typ, b.nameKey(v))
+}
+
+// namedKey is named by a nameKey.
+func (b *builder) namedKey(typ, key string) string {
+	b.named(typ, nil) // the index
+	return b.names[typ][key]
 }

@@ -25,7 +25,9 @@ type Options struct {
 func FromTemplate(t *template.Template, opts Options) []*Function {
 	b := builder{t: t, opts: opts, roles: map[string]*Role{},
 		ev:  t.Evaluator(opts.Parameters, true),
+		aev: t.Evaluator(opts.Parameters, true),
 		cev: t.Evaluator(opts.Parameters, false)}
+	b.aev.Allowed = true
 	var out []*Function
 	for _, r := range t.ResourcesOfType(TypeLambda, TypeServerless) {
 		if !b.cev.CanExist(r) {
@@ -60,6 +62,8 @@ type builder struct {
 	// default values (policies, names); cev keeps a parameter a reference,
 	// as the controls read it.
 	ev, cev *template.Evaluator
+	// aev reads parameters on every value they allow (see deployable).
+	aev *template.Evaluator
 	// cut is set when a value read had more combinations than are checked
 	// (see policyOf).
 	cut bool

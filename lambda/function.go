@@ -248,8 +248,11 @@ type Permission struct {
 	ID        string
 	Pos       source.Pos // the logical id
 	Principal string
-	PrincPos  source.Pos
-	Action    string
+	// PrincipalWhen is the branch on which Principal is what it is, when
+	// it is not on every one ("when !Ref Caller is * (parameter value)").
+	PrincipalWhen string
+	PrincPos      source.Pos
+	Action        string
 	// Scoped is true when SourceArn, SourceAccount or PrincipalOrgID limits it.
 	Scoped bool
 	// SourceArn and SourceAccount say which of the two limit it on every
@@ -262,6 +265,7 @@ type URL struct {
 	Where    string // "AWS::Lambda::Url FnUrl" or "FunctionUrlConfig"
 	ID       string // the AWS::Lambda::Url's logical id; empty for FunctionUrlConfig
 	AuthType string
+	When     string     // the branch it has that AuthType on, "" on every one
 	Pos      source.Pos // the AuthType value
 	// Cors is its Cors configuration, nil when it has none (cors.go).
 	Cors *Cors
@@ -281,8 +285,11 @@ type Key struct {
 	Pos         source.Pos
 	Rotation    string // the EnableKeyRotation value as written; "" when absent
 	RotationPos source.Pos
-	Symmetric   bool // only symmetric keys can rotate
-	Policy      *iam.Policy
+	// RotationWhen is the branch on which Rotation is what it is, when it
+	// is not on every one.
+	RotationWhen string
+	Symmetric    bool // only symmetric keys can rotate
+	Policy       *iam.Policy
 	// Problems are what could not be read in the key policy (a malformed
 	// document, one known only at deployment).
 	Problems []iam.Problem

@@ -177,7 +177,7 @@ func (b *builder) statementOf(v *template.Value) iam.Statement {
 	if f, ok := v.Field("NotResource"); ok {
 		s.HasNotResource, s.NotResourcePos, s.NotResource = true, f.KeyPos, b.strsOf(f.Value)
 	}
-	s.HasCondition = conditional(v.Get("Condition"))
+	s.HasCondition = b.conditional(v.Get("Condition"))
 	for _, pr := range b.union(v.Get("Principal")) {
 		// `Principal: !If [Open, "*", {Service: lambda.amazonaws.com}]`: every branch.
 		_, _, intrinsic := pr.Intrinsic()
@@ -204,16 +204,45 @@ func (b *builder) statementOf(v *template.Value) iam.Statement {
 }
 
 // conditional reports whether a statement's Condition limits it on every
-// branch: `Condition: !If [HasOrg, {...}, !Ref AWS::NoValue]` does not, when
-// HasOrg is false.
-func conditional(c *template.Value) bool {
-	alts := template.Alternatives(c)
-	for _, a := range alts {
-		if a.Value == nil || (a.Value.Kind == template.Map && len(a.Value.Fields) == 0) || a.Truncated {
+// value it deploys as: `Condition: !If [HasOrg, {...}, !Ref AWS::NoValue]`
+// does not when HasOrg is false, and neither does `{StringEquals: !If [C,
+// {...}, !Ref AWS::NoValue]}`, whose only operator is gone then.
+func (b *builder) conditional(c *template.Value) bool {
+	if c == nil {
+		return false
+	}
+	outs := b.ev.Eval(c)
+	for _, o := range outs {
+		b.cut = b.cut || o.Truncated
+		if _, ok := b.cev.Reduce(o.When, b.deployed...); !ok {
+			continue // a branch that never holds here
+		}
+		if !limits(o.Value) {
 			return false
 		}
 	}
-	return len(alts) > 0
+	return len(outs) > 0
+}
+
+// limits reports whether an evaluated Condition block holds an operator
+// with a condition key: `{}`, and an operator whose keys are all gone,
+// limit nothing.
+func limits(c *template.Value) bool {
+	if c == nil {
+		return false
+	}
+	if c.Kind != template.Map {
+		return true // known only at deployment: it may limit
+	}
+	for _, op := range c.Fields {
+		if op.Value == nil {
+			continue
+		}
+		if op.Value.Kind != template.Map || len(op.Value.Fields) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // strsOf reads the strings a policy element deploys as, on every branch at

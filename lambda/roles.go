@@ -31,8 +31,48 @@ func (b *builder) roleUses(fn *Function, r *template.Resource, props *template.V
 		}
 		use.Pos = f.Value.Pos
 		use.Expr = template.Describe(f.Value)
-		use.Role = b.roleFor(f.Value)
-		out = append(out, use)
+		out = append(out, b.rolesFor(fn, use, f.When, f.Value)...)
+	}
+	return out
+}
+
+// rolesFor resolves a Role value: one use when every value it deploys as
+// names the same role (or none names a role of the template), else one use
+// per value, each on its branch: `!Sub ["${R}", {R: !If [C, !GetAtt
+// Role.Arn, !GetAtt Admin.Arn]}]` uses Admin when C is false.
+func (b *builder) rolesFor(fn *Function, use RoleUse, when template.Path, v *template.Value) []RoleUse {
+	outs := b.ev.Eval(v)
+	ids := make([]string, len(outs))
+	same := true
+	for i, o := range outs {
+		b.checkComplete(fn, o.Truncated, "Role")
+		ids[i] = b.roleOf(o.Value)
+		same = same && ids[i] == ids[0]
+	}
+	if same {
+		use.Role = b.roleFor(v)
+		return []RoleUse{use}
+	}
+	var out []RoleUse
+	for i, o := range outs {
+		w, ok := when.Join(o.When)
+		if ok {
+			w, ok = b.possible(w)
+		}
+		if !ok {
+			continue // a branch that never holds where the function exists
+		}
+		u := use
+		u.When = w.String()
+		switch {
+		case o.Value == nil:
+			// No role on that branch: CloudFormation rejects the function.
+		case ids[i] != "":
+			u.Role = b.roleByID(ids[i])
+		default:
+			u.Role = b.unresolvedRole(o.Value, v)
+		}
+		out = append(out, u)
 	}
 	return out
 }
@@ -42,14 +82,25 @@ func (b *builder) roleUses(fn *Function, r *template.Resource, props *template.V
 // unresolved role named by its text.
 func (b *builder) roleFor(v *template.Value) *Role {
 	if id := b.roleID(v); id != "" {
-		if g := b.ev.Generated(id); g != nil {
-			return b.generatedRole(g)
-		}
-		return b.templateRole(id)
+		return b.roleByID(id)
 	}
+	return b.unresolvedRole(b.ev.One(v), v)
+}
+
+// roleByID reads the role of the template id names.
+func (b *builder) roleByID(id string) *Role {
+	if g := b.ev.Generated(id); g != nil {
+		return b.generatedRole(g)
+	}
+	return b.templateRole(id)
+}
+
+// unresolvedRole is a role the template does not define: x is the value it
+// deploys as (nil when that differs between deployments), v as written.
+func (b *builder) unresolvedRole(x, v *template.Value) *Role {
 	// The ARN it deploys as, when that is known: a literal, the value the
 	// configuration gives a parameter, a Sub of those.
-	key, written := b.ev.One(v).Known()
+	key, written := x.Known()
 	if !written {
 		key = template.Describe(v)
 	}
@@ -57,7 +108,7 @@ func (b *builder) roleFor(v *template.Value) *Role {
 		return r
 	}
 	r := &Role{Kind: RoleUnresolved, ID: key, Written: written}
-	if x := b.ev.One(v); x != nil && x.Kind == template.String {
+	if x != nil && x.Kind == template.String {
 		// `arn:aws:iam::111122223333:role/fn-role` in another account, or
 		// in an account given at deployment, may be the role of that name.
 		if shape, last := arnShape(x); last == nil {
@@ -164,11 +215,21 @@ func (b *builder) attachedTo(roleID string) []*template.Resource {
 		saved := b.deployed // an index of the whole template, read once
 		b.deployed = nil
 		defer func() { b.deployed = saved }()
-		target := func(v *template.Value) string {
-			if id := b.roleID(v); id != "" {
-				return id
+		// Every role a value names on some branch: `Roles: [!Join ["",
+		// [!If [C, !Ref Other, !Ref Role]]]]` attaches to Role when C is
+		// false.
+		targets := func(v *template.Value) []string {
+			var ids []string
+			for _, o := range b.ev.Eval(v) {
+				id := b.roleOf(o.Value)
+				if id == "" && o.Value != nil && o.Value.IsScalar() {
+					id = b.namedKey("AWS::IAM::Role", partsKey(o.Value))
+				}
+				if id != "" && !slices.Contains(ids, id) {
+					ids = append(ids, id)
+				}
 			}
-			return b.named("AWS::IAM::Role", v)
+			return ids
 		}
 		for _, p := range b.t.ResourcesOfType("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy") {
 			if p.Properties == nil {
@@ -181,8 +242,10 @@ func (b *builder) attachedTo(roleID string) []*template.Resource {
 				names = b.unionItems(p.Properties.Get("Roles"))
 			}
 			for _, n := range names {
-				if id := target(n); id != "" {
-					b.attached[id] = append(b.attached[id], p)
+				for _, id := range targets(n) {
+					if !slices.Contains(b.attached[id], p) {
+						b.attached[id] = append(b.attached[id], p)
+					}
 				}
 			}
 		}
@@ -190,11 +253,13 @@ func (b *builder) attachedTo(roleID string) []*template.Resource {
 	return b.attached[roleID]
 }
 
-// nameKey is the text a name is compared by: a literal (also one that Sub or
-// Join spell out), or the intrinsic as written.
+// nameKey is what a name is compared by: the name it deploys as, its parts
+// known only at deployment as what they are (`!Sub ${AWS::StackName}-fn` and
+// `!Join ["-", [!Ref AWS::StackName, fn]]` are one name in one stack), or,
+// when it deploys as several, the intrinsic as written.
 func (b *builder) nameKey(v *template.Value) string {
-	if f, ok := b.t.Fold(v); ok && f.IsScalar() {
-		return f.Text
+	if x := b.ev.One(v); x != nil && x.IsScalar() {
+		return partsKey(x)
 	}
 	return "\x00" + template.Describe(v)
 }

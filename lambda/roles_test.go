@@ -104,8 +104,14 @@ func TestRoleUses(t *testing.T) {
 			unresolved(`!Join ["", [!GetAtt FnRole.Arn, -admin]]`, `!Join ["", [!GetAtt FnRole.Arn, -admin]]`, "")},
 		{"own account, another name", `!Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/fn-role-admin"`, nil,
 			unresolved("!Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/fn-role-admin", "!Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/fn-role-admin", "")},
+		// In one stack, ${AWS::StackName} is the same in the ARN and in the
+		// RoleName (issue 10 review 2, R8).
 		{"own account, a RoleName that is an intrinsic", `!Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${AWS::StackName}-named"`, nil,
-			unresolved("!Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${AWS::StackName}-named", "!Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${AWS::StackName}-named", "")},
+			inTemplate("!Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${AWS::StackName}-named", "NamedRole")},
+		{"own account, a RoleName that is an intrinsic, by Join", `!Join ["", ["arn:", !Ref AWS::Partition, ":iam::", !Ref AWS::AccountId, ":role/", !Ref AWS::StackName, -named]]`, nil,
+			inTemplate(`!Join ["", [arn:, !Ref AWS::Partition, :iam::, !Ref AWS::AccountId, :role/, !Ref AWS::StackName, -named]]`, "NamedRole")},
+		{"own account, another stack's role", `!Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${Other}-named"`, nil,
+			unresolved("!Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${Other}-named", "!Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${Other}-named", "")},
 		{"a literal account may be another one", "arn:aws:iam::111122223333:role/fn-role", nil,
 			unresolved("arn:aws:iam::111122223333:role/fn-role", "arn:aws:iam::111122223333:role/fn-role", "FnRole")},
 		{"Sub of a literal account", `!Sub "arn:${AWS::Partition}:iam::111122223333:role/fn-role"`, nil,

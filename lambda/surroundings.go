@@ -38,8 +38,8 @@ func (b *builder) surroundings(r *template.Resource, props *template.Value) *Sur
 	for _, u := range candidates("TargetFunctionArn", "AWS::Lambda::Url") {
 		b.within(u, func() {
 			if f, ok := u.Properties.Field("AuthType"); ok {
-				for _, auth := range b.strings(f.Value) {
-					s.URLs = append(s.URLs, URL{Where: "AWS::Lambda::Url " + u.ID, ID: u.ID, AuthType: auth.Text, Pos: f.Value.Pos, Cors: b.cors(u.Properties.Get("Cors"))})
+				for _, auth := range b.deployable(f.Value) {
+					s.URLs = append(s.URLs, URL{Where: "AWS::Lambda::Url " + u.ID, ID: u.ID, AuthType: auth.Value.Text, When: auth.When.String(), Pos: f.Value.Pos, Cors: b.cors(u.Properties.Get("Cors"))})
 				}
 			}
 		})
@@ -48,9 +48,10 @@ func (b *builder) surroundings(r *template.Resource, props *template.Value) *Sur
 		if f.Value == nil {
 			continue
 		}
-		for _, auth := range b.strings(f.Value) {
+		for _, auth := range b.deployable(f.Value) {
 			// `AuthType: !Ref Auth` defaulting to NONE deploys NONE.
-			s.URLs = append(s.URLs, URL{Where: "FunctionUrlConfig", AuthType: auth.Text, Pos: f.Value.Pos, Cors: b.cors(f.Parent.Get("Cors"))})
+			when, _ := f.When.Join(auth.When)
+			s.URLs = append(s.URLs, URL{Where: "FunctionUrlConfig", AuthType: auth.Value.Text, When: when.String(), Pos: f.Value.Pos, Cors: b.cors(f.Parent.Get("Cors"))})
 		}
 	}
 	for _, id := range b.resourcesNamed(props.Get("KmsKeyArn"), "AWS::KMS::Key") {
@@ -110,9 +111,9 @@ func (b *builder) permission(pr *template.Resource) Permission {
 	perm := Permission{ID: pr.ID, Pos: pr.Pos}
 	if f, ok := pp.Field("Principal"); ok {
 		perm.PrincPos = f.Value.Pos
-		for i, x := range b.strings(f.Value) {
-			if i == 0 || x.Text == "*" {
-				perm.Principal = x.Text
+		for i, x := range b.deployable(f.Value) {
+			if i == 0 || x.Value.Text == "*" && perm.Principal != "*" {
+				perm.Principal, perm.PrincipalWhen = x.Value.Text, x.When.String()
 			}
 		}
 	}
@@ -129,6 +130,9 @@ func (b *builder) permission(pr *template.Resource) Permission {
 			if text, ok := o.Value.Known(); o.Value == nil || (ok && strings.TrimSpace(text) == "") {
 				scoped = false // absent (or empty) on a branch: nothing limits it there
 			}
+			if k == "SourceArn" && o.Value != nil && o.Value.Kind == template.String && !namesSource(o.Value) {
+				scoped = false
+			}
 		}
 		perm.Scoped = perm.Scoped || scoped
 		switch k {
@@ -139,6 +143,58 @@ func (b *builder) permission(pr *template.Resource) Permission {
 		}
 	}
 	return perm
+}
+
+// namesSource reports whether a SourceArn names sources of one account:
+// `arn:aws:sns:us-east-1:*:topic` is a topic of that name in any account,
+// `arn:aws:s3:::*` or `arn:aws:s3:::logs-*` any bucket anyone can create
+// (a bucket ARN holds no account, and bucket names are global), and `*`
+// anything: none of them limits who invokes the function. A part known only
+// at deployment (`${AWS::AccountId}`, `${Bucket}`) names the stack's own.
+func namesSource(v *template.Value) bool {
+	shape, last := arnShape(v)
+	if last != nil {
+		shape += "\x00"
+	}
+	wild := func(s string) bool { return strings.ContainsAny(s, "*?") }
+	if !strings.HasPrefix(shape, "arn:") {
+		return !wild(shape)
+	}
+	f := strings.SplitN(shape, ":", 6)
+	if len(f) < 6 {
+		return !wild(shape)
+	}
+	if f[2] == "s3" && f[4] == "" {
+		bucket, _, _ := strings.Cut(f[5], "/")
+		return !wild(bucket)
+	}
+	return f[4] != "" && !wild(f[4])
+}
+
+// deployable lists the values v can deploy as where the resource being read
+// exists: with its parameters' defaults, as policies read them, and, for a
+// value no default gives, on every value the parameters allow (`AuthType:
+// !Ref Auth` with AllowedValues [AWS_IAM, NONE] and Default AWS_IAM is NONE
+// when Auth is NONE; a Mappings row chosen at deployment likewise).
+func (b *builder) deployable(v *template.Value) []template.Outcome {
+	var out []template.Outcome
+	seen := map[string]bool{}
+	for i, ev := range []*template.Evaluator{b.ev, b.aev} {
+		for _, o := range ev.Eval(v) {
+			b.cut = b.cut || o.Truncated
+			w, ok := b.cev.Reduce(o.When, b.deployed...)
+			if o.Value == nil || !ok {
+				continue
+			}
+			text, known := o.Value.Known()
+			if i == 1 && (!known || seen[text]) {
+				continue
+			}
+			seen[text] = true
+			out = append(out, template.Outcome{Value: o.Value, When: w})
+		}
+	}
+	return out
 }
 
 func appendKey(keys []Key, k Key) []Key {
@@ -173,13 +229,19 @@ func (b *builder) key(id string) Key {
 	if f, ok := r.Properties.Field("EnableKeyRotation"); ok {
 		k.RotationPos = f.Value.Pos
 		k.Rotation = "true" // known only at deployment: declared, as the controls read it
-		for _, x := range b.strings(f.Value) {
-			if text, ok := x.Known(); ok {
-				if x.Kind == template.Bool {
-					text = template.BoolText(x) // True, yes
+		for _, o := range b.ev.Eval(f.Value) {
+			b.cut = b.cut || o.Truncated
+			w, ok := b.cev.Reduce(o.When, b.deployed...)
+			if !ok || o.Value == nil {
+				continue
+			}
+			if text, ok := o.Value.Known(); ok {
+				if o.Value.Kind == template.Bool {
+					text = template.BoolText(o.Value) // True, yes
 				}
-				if k.Rotation == "true" {
-					k.Rotation = text // the first value that does not rotate, if any
+				if k.Rotation == "true" && text != "true" {
+					// The first value that does not rotate, if any.
+					k.Rotation, k.RotationWhen = text, w.String()
 				}
 			}
 		}

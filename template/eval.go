@@ -34,6 +34,12 @@ type Evaluator struct {
 	// controls read it: `KmsKeyArn: !Ref Key` is declared, whatever the
 	// default.
 	Params bool
+	// Allowed makes a parameter with AllowedValues (and no configured
+	// value) deploy as each of them, also when it has a default: what the
+	// template lets a stack be deployed with, not only what it is by
+	// default (`AuthType: !Ref Auth` with AllowedValues [AWS_IAM, NONE]).
+	// It needs Params.
+	Allowed bool
 
 	cut         bool            // combinations were dropped in the evaluation under way
 	satCache    map[string]bool // see condition.go

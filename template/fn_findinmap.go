@@ -125,7 +125,7 @@ func (e *Evaluator) rows(row, mapping *Value) (rows []string, chosen, others boo
 	if p == nil {
 		return nil, false, false
 	}
-	if e.Params && p.Default != nil {
+	if e.Params && p.Default != nil && !(e.Allowed && len(p.Allowed) > 0) {
 		return nil, false, false // the default's row, as !Ref reads it
 	}
 	if len(p.Allowed) > 0 {

@@ -59,7 +59,7 @@ func (e *Evaluator) param(p *Parameter, call *Value, when Path, depth int) []Out
 	if text, ok := e.Given[p.Name]; ok {
 		return []Outcome{{Value: value(text), When: when}}
 	}
-	if d := p.Default; d != nil {
+	if d := p.Default; d != nil && !(e.Allowed && len(p.Allowed) > 0) {
 		switch {
 		case d.Kind == Bool:
 			return []Outcome{{Value: value(BoolText(d)), When: when}}
