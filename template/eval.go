@@ -187,21 +187,10 @@ func (e *Evaluator) list(v *Value, when Path, depth int) []Outcome {
 	if !e.hasIntrinsic(v, depth) {
 		return []Outcome{{Value: v, When: when}}
 	}
-	outs := []Outcome{{Value: &Value{Kind: List, Pos: v.Pos}, When: when}}
-	for _, it := range v.Items {
-		var next []Outcome
-		for _, o := range outs {
-			for _, x := range e.eval(it, o.When, depth+1) {
-				c := &Value{Kind: List, Pos: v.Pos, Items: o.Value.Items[:len(o.Value.Items):len(o.Value.Items)]}
-				if x.Value != nil {
-					c.Items = append(c.Items, x.Value)
-				}
-				next = append(next, Outcome{Value: c, When: x.When, Truncated: x.Truncated || o.Truncated})
-			}
-		}
-		outs = e.capOutcomes(next)
-	}
-	return outs
+	return e.parts(v, len(v.Items), when, depth, func(i int) *Value { return v.Items[i] },
+		func(acc *Value, i int, x *Value) {
+			acc.Items = append(acc.Items, x)
+		})
 }
 
 // mapping evaluates every field; a field absent on a branch is left out there.
@@ -209,14 +198,26 @@ func (e *Evaluator) mapping(v *Value, when Path, depth int) []Outcome {
 	if !e.hasIntrinsic(v, depth) {
 		return []Outcome{{Value: v, When: when}}
 	}
-	outs := []Outcome{{Value: &Value{Kind: Map, Pos: v.Pos}, When: when}}
-	for _, f := range v.Fields {
+	return e.parts(v, len(v.Fields), when, depth, func(i int) *Value { return v.Fields[i].Value },
+		func(acc *Value, i int, x *Value) {
+			acc.Fields = append(acc.Fields, Field{Key: v.Fields[i].Key, KeyPos: v.Fields[i].KeyPos, Value: x})
+		})
+}
+
+// parts evaluates the n parts of a list or map (part(i)) and puts every
+// combination of their values together with add, on a copy: a part absent
+// on a branch (AWS::NoValue) is left out of it.
+func (e *Evaluator) parts(v *Value, n int, when Path, depth int, part func(int) *Value, add func(acc *Value, i int, x *Value)) []Outcome {
+	outs := []Outcome{{Value: &Value{Kind: v.Kind, Pos: v.Pos}, When: when}}
+	for i := range n {
 		var next []Outcome
 		for _, o := range outs {
-			for _, x := range e.eval(f.Value, o.When, depth+1) {
-				c := &Value{Kind: Map, Pos: v.Pos, Fields: o.Value.Fields[:len(o.Value.Fields):len(o.Value.Fields)]}
+			for _, x := range e.eval(part(i), o.When, depth+1) {
+				c := &Value{Kind: v.Kind, Pos: v.Pos,
+					Items:  o.Value.Items[:len(o.Value.Items):len(o.Value.Items)],
+					Fields: o.Value.Fields[:len(o.Value.Fields):len(o.Value.Fields)]}
 				if x.Value != nil {
-					c.Fields = append(c.Fields, Field{Key: f.Key, KeyPos: f.KeyPos, Value: x.Value})
+					add(c, i, x.Value)
 				}
 				next = append(next, Outcome{Value: c, When: x.When, Truncated: x.Truncated || o.Truncated})
 			}
@@ -226,8 +227,6 @@ func (e *Evaluator) mapping(v *Value, when Path, depth int) []Outcome {
 	return outs
 }
 
-// hasIntrinsic reports whether a list or map holds anything to evaluate, so
-// that plain data is returned as it is, without copies.
 func (e *Evaluator) hasIntrinsic(v *Value, depth int) bool {
 	if v == nil || depth > maxDepth {
 		return false
