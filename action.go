@@ -103,8 +103,11 @@ func runAction(p *process) int {
 	outputs, err := action(context.Background(), p, env)
 	if err != nil {
 		// The annotation, the outputs and a line of job summary, as on
-		// every exit path.
-		githubFailure(p, "lambdagate configuration error", err.Error())
+		// every exit path; summary: false is honoured even here (an input
+		// summary that is not a boolean keeps the default, true: the error
+		// says what is wrong with it).
+		summarize, serr := env.boolInput("summary")
+		githubFailure(p, "lambdagate configuration error", err.Error(), summarize || serr != nil)
 		return exitUsage
 	}
 	if outputs != nil {

@@ -59,7 +59,7 @@ func runVerify(p *process, args []string) int {
 		msg := fmt.Sprintf(format, a...)
 		fmt.Fprintln(p.stderr, "lambdagate verify: "+msg)
 		if out.format == "github" {
-			githubFailure(p, "lambdagate verify: not verified", msg)
+			githubFailure(p, "lambdagate verify: not verified", msg, *summary)
 		}
 		return exitUsage
 	}
@@ -158,16 +158,17 @@ func badRegion(list string) string {
 }
 
 // githubFailure is what a run that could not do its job leaves on GitHub, as
-// every exit path must: an error annotation, the outputs (result error) and
-// a line of job summary. Without the runner's files, only the annotation.
-func githubFailure(p *process, title, msg string) {
+// every exit path must: an error annotation, the outputs (result error) and,
+// unless summary is off (summary: false, --summary=false), a line of job
+// summary. Without the runner's files, only the annotation.
+func githubFailure(p *process, title, msg string, summary bool) {
 	githubactions.New(githubactions.WithWriter(p.stdout)).
 		WithFieldsMap(map[string]string{"title": title}).Errorf("%s", msg)
 	env := p.env()
 	if err := env.writeOutputs(errorOutputs().list); err != nil {
 		fmt.Fprintln(p.stderr, "lambdagate:", err)
 	}
-	if env["GITHUB_STEP_SUMMARY"] != "" {
+	if summary && env["GITHUB_STEP_SUMMARY"] != "" {
 		line := fmt.Sprintf("## ⚠️ %s\n\n%s\n\n", title, report.Markdown(msg))
 		if err := appendFile(env["GITHUB_STEP_SUMMARY"], []byte(line)); err != nil {
 			fmt.Fprintln(p.stderr, "lambdagate: writing the job summary:", err)

@@ -395,6 +395,40 @@ func TestVerifySetupErrorsLeaveATraceOnGitHub(t *testing.T) {
 	}
 }
 
+// summary: false holds on every exit path: a run that cannot start, or
+// inputs the Action refuses, still write the annotation and the outputs,
+// but no job summary.
+func TestSetupErrorsHonourSummaryFalse(t *testing.T) {
+	for name, inputs := range map[string]map[string]string{
+		"no region":      {"mode": "post-deploy", "stack-name": "shop", "summary": "false"},
+		"refused input":  {"mode": "post-deploy", "stack-name": "shop", "summary": "false", "baseline": "b.json"},
+		"scan bad input": {"mode": "scan", "summary": "false", "filter-mode": "everything"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			env, outputs, summary := runnerEnv(t, dir, filepath.Join(dir, "event.json"), inputs)
+			t.Chdir(dir)
+			var stdout, stderr bytes.Buffer
+			p := newProcess(env, &stdout, &stderr)
+			p.newClients = func(context.Context, deployed.ClientOptions) (deployed.Clients, error) {
+				return deployed.Clients{}, errors.New("no AWS region: pass --region, or set AWS_REGION")
+			}
+			if code := runAction(p); code != exitUsage {
+				t.Fatalf("exit %d, want 2\n%s%s", code, stdout.String(), stderr.String())
+			}
+			if !strings.Contains(stdout.String(), "::error title=") {
+				t.Errorf("no annotation:\n%s", stdout.String())
+			}
+			if got := readOutputs(t, outputs); got["result"] != "error" {
+				t.Errorf("outputs %v", got)
+			}
+			if sum, _ := os.ReadFile(summary); len(sum) != 0 {
+				t.Errorf("summary: false, but the job summary has:\n%s", sum)
+			}
+		})
+	}
+}
+
 // runPostDeploy runs the Action in post-deploy mode against the fake, in a
 // workspace with the template in svc/.
 func runPostDeploy(t *testing.T, a *fakeaws.Account, inputs map[string]string) (stdout, stderr string, code int, dir, outputs, summary string) {
