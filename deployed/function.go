@@ -28,7 +28,10 @@ func (r *run) verifyFunction(e *entry) {
 	if err != nil {
 		if err.(*callError).notFound() {
 			msg := "it does not exist in " + r.c.Region
-			if e.stack != nil {
+			switch {
+			case e.named && e.stack != nil:
+				msg = fmt.Sprintf("the stack's function %s has no alias or version %s; name one of its aliases, or the function alone to verify $LATEST and every alias", e.name, e.qualifier)
+			case e.stack != nil:
 				msg = "the stack lists it, but Lambda says it no longer exists: it was deleted after the stack was read, or outside CloudFormation; verify again once the deployment has settled, or redeploy the stack"
 			}
 			r.problem(pendingProblem{e: e, subject: e.label(), msg: msg})

@@ -143,8 +143,17 @@ func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error
 	if len(t.Stacks) > 0 {
 		f := newFilter(t.Functions, r)
 		stacks := r.listStacks(t.Stacks, func(e *entry) {
-			if f.keep(e) {
-				start(e)
+			latest, qualifiers := f.keep(e)
+			if latest {
+				start(e) // $LATEST, and what each of its aliases serves
+				return
+			}
+			for _, q := range qualifiers {
+				// --function Api:live with --stack: that alias (or version)
+				// of the stack's function only; it takes the function's
+				// template through its parent.
+				start(&entry{parent: e, stack: e.stack, logical: e.logical, name: e.name, arn: e.arn, status: e.status,
+					qualifier: q, alias: q, named: true})
 			}
 		})
 		for _, n := range f.unmatched() {
@@ -236,6 +245,9 @@ type entry struct {
 	qualifier, alias string
 	version, share   string
 	qualifiedARN     string
+	// named: the alias was named with --function (Api:live), not listed
+	// by ListAliases: one that does not exist is the user's to fix.
+	named bool
 }
 
 // label names a function in messages: `app-Fn-1X2Y (Fn in stack app)`,
@@ -385,34 +397,64 @@ func newFilter(names []string, r *run) *filter {
 
 // matches: the function's name, its logical id, its logical id under its
 // stack's path (app/Api/Fn for a nested stack's), or its ARN, region and
-// account included.
-func (f *filter) matches(n string, e *entry) bool {
-	if n == e.name || n == e.logical || n == e.stack.path+"/"+e.logical {
-		return true
+// account included; each may end with :ALIAS (or :VERSION), returned as
+// the qualifier.
+func (f *filter) matches(n string, e *entry) (qualifier string, ok bool) {
+	base, qualifier := splitQualifier(n)
+	if base == e.name || base == e.logical || base == e.stack.path+"/"+e.logical {
+		return qualifier, true
 	}
-	a, ok := parseFunctionARN(n)
-	if !ok || a.name != e.name || a.region != f.r.c.Region || a.qualifier != "" {
-		return false
+	a, isARN := parseFunctionARN(base)
+	if !isARN || a.name != e.name || a.region != f.r.c.Region {
+		return "", false
 	}
 	f.r.mu.Lock()
 	account := f.r.account
 	f.r.mu.Unlock()
-	return account == "" || a.account == account
+	return qualifier, account == "" || a.account == account
 }
 
-func (f *filter) keep(e *entry) bool {
+// splitQualifier cuts NAME:ALIAS, or a qualified function ARN, into the
+// function and the qualifier ("" when there is none). Function names,
+// logical ids and stack paths hold no colon.
+func splitQualifier(n string) (base, qualifier string) {
+	if strings.HasPrefix(n, "arn:") {
+		if a, ok := parseFunctionARN(n); ok && a.qualifier != "" {
+			return strings.TrimSuffix(n, ":"+a.qualifier), a.qualifier
+		}
+		return n, ""
+	}
+	if name, q, ok := strings.Cut(n, ":"); ok && name != "" && q != "" {
+		return name, q
+	}
+	return n, ""
+}
+
+// keep says whether the stack's function is to be verified: latest when a
+// name without a qualifier names it ($LATEST and every alias), else the
+// qualifiers (aliases, versions) named with it.
+func (f *filter) keep(e *entry) (latest bool, qualifiers []string) {
 	if len(f.names) == 0 {
-		return true
+		return true, nil
 	}
 	for _, n := range f.names {
-		if f.matches(n, e) {
-			f.mu.Lock()
-			f.matched[n] = true
-			f.mu.Unlock()
-			return true
+		q, ok := f.matches(n, e)
+		if !ok {
+			continue
+		}
+		f.mu.Lock()
+		f.matched[n] = true
+		f.mu.Unlock()
+		if q == "" {
+			latest = true
+		} else if !slices.Contains(qualifiers, q) {
+			qualifiers = append(qualifiers, q)
 		}
 	}
-	return false
+	if latest {
+		return true, nil // its aliases are verified with it
+	}
+	return false, qualifiers
 }
 
 func (f *filter) unmatched() []string {

@@ -676,6 +676,42 @@ func TestAFunctionNamedWithItsAlias(t *testing.T) {
 	}
 }
 
+// --function Good:live with --stack: that alias of the stack's function
+// only (by logical id, name, path or qualified ARN), findings on the
+// template's lines; an alias it does not have is said.
+func TestAStackFunctionNamedWithItsAlias(t *testing.T) {
+	tpl, err := template.Parse("infra/template.yaml", []byte(appTemplate), template.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := app()
+	good := a.Functions["app-Good-X"]
+	good.Versions = map[string]*fakeaws.Function{"2": {Name: "app-Good-X", Role: "app-FnRole-A1", KMSKeyArn: keyARN, Tracing: "PassThrough", SecurityGroups: []string{"sg-1"}, VpcID: "vpc-1"}}
+	good.Aliases = map[string]*fakeaws.Alias{"live": {Version: "2"}, "beta": {Version: "2"}}
+	for _, name := range []string{"Good:live", "app-Good-X:live", "app/Good:live", "arn:aws:lambda:eu-west-1:123456789012:function:app-Good-X:live"} {
+		out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}, Functions: []string{name}}, deployed.Options{Templates: units(tpl)})
+		if len(out.Functions) != 1 || out.Functions[0].Name != "app-Good-X:live" || out.Functions[0].Resource != "Good" {
+			t.Errorf("%s: want Good:live only; %d functions; %v", name, len(out.Functions), lines)
+			continue
+		}
+		has(t, lines, "error active-tracing Good @20: Tracing is PassThrough, not Active")
+		if len(out.Problems) != 0 {
+			t.Errorf("%s: problems %v", name, out.Problems)
+		}
+	}
+	_, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}, Functions: []string{"Good:nope"}}, deployed.Options{})
+	has(t, lines, "unverified Good: cannot verify function app-Good-X:nope (Good in stack app): the stack's function app-Good-X has no alias or version nope")
+	// The function named alone as well: $LATEST and every alias, once.
+	out, _ := verify(t, a, deployed.Target{Stacks: []string{"app"}, Functions: []string{"Good:live", "Good"}}, deployed.Options{})
+	var names []string
+	for _, fn := range out.Functions {
+		names = append(names, fn.Name)
+	}
+	if !slices.Equal(names, []string{"app-Good-X", "app-Good-X:beta", "app-Good-X:live"}) {
+		t.Errorf("functions %v", names)
+	}
+}
+
 // kms-key-rotation on the deployed function's key: a customer managed key
 // that does not rotate, or whose policy is open to everyone, is a finding;
 // an AWS managed key is not judged; a key that cannot be read leaves the
