@@ -610,3 +610,42 @@ func TestVerifySeveralRegions(t *testing.T) {
 		t.Errorf("exit %d: %s", code, errOut)
 	}
 }
+
+// A stack whose last update was rolled back is verified (its functions are
+// what runs) and said at warning level everywhere: the text, the JSON, the
+// job summary and an annotation. It does not change the verdict.
+func TestVerifyARolledBackStackIsAWarningEverywhere(t *testing.T) {
+	const says = "stack shop is UPDATE_ROLLBACK_COMPLETE: its last update failed and was rolled back"
+	rolledBack := func() *fakeaws.Account {
+		a := verifyAccount("Active")
+		a.StackStatus = map[string]string{"shop": "UPDATE_ROLLBACK_COMPLETE"}
+		return a
+	}
+	out, errOut, code := runVerifyOn(t, rolledBack(), writeTemplate(t), nil, "--stack", "shop")
+	if code != exitOK || !strings.Contains(out, "warning: "+says) {
+		t.Errorf("text: exit %d\n%s%s", code, out, errOut)
+	}
+	out, _, _ = runVerifyOn(t, rolledBack(), writeTemplate(t), nil, "--stack", "shop", "--format", "json")
+	var doc struct {
+		Verified struct {
+			Notes []struct{ Severity, Message, Stack string } `json:"notes"`
+		} `json:"verified"`
+		Findings []any `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err, out)
+	}
+	if n := doc.Verified.Notes; len(n) != 1 || n[0].Severity != "warning" || n[0].Stack != "shop" || !strings.HasPrefix(n[0].Message, says) || len(doc.Findings) != 0 {
+		t.Errorf("json: %s", out)
+	}
+	stdout, _, code, _, outputs, summary := runPostDeploy(t, rolledBack(), nil)
+	if code != exitOK || !strings.Contains(stdout, "::warning title=lambdagate verify::"+says) {
+		t.Errorf("annotation: exit %d\n%s", code, stdout)
+	}
+	if sum, _ := os.ReadFile(summary); !strings.Contains(string(sum), "> [!WARNING]\n> stack shop is UPDATE&#95;ROLLBACK&#95;COMPLETE: its last update failed") {
+		t.Errorf("summary:\n%s", sum)
+	}
+	if got := readOutputs(t, outputs); got["result"] != "pass" {
+		t.Errorf("outputs %v", got)
+	}
+}

@@ -119,14 +119,17 @@ func roleName(arn string) string {
 	return arn[strings.LastIndexByte(arn, '/')+1:]
 }
 
+// describeFunctions names the functions of entries in order, each once
+// (an alias is its function's), the first three and how many more.
 func describeFunctions(es []*entry) string {
 	var names []string
-	for i, e := range es {
-		if i == 3 {
-			names = append(names, fmt.Sprintf("%d more", len(es)-3))
-			break
+	for _, e := range es {
+		if !slices.Contains(names, e.name) {
+			names = append(names, e.name)
 		}
-		names = append(names, e.name)
+	}
+	if len(names) > 3 {
+		names = append(names[:3], fmt.Sprintf("%d more", len(names)-3))
 	}
 	return strings.Join(names, ", ")
 }

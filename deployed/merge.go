@@ -49,6 +49,16 @@ func Merge(results []*Result) *Result {
 		for _, f := range r.Deployed.Functions {
 			out.Deployed.Functions = append(out.Deployed.Functions, f+" ("+region+")")
 		}
+		for _, n := range r.Deployed.Notes {
+			n.Subject += " (" + region + ")"
+			if n.Stack != "" {
+				n.Stack += " (" + region + ")"
+			}
+			out.Deployed.Notes = append(out.Deployed.Notes, n)
+		}
+		if out.Deployed.Tags == nil {
+			out.Deployed.Tags = r.Deployed.Tags
+		}
 		out.Deployed.All = out.Deployed.All || r.Deployed.All
 		if out.Deployed.Account == "" {
 			out.Deployed.Account = r.Deployed.Account

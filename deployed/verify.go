@@ -11,6 +11,7 @@ import (
 
 	awslambda "github.com/aws/aws-sdk-go-v2/service/lambda"
 
+	"github.com/lambdagate/lambdagate/checks"
 	"github.com/lambdagate/lambdagate/evaluation"
 	"github.com/lambdagate/lambdagate/lambda"
 	"github.com/lambdagate/lambdagate/source"
@@ -217,6 +218,7 @@ type run struct {
 	policies  map[string]*policyFetch
 	keys      map[string]*keyFetch
 	pending   []pendingProblem
+	notes     []evaluation.Note
 	templates []evaluation.Unit
 	walked    []*stack // every stack asked for, read or not
 	start     func(*entry)
@@ -293,6 +295,12 @@ type pendingProblem struct {
 
 // ruleRole is the rule a role that cannot be read leaves unchecked.
 const ruleRole = "least-privilege-role"
+
+func (r *run) note(n evaluation.Note) {
+	r.mu.Lock()
+	r.notes = append(r.notes, n)
+	r.mu.Unlock()
+}
 
 func (r *run) problem(p pendingProblem) {
 	r.mu.Lock()
@@ -519,10 +527,7 @@ func (r *run) result(entries []*entry) *Result {
 		if len(f.issues) == 0 {
 			continue
 		}
-		users := slices.Clone(f.users)
-		slices.SortFunc(users, func(a, b *entry) int {
-			return cmp.Or(cmp.Compare(stackPath(a), stackPath(b)), cmp.Compare(a.logical, b.logical), cmp.Compare(a.name, b.name))
-		})
+		users := sortedUsers(f.users)
 		for _, is := range f.issues {
 			r.pending = append(r.pending, pendingProblem{e: users[0], subject: fmt.Sprintf("role %s (of %s)", arn, describeFunctions(users)), err: is.err, msg: is.msg, rule: ruleRole})
 		}
@@ -532,6 +537,17 @@ func (r *run) result(entries []*entry) *Result {
 			}
 		}
 	}
+	for arn, f := range r.keys {
+		if f.awsManaged {
+			r.notes = append(r.notes, evaluation.Note{Severity: checks.Notice, Subject: fmt.Sprintf("KMS key %s (of %s)", arn, describeFunctions(sortedUsers(f.users))),
+				Text: "is an AWS managed key: AWS rotates it every year and owns its key policy, so kms-key-rotation passes it; to choose who can use the key and how it rotates, use a customer managed key"})
+		}
+	}
+	notes := slices.Clone(r.notes)
+	slices.SortFunc(notes, func(a, b evaluation.Note) int {
+		return cmp.Or(-cmp.Compare(a.Severity, b.Severity), cmp.Compare(a.Message(), b.Message()))
+	})
+	res.Deployed.Notes = slices.Compact(notes)
 	if r.dead != "" {
 		r.pending = append(r.pending, pendingProblem{subject: "what is left", msg: fmt.Sprintf("the AWS endpoint is unreachable (%s, %d calls in a row); lambdagate stopped calling it. Check the network, AWS_ENDPOINT_URL and the region, and verify again", r.dead, maxConnFails)})
 	}
@@ -560,6 +576,16 @@ func (r *run) result(entries []*entry) *Result {
 	})
 	res.Problems = slices.Compact(res.Problems)
 	return res
+}
+
+// sortedUsers are the entries that share a role or a key, in stack and
+// logical-id order, each function once (its aliases use what it uses).
+func sortedUsers(es []*entry) []*entry {
+	users := slices.Clone(es)
+	slices.SortFunc(users, func(a, b *entry) int {
+		return cmp.Or(cmp.Compare(stackPath(a), stackPath(b)), cmp.Compare(a.logical, b.logical), cmp.Compare(a.name, b.name))
+	})
+	return users
 }
 
 func stackPath(e *entry) string {

@@ -496,6 +496,28 @@ func TestTheStackStatusIsReported(t *testing.T) {
 	}
 }
 
+// UPDATE_ROLLBACK_COMPLETE: the last update failed and was rolled back, so
+// what runs is the deployment before it. Its functions are verified, and
+// the stack gets a warning-level note (not a finding, not a problem).
+func TestAStackRolledBackIsVerifiedWithAWarning(t *testing.T) {
+	a := app()
+	a.StackStatus = map[string]string{"app": "UPDATE_ROLLBACK_COMPLETE"}
+	out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
+	if len(out.Functions) != 3 || len(out.Problems) != 0 {
+		t.Fatalf("the functions must still be verified: %d, problems %v", len(out.Functions), out.Problems)
+	}
+	has(t, lines, "error active-tracing Bad:")
+	notes := out.Deployed.Notes
+	if len(notes) != 1 || notes[0].Severity != checks.Warning || notes[0].Stack != "app" ||
+		notes[0].Message() != "stack app is UPDATE_ROLLBACK_COMPLETE: its last update failed and was rolled back, so the functions verified are those of the deployment before it, not of the latest template; fix what made the update fail and deploy again" {
+		t.Errorf("notes %+v", notes)
+	}
+	a.StackStatus = map[string]string{"app": "UPDATE_COMPLETE"}
+	if out, _ := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{}); len(out.Deployed.Notes) != 0 {
+		t.Errorf("a settled stack has notes: %+v", out.Deployed.Notes)
+	}
+}
+
 // Issue 12 (10): throttling that lasts until --call-timeout is reported as
 // throttling, not as a slow answer.
 func TestThrottlingUntilTheCallTimeoutIsThrottling(t *testing.T) {
@@ -735,6 +757,14 @@ func TestDeployedKeysAreJudged(t *testing.T) {
 	has(t, lines, "warning kms-key-rotation Good:", "KMS key "+keyARN+" does not rotate")
 	has(t, lines, "warning kms-key-rotation Good:", "allows kms:* to every principal")
 	hasNo(t, lines, "kms-key-rotation Bad")
+	// The AWS managed key passes, and says so: a notice, once per key.
+	if n := out.Deployed.Notes; len(n) != 1 || n[0].Severity != checks.Notice ||
+		n[0].Message() != "KMS key "+awsKey+" (of app-Bad-Z) is an AWS managed key: AWS rotates it every year and owns its key policy, so kms-key-rotation passes it; to choose who can use the key and how it rotates, use a customer managed key" {
+		t.Errorf("notes %+v", n)
+	}
+	if slices.Contains(out.Unverified["app-Bad-Z"], "kms-key-rotation") {
+		t.Errorf("the AWS managed key is verified: %v", out.Unverified)
+	}
 	has(t, lines, "unverified Also: cannot verify KMS key "+hidden+" (of function app-Also-Y (Also in stack app)): missing permission kms:GetKeyPolicy")
 	if !slices.Contains(out.Unverified["app-Also-Y"], "kms-key-rotation") {
 		t.Errorf("unverified %v", out.Unverified)
@@ -758,5 +788,20 @@ func TestAllTheFunctionsOfTheRegion(t *testing.T) {
 	}
 	if out.Calls["lambda:ListFunctions"] != 2 {
 		t.Errorf("%d ListFunctions pages, want 2", out.Calls["lambda:ListFunctions"])
+	}
+}
+
+// --region a,b: a note names its region, as every stack does.
+func TestMergedNotesNameTheirRegion(t *testing.T) {
+	note := func(region string) *deployed.Result {
+		return &deployed.Result{Deployed: evaluation.Deployed{Region: region, Notes: []evaluation.Note{{Severity: checks.Warning, Subject: "stack app", Stack: "app", Text: "is UPDATE_ROLLBACK_COMPLETE: ..."}}}}
+	}
+	out := deployed.Merge([]*deployed.Result{note("eu-west-1"), note("us-east-1")})
+	var got []string
+	for _, n := range out.Deployed.Notes {
+		got = append(got, n.Stack+" | "+n.Message())
+	}
+	if want := []string{"app (eu-west-1) | stack app (eu-west-1) is UPDATE_ROLLBACK_COMPLETE: ...", "app (us-east-1) | stack app (us-east-1) is UPDATE_ROLLBACK_COMPLETE: ..."}; !slices.Equal(got, want) {
+		t.Errorf("notes %q", got)
 	}
 }
