@@ -38,6 +38,7 @@ func verifyAccount(tracing string) *fakeaws.Account {
 	a := fakeaws.New()
 	a.Keys["arn:aws:kms:eu-west-1:123456789012:key/k1"] = &fakeaws.Key{Rotation: true,
 		Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"kms:*","Resource":"*"}]}`}
+	a.Groups["sg-1"] = &fakeaws.SecurityGroup{Name: "shop"}
 	a.Roles["shop-ApiRole-1"] = &fakeaws.Role{Name: "shop-ApiRole-1", Trust: verifyTrust,
 		Attached: []string{"arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"}}
 	a.Functions["shop-Api-1"] = &fakeaws.Function{Name: "shop-Api-1", Role: "shop-ApiRole-1", Tracing: tracing,

@@ -136,6 +136,7 @@ func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error
 			}
 		}
 		wg.Wait()
+		r.readGroups(entries)
 		res := r.result(entries)
 		res.Deployed.All = true
 		res.Deployed.Functions = nil
@@ -161,6 +162,7 @@ func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error
 			r.problem(pendingProblem{subject: "function " + n, msg: "no function of the stacks has this name, ARN or logical id"})
 		}
 		wg.Wait()
+		r.readGroups(entries)
 		r.matchTemplates(stacks)
 		for _, e := range entries {
 			if e.parent != nil {
@@ -197,6 +199,7 @@ func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error
 			start(e)
 		}
 		wg.Wait()
+		r.readGroups(entries)
 	}
 	return r.result(entries), nil
 }

@@ -59,6 +59,10 @@ func clients(t testing.TB, a *fakeaws.Account) deployed.Clients {
 func app() *fakeaws.Account {
 	a := fakeaws.New()
 	a.Keys[keyARN] = &fakeaws.Key{Rotation: true, Policy: keyPolicy}
+	// Egress only, as a function's groups should be.
+	for _, id := range []string{"sg-1", "sg-9", "sg-hand"} {
+		a.Groups[id] = &fakeaws.SecurityGroup{Name: "app-" + id}
+	}
 	a.Roles["app-FnRole-A1"] = &fakeaws.Role{Name: "app-FnRole-A1", Trust: lambdaTrust,
 		Inline: map[string]string{"orders": scoped}, Attached: []string{basicExec, "arn:aws:iam::123456789012:policy/app-logs"}}
 	a.Roles["app-BadRole-B2"] = &fakeaws.Role{Name: "app-BadRole-B2", Trust: lambdaTrust, Inline: map[string]string{"wide": wide}}
@@ -804,4 +808,137 @@ func TestMergedNotesNameTheirRegion(t *testing.T) {
 	if want := []string{"app (eu-west-1) | stack app (eu-west-1) is UPDATE_ROLLBACK_COMPLETE: ...", "app (us-east-1) | stack app (us-east-1) is UPDATE_ROLLBACK_COMPLETE: ..."}; !slices.Equal(got, want) {
 		t.Errorf("notes %q", got)
 	}
+}
+
+// open-security-group on the deployed groups: one DescribeSecurityGroups
+// for every group of every function (each shared group read once), an
+// inbound rule from 0.0.0.0/0 or ::/0 is the template's finding, worded
+// alike; groups read on later pages count too.
+func TestDeployedSecurityGroupsAreJudged(t *testing.T) {
+	a := app()
+	a.PageSize = 2
+	a.Groups["sg-1"].Ingress = []fakeaws.Rule{{Protocol: "tcp", FromPort: 443, ToPort: 443, CIDRs: []string{"10.0.0.0/8"}}}
+	a.Groups["sg-open"] = &fakeaws.SecurityGroup{Name: "open", Ingress: []fakeaws.Rule{
+		{Protocol: "tcp", FromPort: 22, ToPort: 22, CIDRs: []string{"0.0.0.0/0"}},
+		{Protocol: "-1", CIDRs: []string{"::/0"}},
+		{Protocol: "tcp", FromPort: 8000, ToPort: 8080, CIDRs: []string{"0.0.0.0/0"}},
+	}}
+	a.Groups["sg-x"], a.Groups["sg-y"] = &fakeaws.SecurityGroup{}, &fakeaws.SecurityGroup{}
+	a.Functions["app-Good-X"].SecurityGroups = []string{"sg-1", "sg-open", "sg-x", "sg-y"}
+	a.Functions["app-Also-Y"].SecurityGroups = []string{"sg-1", "sg-open"}
+	out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
+	if len(out.Problems) != 0 {
+		t.Fatalf("problems %v", out.Problems)
+	}
+	for _, fn := range []string{"Good", "Also"} {
+		has(t, lines, "warning open-security-group "+fn+": security group sg-open allows ingress from 0.0.0.0/0 on port 22; a function needs no inbound rule, remove it")
+		has(t, lines, "warning open-security-group "+fn+": security group sg-open allows ingress from ::/0 on all ports")
+		has(t, lines, "warning open-security-group "+fn+": security group sg-open allows ingress from 0.0.0.0/0 on ports 8000-8080")
+	}
+	hasNo(t, lines, "sg-1 allows")
+	hasNo(t, lines, "open-security-group Bad")
+	// 4 groups, 2 a page: one call and its second page, not one per function.
+	if n := a.Calls()["ec2:DescribeSecurityGroups"]; n != 2 {
+		t.Errorf("%d DescribeSecurityGroups calls for 4 groups in pages of 2, want 2", n)
+	}
+	var good *lambda.Function
+	for _, fn := range out.Functions {
+		if fn.Name == "app-Good-X" {
+			good = fn
+		}
+	}
+	if good == nil || len(good.Around.Groups) != 4 {
+		t.Errorf("Good's groups: %+v", good)
+	}
+}
+
+// More than 200 groups go in batches of 200 ids, one call each.
+func TestDeployedSecurityGroupsInBatches(t *testing.T) {
+	a := app()
+	a.PageSize = 1000 // one page a batch
+	var ids []string
+	for i := range 205 {
+		id := fmt.Sprintf("sg-%03d", i)
+		a.Groups[id] = &fakeaws.SecurityGroup{}
+		ids = append(ids, id)
+	}
+	a.Groups["sg-204"].Ingress = []fakeaws.Rule{{Protocol: "tcp", FromPort: 22, ToPort: 22, CIDRs: []string{"0.0.0.0/0"}}}
+	a.Functions["app-Good-X"].SecurityGroups = ids
+	out, lines := verify(t, a, deployed.Target{Functions: []string{"app-Good-X"}}, deployed.Options{})
+	has(t, lines, "warning open-security-group app-Good-X: security group sg-204 allows ingress from 0.0.0.0/0 on port 22")
+	if n := out.Calls["ec2:DescribeSecurityGroups"]; n != 2 {
+		t.Errorf("%d calls for 205 groups, want 2 batches", n)
+	}
+}
+
+// A group that cannot be read (denied, throttled past the retries, gone)
+// leaves open-security-group not verified on the functions behind it, once
+// for the call, never a pass; the others are still verified.
+func TestDeployedSecurityGroupsThatCannotBeRead(t *testing.T) {
+	for name, tc := range map[string]struct {
+		fault *fakeaws.Error
+		says  string
+	}{
+		"denied":    {&fakeaws.Error{Status: 403, Code: "UnauthorizedOperation", Message: "You are not authorized to perform this operation."}, "missing permission ec2:DescribeSecurityGroups on *"},
+		"throttled": {&fakeaws.Error{Status: 503, Code: "RequestLimitExceeded", Message: "Request limit exceeded."}, "ec2:DescribeSecurityGroups on * was still throttled after 4 attempts (RequestLimitExceeded)"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			a := app()
+			a.Groups["sg-1"].Ingress = []fakeaws.Rule{{Protocol: "tcp", FromPort: 22, ToPort: 22, CIDRs: []string{"0.0.0.0/0"}}}
+			a.Fault = func(c fakeaws.Call) *fakeaws.Fault {
+				if c.Action == "ec2:DescribeSecurityGroups" {
+					return &fakeaws.Fault{Error: tc.fault}
+				}
+				return nil
+			}
+			out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
+			has(t, lines, "unverified Also: cannot verify security group sg-1 (of app-Also-Y, app-Good-X): "+tc.says)
+			hasNo(t, lines, "open-security-group Good")
+			has(t, lines, "error kms-key Bad:") // the rest is verified
+			if len(out.Problems) != 1 {
+				t.Errorf("one call failed, %d problems: %v", len(out.Problems), out.Problems)
+			}
+			for _, fn := range []string{"app-Good-X", "app-Also-Y"} {
+				if !slices.Contains(out.Unverified[fn], "open-security-group") {
+					t.Errorf("%s: unverified %v", fn, out.Unverified[fn])
+				}
+			}
+			if got := out.Unverified["app-Bad-Z"]; len(got) != 0 {
+				t.Errorf("Bad has no group, yet unverified %v", got)
+			}
+		})
+	}
+	a := app()
+	a.Functions["app-Good-X"].SecurityGroups = []string{"sg-1", "sg-gone"}
+	out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
+	has(t, lines, "unverified Good: cannot verify security group sg-gone (of app-Good-X): ec2:DescribeSecurityGroups in eu-west-1 does not return it")
+	if !slices.Contains(out.Unverified["app-Good-X"], "open-security-group") || slices.Contains(out.Unverified["app-Also-Y"], "open-security-group") {
+		t.Errorf("unverified %v", out.Unverified)
+	}
+}
+
+// A deployed group that is the template's lands on the template's group.
+func TestAnOpenDeployedGroupLandsOnTheTemplatesGroup(t *testing.T) {
+	const tplText = `Resources:
+  FnGroup:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: fn
+  Good:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: app.handler
+      VpcConfig:
+        SubnetIds: [subnet-1]
+        SecurityGroupIds: [!Ref FnGroup]
+`
+	tpl, err := template.Parse("infra/template.yaml", []byte(tplText), template.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := app()
+	a.Groups["sg-1"].Ingress = []fakeaws.Rule{{Protocol: "tcp", FromPort: 22, ToPort: 22, CIDRs: []string{"0.0.0.0/0"}}}
+	a.Stacks["app"] = append(a.Stacks["app"], &fakeaws.Resource{Logical: "FnGroup", Physical: "sg-1", Type: "AWS::EC2::SecurityGroup"})
+	_, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}, Functions: []string{"Good"}}, deployed.Options{Templates: units(tpl)})
+	has(t, lines, "warning open-security-group Good @2: security group sg-1 allows ingress from 0.0.0.0/0 on port 22")
 }
