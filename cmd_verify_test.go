@@ -563,6 +563,7 @@ func TestVerifyComparesSecurityGroupsByIdentity(t *testing.T) {
 			}
 			a := verifyAccount("Active")
 			a.Functions["shop-Api-1"].SecurityGroups = []string{tc.deployed}
+			a.Groups[tc.deployed] = &fakeaws.SecurityGroup{}
 			a.Stacks["shop"] = append(a.Stacks["shop"], &fakeaws.Resource{Logical: "FnSG", Physical: "sg-0abc", Type: "AWS::EC2::SecurityGroup"})
 			a.StackParameters = map[string]map[string]string{"shop": tc.params}
 			out, errOut, code := runVerifyOn(t, a, dir, nil, "--stack", "shop", "--template", "template.yaml")
@@ -648,5 +649,56 @@ func TestVerifyARolledBackStackIsAWarningEverywhere(t *testing.T) {
 	}
 	if got := readOutputs(t, outputs); got["result"] != "pass" {
 		t.Errorf("outputs %v", got)
+	}
+}
+
+// --tag KEY=VALUE selects the functions by tags; a bad one, or one beside
+// --stack, is a usage error that says how to write it; the Action's tags
+// input passes them.
+func TestVerifyByTags(t *testing.T) {
+	tagged := func() *fakeaws.Account {
+		a := verifyAccount("PassThrough")
+		a.Functions["shop-Api-1"].Tags = map[string]string{"team": "orders"}
+		return a
+	}
+	out, errOut, code := runVerifyOn(t, tagged(), t.TempDir(), nil, "--tag", "team=orders", "--format", "json")
+	var doc struct {
+		Findings []struct {
+			Rule         string
+			FunctionName string `json:"function_name"`
+		} `json:"findings"`
+		Verified struct{ Tags []string } `json:"verified"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err, out, errOut)
+	}
+	if code != exitFindings || len(doc.Verified.Tags) != 1 || doc.Verified.Tags[0] != "team=orders" || len(doc.Findings) == 0 || doc.Findings[0].FunctionName != "shop-Api-1" {
+		t.Errorf("exit %d: %s%s", code, out, errOut)
+	}
+	for args, says := range map[string]string{
+		"--tag team":                     `lambdagate verify: --tag "team": write it KEY=VALUE, e.g. --tag team=orders`,
+		"--tag team=orders --stack shop": "lambdagate verify: --tag selects the functions of the region by itself; it takes no --stack",
+		"--tag team=orders --all":        "it takes no --stack, --function or --all",
+	} {
+		_, errOut, code := runVerifyOn(t, tagged(), t.TempDir(), nil, strings.Fields(args)...)
+		if code != exitUsage || !strings.Contains(errOut, says) {
+			t.Errorf("%s: exit %d\n%s", args, code, errOut)
+		}
+	}
+	stdout, _, code, _, outputs, _ := runPostDeploy(t, tagged(), map[string]string{"stack-name": "", "tags": "team=orders"})
+	if code != exitFindings || !strings.Contains(stdout, "title=lambdagate active-tracing::shop-Api-1: TracingConfig.Mode is PassThrough") {
+		t.Errorf("post-deploy by tags: exit %d\n%s", code, stdout)
+	}
+	if got := readOutputs(t, outputs); got["result"] != "fail" {
+		t.Errorf("outputs %v", got)
+	}
+	for inputs, says := range map[string]map[string]string{
+		"inputs stack-name and tags: each selects":     {"tags": "team=orders"},
+		`input tags: --tag "team": write it KEY=VALUE`: {"stack-name": "", "tags": "team"},
+	} {
+		stdout, _, code, _, _, _ := runPostDeploy(t, tagged(), says)
+		if code != exitUsage || !strings.Contains(stdout, "::error title=lambdagate configuration error::"+inputs) {
+			t.Errorf("%v: exit %d\n%s", says, code, stdout)
+		}
 	}
 }

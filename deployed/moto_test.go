@@ -279,6 +279,27 @@ func TestAgainstMoto(t *testing.T) {
 		hasNo(t, lines, closedSG)
 	})
 
+	t.Run("functions selected by tags", func(t *testing.T) {
+		for name, tags := range map[string]map[string]string{"app-good": {"team": "orders", "env": "prod"}, "app-bad": {"team": "orders", "env": "dev"}} {
+			arn := "arn:aws:lambda:us-east-1:123456789012:function:" + name
+			if _, err := lam.TagResource(ctx, &awslambda.TagResourceInput{Resource: &arn, Tags: tags}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		out, err := deployed.Verify(ctx, c, deployed.Target{Tags: []deployed.Tag{{Key: "team", Value: "orders"}, {Key: "env", Value: "dev"}}}, deployed.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, fn := range out.Functions {
+			names = append(names, fn.Name)
+		}
+		if len(out.Problems) != 0 || strings.Join(names, " ") != "app-bad app-bad:live" {
+			t.Errorf("functions %v, problems %v", names, out.Problems)
+		}
+		has(t, withoutKMS(seen(t, out)), "error active-tracing app-bad: TracingConfig.Mode is PassThrough")
+	})
+
 	t.Run("every function of the region", func(t *testing.T) {
 		out, err := deployed.Verify(ctx, c, deployed.Target{All: true}, deployed.Options{})
 		if err != nil {

@@ -35,6 +35,9 @@ type Target struct {
 	Functions []string
 	// All verifies every function of the region (ListFunctions), alone.
 	All bool
+	// Tags select the functions of the region that carry every one of
+	// them (the Resource Groups Tagging API), alone.
+	Tags []Tag
 }
 
 // Options tune a verification.
@@ -86,8 +89,11 @@ type Result struct {
 // retries, a timeout) become Problems and the rest goes on; the error is
 // for a target that cannot be read at all.
 func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error) {
-	if len(t.Stacks) == 0 && len(t.Functions) == 0 && !t.All {
-		return nil, fmt.Errorf("nothing to verify: name a stack (--stack) or a function (--function), or --all")
+	if len(t.Stacks) == 0 && len(t.Functions) == 0 && !t.All && len(t.Tags) == 0 {
+		return nil, fmt.Errorf("nothing to verify: name a stack (--stack) or a function (--function), or --all, or --tag KEY=VALUE")
+	}
+	if len(t.Tags) > 0 && (len(t.Stacks) > 0 || len(t.Functions) > 0 || t.All) {
+		return nil, fmt.Errorf("--tag selects the functions by itself; it takes no --stack, --function or --all")
 	}
 	if o.Concurrency <= 0 {
 		o.Concurrency = DefaultConcurrency
@@ -118,6 +124,19 @@ func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error
 		wg.Go(func() { r.verifyFunction(e) })
 	}
 	r.start = start // aliases start the versions they serve
+	if len(t.Tags) > 0 {
+		for _, e := range r.tagged(t.Tags) {
+			start(e)
+		}
+		wg.Wait()
+		r.readGroups(entries)
+		res := r.result(entries)
+		res.Deployed.Functions = nil
+		for _, tag := range t.Tags {
+			res.Deployed.Tags = append(res.Deployed.Tags, tag.String())
+		}
+		return res, nil
+	}
 	if t.All {
 		pages := awslambda.NewListFunctionsPaginator(r.c.Lambda, &awslambda.ListFunctionsInput{})
 		for pages.HasMorePages() {

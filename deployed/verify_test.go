@@ -942,3 +942,96 @@ func TestAnOpenDeployedGroupLandsOnTheTemplatesGroup(t *testing.T) {
 	_, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}, Functions: []string{"Good"}}, deployed.Options{Templates: units(tpl)})
 	has(t, lines, "warning open-security-group Good @2: security group sg-1 allows ingress from 0.0.0.0/0 on port 22")
 }
+
+// --tag selects the functions of the region that carry every tag (AND),
+// through the tagging API page after page; a tagged alias is verified as
+// --function verifies a qualified ARN, unless its function is tagged too.
+func TestFunctionsSelectedByTags(t *testing.T) {
+	a := app()
+	a.PageSize = 1
+	a.Functions["app-Good-X"].Tags = map[string]string{"team": "orders", "env": "prod"}
+	a.Functions["app-Bad-Z"].Tags = map[string]string{"team": "orders", "env": "prod"}
+	a.Functions["app-Also-Y"].Tags = map[string]string{"team": "orders", "env": "dev"}
+	good := a.Functions["app-Good-X"]
+	good.Versions = map[string]*fakeaws.Function{"2": {Name: "app-Good-X", Role: "app-FnRole-A1", KMSKeyArn: keyARN, Tracing: "PassThrough", SecurityGroups: []string{"sg-1"}, VpcID: "vpc-1"}}
+	good.Aliases = map[string]*fakeaws.Alias{"live": {Version: "2"}}
+	a.Functions["app-Also-Y"].Versions = map[string]*fakeaws.Function{"7": {Name: "app-Also-Y", Role: "app-FnRole-A1", Tracing: "Active", KMSKeyArn: keyARN, SecurityGroups: []string{"sg-1"}, VpcID: "vpc-1"}}
+	a.Functions["app-Also-Y"].Aliases = map[string]*fakeaws.Alias{"blue": {Version: "7"}}
+	a.AliasTags = map[string]map[string]string{
+		"arn:aws:lambda:eu-west-1:123456789012:function:app-Also-Y:blue": {"team": "orders", "env": "prod"},
+		"arn:aws:lambda:eu-west-1:123456789012:function:app-Good-X:live": {"team": "orders", "env": "prod"},
+	}
+	out, lines := verify(t, a, deployed.Target{Tags: []deployed.Tag{{Key: "team", Value: "orders"}, {Key: "env", Value: "prod"}}}, deployed.Options{})
+	var names []string
+	for _, fn := range out.Functions {
+		names = append(names, fn.Name)
+	}
+	// Also is tagged env=dev: only its tagged alias blue; Good's alias live
+	// once, with Good.
+	if want := []string{"app-Also-Y:blue", "app-Bad-Z", "app-Good-X", "app-Good-X:live"}; !slices.Equal(names, want) {
+		t.Errorf("functions %v, want %v", names, want)
+	}
+	has(t, lines, "error active-tracing app-Good-X:live: TracingConfig.Mode is PassThrough")
+	has(t, lines, "error kms-key app-Bad-Z:")
+	if len(out.Problems) != 0 {
+		t.Errorf("problems %v", out.Problems)
+	}
+	if n := a.Calls()["tag:GetResources"]; n != 4 {
+		t.Errorf("%d GetResources pages for 4 tagged ARNs one a page, want 4", n)
+	}
+	if got := out.Deployed.Tags; !slices.Equal(got, []string{"team=orders", "env=prod"}) || out.Deployed.Functions != nil {
+		t.Errorf("deployed %+v", out.Deployed)
+	}
+	if s := out.Deployed.Subject(); s != "the functions tagged team=orders and env=prod in eu-west-1, account 123456789012" {
+		t.Errorf("subject %q", s)
+	}
+}
+
+// Tags that select nothing, or a tagging API that cannot be read, are not
+// a pass.
+func TestTagsThatSelectNothingOrCannotBeRead(t *testing.T) {
+	tags := []deployed.Tag{{Key: "team", Value: "nobody"}}
+	_, lines := verify(t, app(), deployed.Target{Tags: tags}, deployed.Options{})
+	has(t, lines, "unverified : cannot verify the functions tagged team=nobody in eu-west-1: no function carries these tags")
+	for name, tc := range map[string]struct {
+		fault *fakeaws.Error
+		says  string
+	}{
+		"denied":    {&fakeaws.Error{Status: 400, Code: "AccessDeniedException", Message: "not authorized"}, "missing permission tag:GetResources on *"},
+		"throttled": {&fakeaws.Error{Status: 400, Code: "ThrottlingException", Message: "Rate exceeded"}, "tag:GetResources on * was still throttled after 4 attempts (ThrottlingException)"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			a := app()
+			a.Functions["app-Bad-Z"].Tags = map[string]string{"team": "nobody"}
+			a.Fault = func(c fakeaws.Call) *fakeaws.Fault {
+				if c.Action == "tag:GetResources" {
+					return &fakeaws.Fault{Error: tc.fault}
+				}
+				return nil
+			}
+			out, lines := verify(t, a, deployed.Target{Tags: tags}, deployed.Options{})
+			has(t, lines, "cannot verify the functions tagged team=nobody in eu-west-1: "+tc.says)
+			if len(out.Functions) != 0 || len(out.Problems) != 1 {
+				t.Errorf("functions %d, problems %v", len(out.Functions), out.Problems)
+			}
+		})
+	}
+}
+
+func TestParseTag(t *testing.T) {
+	for in, want := range map[string]string{
+		"team=orders": "team=orders", "aws:cloudformation:stack-name=shop": "aws:cloudformation:stack-name=shop", "k=a=b": "k=a=b",
+		"team":  `--tag "team": write it KEY=VALUE, e.g. --tag team=orders`,
+		"=x":    `--tag "=x": the key is empty`,
+		"team=": `--tag "team=": the value is empty; write it KEY=VALUE, e.g. --tag team=orders`,
+	} {
+		tag, err := deployed.ParseTag(in)
+		got := tag.String()
+		if err != nil {
+			got = err.Error()
+		}
+		if !strings.HasPrefix(got, want) {
+			t.Errorf("%q: %q, want %q", in, got, want)
+		}
+	}
+}
