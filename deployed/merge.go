@@ -16,6 +16,12 @@ func Merge(results []*Result) *Result {
 		return results[0]
 	}
 	out := &Result{Calls: map[string]int{}, Unverified: map[string][]string{}}
+	// --tag: a region without a tagged function is no problem when
+	// another region has some.
+	selected := false
+	for _, r := range results {
+		selected = selected || len(r.Functions) > 0
+	}
 	var regions []string
 	seen := map[string]bool{}
 	for _, r := range results {
@@ -29,6 +35,9 @@ func Merge(results []*Result) *Result {
 			out.Functions = append(out.Functions, fn)
 		}
 		for _, p := range r.Problems {
+			if p.selectedNone && selected {
+				continue
+			}
 			if p.Stack != "" {
 				p.Stack += " (" + region + ")"
 			}

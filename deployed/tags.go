@@ -77,8 +77,8 @@ func (r *run) tagged(tags []Tag) []*entry {
 	var out []*entry
 	for _, arn := range arns {
 		a, ok := parseFunctionARN(arn)
-		if !ok {
-			continue // not a function's: the type filter keeps none
+		if !ok || a.region != r.c.Region {
+			continue // not a function of this region: the filters keep none
 		}
 		r.learnAccount(arn)
 		e := &entry{name: a.name, arn: arn, wantAccount: a.account}
@@ -92,7 +92,8 @@ func (r *run) tagged(tags []Tag) []*entry {
 		out = append(out, e)
 	}
 	if len(out) == 0 {
-		r.problem(pendingProblem{subject: subject, msg: "no function carries these tags (tag:GetResources found none); check the keys and values, which are case-sensitive"})
+		r.problem(pendingProblem{subject: subject, selectedNone: true,
+			msg: "no function carries these tags (tag:GetResources found none); check the keys and values, which are case-sensitive"})
 	}
 	return out
 }

@@ -62,6 +62,9 @@ type Problem struct {
 	Stack    string     // the stack's path (app/Api), "" for a function named directly
 	Rule     string     // the rule that could not be checked; "" when none could
 	Message  string     // "cannot verify ...: missing permission iam:GetRolePolicy on arn:..."
+	// selectedNone: --tag selected no function of the region. Of several
+	// regions, only when none of them has one (Merge).
+	selectedNone bool
 }
 
 // Result is what was read from AWS.
@@ -313,6 +316,8 @@ type pendingProblem struct {
 	err     error  // a *callError, or nil with msg
 	msg     string // the whole reason, when not a call's
 	rule    string // the rule it leaves unchecked, if only one
+	// selectedNone: the tags selected no function (Problem.selectedNone).
+	selectedNone bool
 }
 
 // ruleRole is the rule a role that cannot be read leaves unchecked.
@@ -580,7 +585,7 @@ func (r *run) result(entries []*entry) *Result {
 		} else if p.err != nil {
 			reason = p.err.Error()
 		}
-		pr := Problem{Message: strings.ReplaceAll("cannot verify "+p.subject+": "+reason, accountMark, account), Rule: p.rule}
+		pr := Problem{Message: strings.ReplaceAll("cannot verify "+p.subject+": "+reason, accountMark, account), Rule: p.rule, selectedNone: p.selectedNone}
 		switch {
 		case p.e != nil:
 			pr.Resource = p.e.resource()

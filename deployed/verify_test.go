@@ -1035,3 +1035,29 @@ func TestParseTag(t *testing.T) {
 		}
 	}
 }
+
+// --tag with --region a,b: a region without a tagged function is not a
+// problem when another has some; with none in any region, it is.
+func TestTagsAcrossRegions(t *testing.T) {
+	tags := deployed.Target{Tags: []deployed.Tag{{Key: "team", Value: "orders"}}}
+	east := func() *fakeaws.Account {
+		a := app()
+		a.Region = "us-east-1"
+		return a
+	}
+	west := app()
+	west.Functions["app-Good-X"].Tags = map[string]string{"team": "orders"}
+	w, _ := verify(t, west, tags, deployed.Options{})
+	e, _ := verify(t, east(), tags, deployed.Options{})
+	if len(e.Problems) != 1 {
+		t.Fatalf("us-east-1 alone: problems %v", e.Problems)
+	}
+	if out := deployed.Merge([]*deployed.Result{w, e}); len(out.Problems) != 0 || len(out.Functions) != 1 {
+		t.Errorf("merged: functions %d, problems %v", len(out.Functions), out.Problems)
+	}
+	e2, _ := verify(t, east(), tags, deployed.Options{})
+	w2, _ := verify(t, app(), tags, deployed.Options{})
+	if out := deployed.Merge([]*deployed.Result{w2, e2}); len(out.Problems) != 2 {
+		t.Errorf("no region has one: problems %v", out.Problems)
+	}
+}
