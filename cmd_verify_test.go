@@ -627,7 +627,25 @@ func TestVerifyARolledBackStackIsAWarningEverywhere(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "warning: "+says) {
 		t.Errorf("text: exit %d\n%s%s", code, out, errOut)
 	}
-	out, _, _ = runVerifyOn(t, rolledBack(), writeTemplate(t), nil, "--stack", "shop", "--format", "json")
+	dir := writeTemplate(t)
+	out, _, _ = runVerifyOn(t, rolledBack(), dir, nil, "--stack", "shop", "--format", "json", "--sarif", "verify.sarif")
+	data, _ := os.ReadFile(filepath.Join(dir, "verify.sarif"))
+	var log struct {
+		Runs []struct {
+			Invocations []struct {
+				ToolExecutionNotifications []struct {
+					Level   string
+					Message struct{ Text string }
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(data, &log); err != nil || len(log.Runs) != 1 || len(log.Runs[0].Invocations) != 1 {
+		t.Fatalf("SARIF %v:\n%s", err, data)
+	}
+	if ns := log.Runs[0].Invocations[0].ToolExecutionNotifications; len(ns) != 1 || ns[0].Level != "warning" || !strings.HasPrefix(ns[0].Message.Text, says) {
+		t.Errorf("SARIF notifications %+v", ns)
+	}
 	var doc struct {
 		Verified struct {
 			Notes []struct{ Severity, Message, Stack string } `json:"notes"`
