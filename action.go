@@ -15,6 +15,7 @@ import (
 	"github.com/sethvargo/go-githubactions"
 
 	"github.com/lambdagate/lambdagate/config"
+	"github.com/lambdagate/lambdagate/deployed"
 	"github.com/lambdagate/lambdagate/evaluation"
 	"github.com/lambdagate/lambdagate/pullrequest"
 	"github.com/lambdagate/lambdagate/report"
@@ -45,6 +46,7 @@ var actionInputs = []actionInput{
 	{"working-directory", "."},
 	{"mode", "scan"},
 	{"stack-name", ""},
+	{"tags", ""},
 	{"region", ""},
 	{"suggestions", "false"}, {"github-token", "${{ github.token }}"}, // action_suggestions.go
 }
@@ -103,8 +105,11 @@ func runAction(p *process) int {
 	outputs, err := action(context.Background(), p, env)
 	if err != nil {
 		// The annotation, the outputs and a line of job summary, as on
-		// every exit path.
-		githubFailure(p, "lambdagate configuration error", err.Error())
+		// every exit path; summary: false is honoured even here (an input
+		// summary that is not a boolean keeps the default, true: the error
+		// says what is wrong with it).
+		summarize, serr := env.boolInput("summary")
+		githubFailure(p, "lambdagate configuration error", err.Error(), summarize || serr != nil)
 		return exitUsage
 	}
 	if outputs != nil {
@@ -311,9 +316,12 @@ func action(ctx context.Context, p *process, env actionEnv) (*actionOutputs, err
 // rejected when it has no meaning after a deploy: nothing is ignored
 // silently.
 func verifyArgs(env actionEnv) ([]string, error) {
-	stacks := env.list("stack-name")
-	if len(stacks) == 0 {
-		return nil, errors.New("input stack-name is required with mode: post-deploy (the CloudFormation stack to verify)")
+	stacks, tags := env.list("stack-name"), env.list("tags")
+	switch {
+	case len(stacks) > 0 && len(tags) > 0:
+		return nil, errors.New("inputs stack-name and tags: each selects the functions to verify by itself; give one (a stack's tagged functions: tags: aws:cloudformation:stack-name=NAME, KEY=VALUE)")
+	case len(stacks) == 0 && len(tags) == 0:
+		return nil, errors.New("input stack-name is required with mode: post-deploy (the CloudFormation stack to verify), or tags (KEY=VALUE: the functions that carry them)")
 	}
 	if v := env.input("baseline"); v != "" {
 		return nil, fmt.Errorf("input baseline: %q: a baseline records a scan's findings; post-deploy verification judges the deployed functions afresh. Remove baseline from the post-deploy step", v)
@@ -345,6 +353,12 @@ func verifyArgs(env actionEnv) ([]string, error) {
 	var args []string
 	for _, s := range stacks {
 		args = append(args, "--stack", s)
+	}
+	for _, t := range tags {
+		if _, err := deployed.ParseTag(t); err != nil {
+			return nil, fmt.Errorf("input tags: %w", err)
+		}
+		args = append(args, "--tag", t)
 	}
 	region := env.input("region")
 	if region == "" {

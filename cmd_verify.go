@@ -32,13 +32,15 @@ func runVerify(p *process, args []string) int {
 	fs.SetOutput(p.stderr)
 	var stacks, functions, templates multiFlag
 	fs.Var(&stacks, "stack", "a CloudFormation stack name or ARN to verify, with its nested stacks; repeatable")
-	fs.Var(&functions, "function", "a function name or ARN to verify; with --stack, only the stack's functions named so (name, ARN or logical id); repeatable")
+	fs.Var(&functions, "function", "a function name or ARN to verify, NAME:ALIAS for one alias; with --stack, only the stack's functions named so (name, ARN or logical id, each with :ALIAS for that alias only); repeatable")
 	fs.Var(&templates, "template", "a template file or folder that defines the stacks' functions, so findings point at its lines and drift is found; repeatable (default: the templates under the current folder that define the stack's logical ids)")
 	templateRoot := fs.String("template-root", ".", "the folder searched for templates when none is named with --template")
 	var exclude multiFlag
 	excludeFlag(fs, &exclude)
 	summary := fs.Bool("summary", true, "with --format github under the runner: write the job summary")
 	annotations := fs.Bool("annotations", true, "with --format github: write annotations")
+	var tagArgs multiFlag
+	fs.Var(&tagArgs, "tag", "verify the functions of the region tagged KEY=VALUE (the Resource Groups Tagging API), instead of --stack or --function; repeatable: a function must carry every tag")
 	all := fs.Bool("all", false, "verify every function of the region (lambda:ListFunctions), instead of --stack or --function")
 	noTemplates := fs.Bool("no-templates", false, "do not look for templates: findings name the deployed functions only, and drift is not checked")
 	region := fs.String("region", "", "the AWS region, or several comma-separated (eu-west-1,us-east-1), each verified and named in the findings (default: the SDK's configuration, AWS_REGION or the profile's)")
@@ -59,7 +61,7 @@ func runVerify(p *process, args []string) int {
 		msg := fmt.Sprintf(format, a...)
 		fmt.Fprintln(p.stderr, "lambdagate verify: "+msg)
 		if out.format == "github" {
-			githubFailure(p, "lambdagate verify: not verified", msg)
+			githubFailure(p, "lambdagate verify: not verified", msg, *summary)
 		}
 		return exitUsage
 	}
@@ -68,8 +70,10 @@ func runVerify(p *process, args []string) int {
 		return usageErr("unexpected argument %q; name stacks with --stack and templates with --template", fs.Arg(0))
 	case *all && (len(stacks) > 0 || len(functions) > 0):
 		return usageErr("--all verifies every function of the region; it takes no --stack or --function")
-	case len(stacks) == 0 && len(functions) == 0 && !*all:
-		return usageErr("name what to verify: --stack NAME (repeatable), --function NAME-OR-ARN, or --all")
+	case len(tagArgs) > 0 && (*all || len(stacks) > 0 || len(functions) > 0):
+		return usageErr("--tag selects the functions of the region by itself; it takes no --stack, --function or --all (a stack's functions: --stack; its tagged ones: --tag aws:cloudformation:stack-name=NAME --tag KEY=VALUE)")
+	case len(stacks) == 0 && len(functions) == 0 && !*all && len(tagArgs) == 0:
+		return usageErr("name what to verify: --stack NAME (repeatable), --function NAME-OR-ARN, --tag KEY=VALUE, or --all")
 	case out.checkFormat() != nil:
 		return usageErr("%v", out.checkFormat())
 	case *concurrency < 1:
@@ -80,6 +84,14 @@ func runVerify(p *process, args []string) int {
 		return usageErr("--no-templates and --template contradict each other")
 	case *region != "" && badRegion(*region) != "":
 		return usageErr("--region %q is not an AWS region (like eu-west-1, or eu-west-1,us-east-1 for several)", badRegion(*region))
+	}
+	var tags []deployed.Tag
+	for _, a := range tagArgs {
+		tag, err := deployed.ParseTag(a)
+		if err != nil {
+			return usageErr("%v", err)
+		}
+		tags = append(tags, tag)
 	}
 	st, err := p.loadSettings(overrides{configPath: out.config, failOn: out.failOn, exclude: exclude})
 	if err != nil {
@@ -107,7 +119,7 @@ func runVerify(p *process, args []string) int {
 		if err != nil {
 			return usageErr("%v", err)
 		}
-		found, err := deployed.Verify(ctx, clients, deployed.Target{Stacks: stacks, Functions: functions, All: *all},
+		found, err := deployed.Verify(ctx, clients, deployed.Target{Stacks: stacks, Functions: functions, All: *all, Tags: tags},
 			deployed.Options{Concurrency: *concurrency, CallTimeout: *callTimeout, Templates: tpls})
 		if err != nil {
 			return usageErr("%v", err)
@@ -158,16 +170,17 @@ func badRegion(list string) string {
 }
 
 // githubFailure is what a run that could not do its job leaves on GitHub, as
-// every exit path must: an error annotation, the outputs (result error) and
-// a line of job summary. Without the runner's files, only the annotation.
-func githubFailure(p *process, title, msg string) {
+// every exit path must: an error annotation, the outputs (result error) and,
+// unless summary is off (summary: false, --summary=false), a line of job
+// summary. Without the runner's files, only the annotation.
+func githubFailure(p *process, title, msg string, summary bool) {
 	githubactions.New(githubactions.WithWriter(p.stdout)).
 		WithFieldsMap(map[string]string{"title": title}).Errorf("%s", msg)
 	env := p.env()
 	if err := env.writeOutputs(errorOutputs().list); err != nil {
 		fmt.Fprintln(p.stderr, "lambdagate:", err)
 	}
-	if env["GITHUB_STEP_SUMMARY"] != "" {
+	if summary && env["GITHUB_STEP_SUMMARY"] != "" {
 		line := fmt.Sprintf("## ⚠️ %s\n\n%s\n\n", title, report.Markdown(msg))
 		if err := appendFile(env["GITHUB_STEP_SUMMARY"], []byte(line)); err != nil {
 			fmt.Fprintln(p.stderr, "lambdagate: writing the job summary:", err)

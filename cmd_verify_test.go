@@ -38,6 +38,7 @@ func verifyAccount(tracing string) *fakeaws.Account {
 	a := fakeaws.New()
 	a.Keys["arn:aws:kms:eu-west-1:123456789012:key/k1"] = &fakeaws.Key{Rotation: true,
 		Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"kms:*","Resource":"*"}]}`}
+	a.Groups["sg-1"] = &fakeaws.SecurityGroup{Name: "shop"}
 	a.Roles["shop-ApiRole-1"] = &fakeaws.Role{Name: "shop-ApiRole-1", Trust: verifyTrust,
 		Attached: []string{"arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"}}
 	a.Functions["shop-Api-1"] = &fakeaws.Function{Name: "shop-Api-1", Role: "shop-ApiRole-1", Tracing: tracing,
@@ -395,6 +396,40 @@ func TestVerifySetupErrorsLeaveATraceOnGitHub(t *testing.T) {
 	}
 }
 
+// summary: false holds on every exit path: a run that cannot start, or
+// inputs the Action refuses, still write the annotation and the outputs,
+// but no job summary.
+func TestSetupErrorsHonourSummaryFalse(t *testing.T) {
+	for name, inputs := range map[string]map[string]string{
+		"no region":      {"mode": "post-deploy", "stack-name": "shop", "summary": "false"},
+		"refused input":  {"mode": "post-deploy", "stack-name": "shop", "summary": "false", "baseline": "b.json"},
+		"scan bad input": {"mode": "scan", "summary": "false", "filter-mode": "everything"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			env, outputs, summary := runnerEnv(t, dir, filepath.Join(dir, "event.json"), inputs)
+			t.Chdir(dir)
+			var stdout, stderr bytes.Buffer
+			p := newProcess(env, &stdout, &stderr)
+			p.newClients = func(context.Context, deployed.ClientOptions) (deployed.Clients, error) {
+				return deployed.Clients{}, errors.New("no AWS region: pass --region, or set AWS_REGION")
+			}
+			if code := runAction(p); code != exitUsage {
+				t.Fatalf("exit %d, want 2\n%s%s", code, stdout.String(), stderr.String())
+			}
+			if !strings.Contains(stdout.String(), "::error title=") {
+				t.Errorf("no annotation:\n%s", stdout.String())
+			}
+			if got := readOutputs(t, outputs); got["result"] != "error" {
+				t.Errorf("outputs %v", got)
+			}
+			if sum, _ := os.ReadFile(summary); len(sum) != 0 {
+				t.Errorf("summary: false, but the job summary has:\n%s", sum)
+			}
+		})
+	}
+}
+
 // runPostDeploy runs the Action in post-deploy mode against the fake, in a
 // workspace with the template in svc/.
 func runPostDeploy(t *testing.T, a *fakeaws.Account, inputs map[string]string) (stdout, stderr string, code int, dir, outputs, summary string) {
@@ -528,6 +563,7 @@ func TestVerifyComparesSecurityGroupsByIdentity(t *testing.T) {
 			}
 			a := verifyAccount("Active")
 			a.Functions["shop-Api-1"].SecurityGroups = []string{tc.deployed}
+			a.Groups[tc.deployed] = &fakeaws.SecurityGroup{}
 			a.Stacks["shop"] = append(a.Stacks["shop"], &fakeaws.Resource{Logical: "FnSG", Physical: "sg-0abc", Type: "AWS::EC2::SecurityGroup"})
 			a.StackParameters = map[string]map[string]string{"shop": tc.params}
 			out, errOut, code := runVerifyOn(t, a, dir, nil, "--stack", "shop", "--template", "template.yaml")
@@ -574,5 +610,113 @@ func TestVerifySeveralRegions(t *testing.T) {
 	_, errOut, code = runVerifyOn(t, verifyAccount("Active"), t.TempDir(), nil, "--stack", "shop", "--region", "eu-west-1,mars")
 	if code != exitUsage || !strings.Contains(errOut, `--region "mars" is not an AWS region`) {
 		t.Errorf("exit %d: %s", code, errOut)
+	}
+}
+
+// A stack whose last update was rolled back is verified (its functions are
+// what runs) and said at warning level everywhere: the text, the JSON, the
+// job summary and an annotation. It does not change the verdict.
+func TestVerifyARolledBackStackIsAWarningEverywhere(t *testing.T) {
+	const says = "stack shop is UPDATE_ROLLBACK_COMPLETE: its last update failed and was rolled back"
+	rolledBack := func() *fakeaws.Account {
+		a := verifyAccount("Active")
+		a.StackStatus = map[string]string{"shop": "UPDATE_ROLLBACK_COMPLETE"}
+		return a
+	}
+	out, errOut, code := runVerifyOn(t, rolledBack(), writeTemplate(t), nil, "--stack", "shop")
+	if code != exitOK || !strings.Contains(out, "warning: "+says) {
+		t.Errorf("text: exit %d\n%s%s", code, out, errOut)
+	}
+	dir := writeTemplate(t)
+	out, _, _ = runVerifyOn(t, rolledBack(), dir, nil, "--stack", "shop", "--format", "json", "--sarif", "verify.sarif")
+	data, _ := os.ReadFile(filepath.Join(dir, "verify.sarif"))
+	var log struct {
+		Runs []struct {
+			Invocations []struct {
+				ToolExecutionNotifications []struct {
+					Level   string
+					Message struct{ Text string }
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(data, &log); err != nil || len(log.Runs) != 1 || len(log.Runs[0].Invocations) != 1 {
+		t.Fatalf("SARIF %v:\n%s", err, data)
+	}
+	if ns := log.Runs[0].Invocations[0].ToolExecutionNotifications; len(ns) != 1 || ns[0].Level != "warning" || !strings.HasPrefix(ns[0].Message.Text, says) {
+		t.Errorf("SARIF notifications %+v", ns)
+	}
+	var doc struct {
+		Verified struct {
+			Notes []struct{ Severity, Message, Stack string } `json:"notes"`
+		} `json:"verified"`
+		Findings []any `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err, out)
+	}
+	if n := doc.Verified.Notes; len(n) != 1 || n[0].Severity != "warning" || n[0].Stack != "shop" || !strings.HasPrefix(n[0].Message, says) || len(doc.Findings) != 0 {
+		t.Errorf("json: %s", out)
+	}
+	stdout, _, code, _, outputs, summary := runPostDeploy(t, rolledBack(), nil)
+	if code != exitOK || !strings.Contains(stdout, "::warning title=lambdagate verify::"+says) {
+		t.Errorf("annotation: exit %d\n%s", code, stdout)
+	}
+	if sum, _ := os.ReadFile(summary); !strings.Contains(string(sum), "> [!WARNING]\n> stack shop is UPDATE&#95;ROLLBACK&#95;COMPLETE: its last update failed") {
+		t.Errorf("summary:\n%s", sum)
+	}
+	if got := readOutputs(t, outputs); got["result"] != "pass" {
+		t.Errorf("outputs %v", got)
+	}
+}
+
+// --tag KEY=VALUE selects the functions by tags; a bad one, or one beside
+// --stack, is a usage error that says how to write it; the Action's tags
+// input passes them.
+func TestVerifyByTags(t *testing.T) {
+	tagged := func() *fakeaws.Account {
+		a := verifyAccount("PassThrough")
+		a.Functions["shop-Api-1"].Tags = map[string]string{"team": "orders"}
+		return a
+	}
+	out, errOut, code := runVerifyOn(t, tagged(), t.TempDir(), nil, "--tag", "team=orders", "--format", "json")
+	var doc struct {
+		Findings []struct {
+			Rule         string
+			FunctionName string `json:"function_name"`
+		} `json:"findings"`
+		Verified struct{ Tags []string } `json:"verified"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err, out, errOut)
+	}
+	if code != exitFindings || len(doc.Verified.Tags) != 1 || doc.Verified.Tags[0] != "team=orders" || len(doc.Findings) == 0 || doc.Findings[0].FunctionName != "shop-Api-1" {
+		t.Errorf("exit %d: %s%s", code, out, errOut)
+	}
+	for args, says := range map[string]string{
+		"--tag team":                     `lambdagate verify: --tag "team": write it KEY=VALUE, e.g. --tag team=orders`,
+		"--tag team=orders --stack shop": "lambdagate verify: --tag selects the functions of the region by itself; it takes no --stack",
+		"--tag team=orders --all":        "it takes no --stack, --function or --all",
+	} {
+		_, errOut, code := runVerifyOn(t, tagged(), t.TempDir(), nil, strings.Fields(args)...)
+		if code != exitUsage || !strings.Contains(errOut, says) {
+			t.Errorf("%s: exit %d\n%s", args, code, errOut)
+		}
+	}
+	stdout, _, code, _, outputs, _ := runPostDeploy(t, tagged(), map[string]string{"stack-name": "", "tags": "team=orders"})
+	if code != exitFindings || !strings.Contains(stdout, "title=lambdagate active-tracing::shop-Api-1: TracingConfig.Mode is PassThrough") {
+		t.Errorf("post-deploy by tags: exit %d\n%s", code, stdout)
+	}
+	if got := readOutputs(t, outputs); got["result"] != "fail" {
+		t.Errorf("outputs %v", got)
+	}
+	for inputs, says := range map[string]map[string]string{
+		"inputs stack-name and tags: each selects":     {"tags": "team=orders"},
+		`input tags: --tag "team": write it KEY=VALUE`: {"stack-name": "", "tags": "team"},
+	} {
+		stdout, _, code, _, _, _ := runPostDeploy(t, tagged(), says)
+		if code != exitUsage || !strings.Contains(stdout, "::error title=lambdagate configuration error::"+inputs) {
+			t.Errorf("%v: exit %d\n%s", says, code, stdout)
+		}
 	}
 }

@@ -21,6 +21,7 @@ var examples = map[string][]string{
 	"verify": {
 		"lambdagate verify --stack orders-prod --region eu-west-1",
 		"lambdagate verify --stack orders-prod --template infra/orders.yaml --sarif verify.sarif",
+		"lambdagate verify --tag team=orders --tag env=prod --region eu-west-1,us-east-1",
 	},
 	"fix": {
 		"lambdagate fix --dry-run infra/                   # print the patch",
@@ -37,7 +38,7 @@ var valueNames = map[string]string{
 	"format": "text|json|github", "sarif": "FILE", "fail-on": "error|warning|notice|never", "config": "FILE",
 	"exclude": "GLOB", "baseline": "FILE", "unresolved": "pass|warn|fail", "max-file-size": "BYTES", "shard": "K/N",
 	"sarif-suppressed": "exclude|include", "stack": "STACK", "function": "FUNCTION", "template": "PATH",
-	"region": "REGION", "concurrency": "N", "timeout": "DURATION", "call-timeout": "DURATION", "rule": "ID",
+	"region": "REGION", "tag": "KEY=VALUE", "concurrency": "N", "timeout": "DURATION", "call-timeout": "DURATION", "rule": "ID",
 	"log-retention-days": "DAYS", "color": "auto|always|never",
 }
 

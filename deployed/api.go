@@ -17,9 +17,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	awslambda "github.com/aws/aws-sdk-go-v2/service/lambda"
+	tagging "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	"github.com/aws/smithy-go/middleware"
 )
 
@@ -55,6 +57,18 @@ type KMSAPI interface {
 	GetKeyPolicy(context.Context, *kms.GetKeyPolicyInput, ...func(*kms.Options)) (*kms.GetKeyPolicyOutput, error)
 }
 
+// EC2API is the part of the EC2 client verify calls: the functions'
+// security groups (open-security-group).
+type EC2API interface {
+	DescribeSecurityGroups(context.Context, *ec2.DescribeSecurityGroupsInput, ...func(*ec2.Options)) (*ec2.DescribeSecurityGroupsOutput, error)
+}
+
+// TaggingAPI is the part of the Resource Groups Tagging API client verify
+// calls: the functions selected by tags (--tag).
+type TaggingAPI interface {
+	GetResources(context.Context, *tagging.GetResourcesInput, ...func(*tagging.Options)) (*tagging.GetResourcesOutput, error)
+}
+
 // Clients are the services verify reads.
 type Clients struct {
 	CloudFormation CloudFormationAPI
@@ -63,6 +77,11 @@ type Clients struct {
 	// KMS reads the functions' customer managed keys (kms-key-rotation);
 	// nil skips them.
 	KMS KMSAPI
+	// EC2 reads the functions' security groups (open-security-group); nil
+	// leaves the rule not verified on functions that have some.
+	EC2 EC2API
+	// Tagging finds the functions of Target.Tags.
+	Tagging TaggingAPI
 	// Region the clients talk to, for messages and the ARNs built from names.
 	Region string
 }
@@ -175,6 +194,8 @@ func NewClients(ctx context.Context, o ClientOptions) (Clients, error) {
 		Lambda:         awslambda.NewFromConfig(cfg),
 		IAM:            iam.NewFromConfig(cfg),
 		KMS:            kms.NewFromConfig(cfg),
+		EC2:            ec2.NewFromConfig(cfg),
+		Tagging:        tagging.NewFromConfig(cfg),
 		Region:         cfg.Region,
 	}, nil
 }

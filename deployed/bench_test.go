@@ -16,6 +16,7 @@ import (
 func bigStack(n int) *fakeaws.Account {
 	a := fakeaws.New()
 	a.Keys[keyARN] = &fakeaws.Key{Rotation: true, Policy: keyPolicy}
+	a.Groups["sg-1"] = &fakeaws.SecurityGroup{Name: "big"}
 	shared := "arn:aws:iam::123456789012:policy/shared-logs"
 	a.Policies[shared] = scoped
 	for r := range 10 {

@@ -28,7 +28,10 @@ func (r *run) verifyFunction(e *entry) {
 	if err != nil {
 		if err.(*callError).notFound() {
 			msg := "it does not exist in " + r.c.Region
-			if e.stack != nil {
+			switch {
+			case e.named && e.stack != nil:
+				msg = fmt.Sprintf("the stack's function %s has no alias or version %s; name one of its aliases, or the function alone to verify $LATEST and every alias", e.name, e.qualifier)
+			case e.stack != nil:
 				msg = "the stack lists it, but Lambda says it no longer exists: it was deleted after the stack was read, or outside CloudFormation; verify again once the deployment has settled, or redeploy the stack"
 			}
 			r.problem(pendingProblem{e: e, subject: e.label(), msg: msg})
@@ -116,14 +119,17 @@ func roleName(arn string) string {
 	return arn[strings.LastIndexByte(arn, '/')+1:]
 }
 
+// describeFunctions names the functions of entries in order, each once
+// (an alias is its function's), the first three and how many more.
 func describeFunctions(es []*entry) string {
 	var names []string
-	for i, e := range es {
-		if i == 3 {
-			names = append(names, fmt.Sprintf("%d more", len(es)-3))
-			break
+	for _, e := range es {
+		if !slices.Contains(names, e.name) {
+			names = append(names, e.name)
 		}
-		names = append(names, e.name)
+	}
+	if len(names) > 3 {
+		names = append(names[:3], fmt.Sprintf("%d more", len(names)-3))
 	}
 	return strings.Join(names, ", ")
 }

@@ -17,8 +17,13 @@ const ruleKeyRotation = "kms-key-rotation"
 // keyFetch is one KMS key, read once however many functions use it.
 type keyFetch struct {
 	done  chan struct{}
-	key   *lambda.Key // nil when it could not be read
+	key   *lambda.Key // nil when it could not be read, or is AWS managed
 	issue *issue
+	// awsManaged: DescribeKey says KeyManager AWS (alias/aws/lambda). AWS
+	// rotates it and owns its policy: the rule passes it, with a note
+	// naming the functions (users) that use it.
+	awsManaged bool
+	users      []*entry
 }
 
 // key reads the function's KMS key for kms-key-rotation: DescribeKey (an
@@ -35,9 +40,10 @@ func (r *run) key(e *entry, arn string) *lambda.Key {
 		f = &keyFetch{done: make(chan struct{})}
 		r.keys[arn] = f
 	}
+	f.users = append(f.users, e)
 	r.mu.Unlock()
 	if !ok {
-		f.key, f.issue = r.readKey(arn)
+		f.key, f.awsManaged, f.issue = r.readKey(arn)
 		close(f.done)
 	}
 	<-f.done
@@ -48,21 +54,21 @@ func (r *run) key(e *entry, arn string) *lambda.Key {
 	return f.key
 }
 
-func (r *run) readKey(arn string) (*lambda.Key, *issue) {
+func (r *run) readKey(arn string) (key *lambda.Key, awsManaged bool, is *issue) {
 	var desc *kms.DescribeKeyOutput
 	if err := r.call("kms:DescribeKey", arn, func(ctx context.Context) error {
 		var err error
 		desc, err = r.c.KMS.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: &arn})
 		return err
 	}); err != nil {
-		return nil, &issue{err: err}
+		return nil, false, &issue{err: err}
 	}
 	md := desc.KeyMetadata
 	if md == nil {
-		return nil, &issue{msg: "DescribeKey returned no metadata"}
+		return nil, false, &issue{msg: "DescribeKey returned no metadata"}
 	}
 	if md.KeyManager == kmstypes.KeyManagerTypeAws {
-		return nil, nil // AWS managed: rotated by AWS every year; not the team's to configure
+		return nil, true, nil // AWS managed: rotated by AWS every year; not the team's to configure
 	}
 	k := &lambda.Key{ID: arn, Symmetric: md.KeySpec == kmstypes.KeySpecSymmetricDefault || md.KeySpec == ""}
 	var wg sync.WaitGroup
@@ -108,7 +114,7 @@ func (r *run) readKey(arn string) (*lambda.Key, *issue) {
 	})
 	wg.Wait()
 	if first != nil {
-		return nil, first
+		return nil, false, first
 	}
-	return k, nil
+	return k, false, nil
 }

@@ -16,6 +16,12 @@ func Merge(results []*Result) *Result {
 		return results[0]
 	}
 	out := &Result{Calls: map[string]int{}, Unverified: map[string][]string{}}
+	// --tag: a region without a tagged function is no problem when
+	// another region has some.
+	selected := false
+	for _, r := range results {
+		selected = selected || len(r.Functions) > 0
+	}
 	var regions []string
 	seen := map[string]bool{}
 	for _, r := range results {
@@ -29,6 +35,9 @@ func Merge(results []*Result) *Result {
 			out.Functions = append(out.Functions, fn)
 		}
 		for _, p := range r.Problems {
+			if p.selectedNone && selected {
+				continue
+			}
 			if p.Stack != "" {
 				p.Stack += " (" + region + ")"
 			}
@@ -48,6 +57,16 @@ func Merge(results []*Result) *Result {
 		}
 		for _, f := range r.Deployed.Functions {
 			out.Deployed.Functions = append(out.Deployed.Functions, f+" ("+region+")")
+		}
+		for _, n := range r.Deployed.Notes {
+			n.Subject += " (" + region + ")"
+			if n.Stack != "" {
+				n.Stack += " (" + region + ")"
+			}
+			out.Deployed.Notes = append(out.Deployed.Notes, n)
+		}
+		if out.Deployed.Tags == nil {
+			out.Deployed.Tags = r.Deployed.Tags
 		}
 		out.Deployed.All = out.Deployed.All || r.Deployed.All
 		if out.Deployed.Account == "" {

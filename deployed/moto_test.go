@@ -16,6 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	awslambda "github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
@@ -34,6 +36,9 @@ func motoServer(t *testing.T) string {
 	if err != nil {
 		bin = "/root/.pyenv/shims/moto_server"
 		if _, err := os.Stat(bin); err != nil {
+			if os.Getenv("LAMBDAGATE_REQUIRE_ORACLES") != "" {
+				t.Fatal("moto_server is required here (LAMBDAGATE_REQUIRE_ORACLES is set) but not installed")
+			}
 			t.Skip("moto_server is not installed (pip install 'moto[server]==5.2.1'); skipping the tests against the AWS emulator")
 		}
 	}
@@ -114,6 +119,27 @@ func TestAgainstMoto(t *testing.T) {
 	}
 	cfg.BaseEndpoint = aws.String(url)
 	iamc, lam, cfn := iam.NewFromConfig(cfg), awslambda.NewFromConfig(cfg), cloudformation.NewFromConfig(cfg)
+	ec2c := ec2.NewFromConfig(cfg)
+	// Security groups: one egress only, as a function's should be; one
+	// open to the internet on SSH (IPv4 and IPv6).
+	vpc, err := ec2c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sg := func(name string) string {
+		out, err := ec2c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String(name), Description: aws.String(name), VpcId: vpc.Vpc.VpcId})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return *out.GroupId
+	}
+	closedSG, openSG := sg("app-closed"), sg("app-open")
+	if _, err := ec2c.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: &openSG, IpPermissions: []ec2types.IpPermission{{
+		IpProtocol: aws.String("tcp"), FromPort: aws.Int32(22), ToPort: aws.Int32(22),
+		IpRanges: []ec2types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}, Ipv6Ranges: []ec2types.Ipv6Range{{CidrIpv6: aws.String("::/0")}},
+	}}}); err != nil {
+		t.Fatal(err)
+	}
 
 	role := func(name, inline string, attached ...string) string {
 		out, err := iamc.CreateRole(ctx, &iam.CreateRoleInput{RoleName: &name, AssumeRolePolicyDocument: aws.String(lambdaTrust)})
@@ -156,8 +182,9 @@ func TestAgainstMoto(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	function("app-good", goodRole, true, "sg-1")
+	function("app-good", goodRole, true, closedSG)
 	function("app-bad", badRole, false)
+	function("app-open", goodRole, true, closedSG, openSG)
 	// What moto models of public invoke: a function URL open to anyone, and
 	// a permission for any principal; and an environment variable.
 	if _, err := lam.CreateFunctionUrlConfig(ctx, &awslambda.CreateFunctionUrlConfigInput{FunctionName: aws.String("app-bad"), AuthType: lambdatypes.FunctionUrlAuthTypeNone}); err != nil {
@@ -188,7 +215,7 @@ func TestAgainstMoto(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := lam.UpdateFunctionConfiguration(ctx, &awslambda.UpdateFunctionConfigurationInput{FunctionName: aws.String("app-Fn"),
-		VpcConfig: &lambdatypes.VpcConfig{SubnetIds: []string{"subnet-1"}, SecurityGroupIds: []string{"sg-1"}}}); err != nil {
+		VpcConfig: &lambdatypes.VpcConfig{SubnetIds: []string{"subnet-1"}, SecurityGroupIds: []string{closedSG}}}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -238,6 +265,41 @@ func TestAgainstMoto(t *testing.T) {
 		}
 	})
 
+	t.Run("an open security group", func(t *testing.T) {
+		out, err := deployed.Verify(ctx, c, deployed.Target{Functions: []string{"app-open"}}, deployed.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := withoutKMS(seen(t, out))
+		if len(out.Problems) != 0 {
+			t.Fatalf("problems: %v", out.Problems)
+		}
+		has(t, lines, "warning open-security-group app-open: security group "+openSG+" allows ingress from 0.0.0.0/0 on port 22; a function needs no inbound rule, remove it")
+		has(t, lines, "warning open-security-group app-open: security group "+openSG+" allows ingress from ::/0 on port 22")
+		hasNo(t, lines, closedSG)
+	})
+
+	t.Run("functions selected by tags", func(t *testing.T) {
+		for name, tags := range map[string]map[string]string{"app-good": {"team": "orders", "env": "prod"}, "app-bad": {"team": "orders", "env": "dev"}} {
+			arn := "arn:aws:lambda:us-east-1:123456789012:function:" + name
+			if _, err := lam.TagResource(ctx, &awslambda.TagResourceInput{Resource: &arn, Tags: tags}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		out, err := deployed.Verify(ctx, c, deployed.Target{Tags: []deployed.Tag{{Key: "team", Value: "orders"}, {Key: "env", Value: "dev"}}}, deployed.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, fn := range out.Functions {
+			names = append(names, fn.Name)
+		}
+		if len(out.Problems) != 0 || strings.Join(names, " ") != "app-bad app-bad:live" {
+			t.Errorf("functions %v, problems %v", names, out.Problems)
+		}
+		has(t, withoutKMS(seen(t, out)), "error active-tracing app-bad: TracingConfig.Mode is PassThrough")
+	})
+
 	t.Run("every function of the region", func(t *testing.T) {
 		out, err := deployed.Verify(ctx, c, deployed.Target{All: true}, deployed.Options{})
 		if err != nil {
@@ -271,7 +333,7 @@ func TestAgainstMoto(t *testing.T) {
 			t.Errorf("mapping: resource %s, name %s, at %v", fn.Resource, fn.Name, fn.Pos)
 		}
 		lines := withoutKMS(seen(t, out))
-		has(t, lines, "warning drift Fn @2: the deployed function runs behind 1 security groups (sg-1), but the template gives none: the next deploy removes them")
+		has(t, lines, "warning drift Fn @2: the deployed function runs behind 1 security groups ("+closedSG+"), but the template gives none: the next deploy removes them")
 		has(t, lines, "error active-tracing Fn @2: TracingConfig.Mode is PassThrough, not Active")
 		hasNo(t, lines, "least-privilege-role")
 	})

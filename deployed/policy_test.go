@@ -53,7 +53,8 @@ func readmePolicy(t *testing.T) []string {
 
 // The README's IAM policy is exactly what a full run calls (through the
 // fake: stacks and a nested stack, roles with inline, attached and customer
-// managed policies and a boundary): neither can drift from the other.
+// managed policies and a boundary, keys, security groups, --all and --tag):
+// neither can drift from the other.
 func TestTheREADMEsPolicyIsWhatVerifyCalls(t *testing.T) {
 	a := app()
 	a.Roles["app-BadRole-B2"].Boundary = "arn:aws:iam::123456789012:policy/boundary"
@@ -69,13 +70,20 @@ func TestTheREADMEsPolicyIsWhatVerifyCalls(t *testing.T) {
 		t.Fatalf("the full run is not clean: %v", lines)
 	}
 	all, _ := verify(t, a, deployed.Target{All: true}, deployed.Options{}) // lambda:ListFunctions
+	a.Functions["app-Good-X"].Tags = map[string]string{"team": "orders"}
+	tagged, _ := verify(t, a, deployed.Target{Tags: []deployed.Tag{{Key: "team", Value: "orders"}}}, deployed.Options{}) // tag:GetResources
+	if len(tagged.Problems) > 0 || len(tagged.Functions) == 0 {
+		t.Fatalf("the run by tags is not clean: %v", tagged.Problems)
+	}
 	var called []string
 	for action := range out.Calls {
 		called = append(called, action)
 	}
-	for action := range all.Calls {
-		if out.Calls[action] == 0 {
-			called = append(called, action)
+	for _, other := range []*deployed.Result{all, tagged} {
+		for action := range other.Calls {
+			if !slices.Contains(called, action) {
+				called = append(called, action)
+			}
 		}
 	}
 	slices.Sort(called)

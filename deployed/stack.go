@@ -9,6 +9,9 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+
+	"github.com/lambdagate/lambdagate/checks"
+	"github.com/lambdagate/lambdagate/evaluation"
 )
 
 // stack is a CloudFormation stack and what it holds.
@@ -138,6 +141,9 @@ func (r *run) describeStack(s *stack) bool {
 		}
 		s.params[deref(p.ParameterKey)] = v
 	}
+	if text, ok := stackNotes[s.status]; ok {
+		r.note(evaluation.Note{Severity: checks.Warning, Subject: "stack " + s.path, Stack: s.path, Text: "is " + s.status + ": " + text})
+	}
 	switch {
 	case strings.HasSuffix(s.status, "_IN_PROGRESS"):
 		r.problem(pendingProblem{stack: s, subject: "stack " + s.path,
@@ -147,6 +153,14 @@ func (r *run) describeStack(s *stack) bool {
 			msg: fmt.Sprintf("it is %s: its resources may match neither the old template nor the new; fix the stack and verify again", s.status)})
 	}
 	return true
+}
+
+// stackNotes are the settled statuses whose functions are verified but are
+// not what the latest template deploys: said at warning level wherever the
+// stack is (text, JSON, job summary, an annotation), not a finding.
+var stackNotes = map[string]string{
+	"UPDATE_ROLLBACK_COMPLETE": "its last update failed and was rolled back, so the functions verified are those of the deployment before it, not of the latest template; fix what made the update fail and deploy again",
+	"ROLLBACK_COMPLETE":        "its creation failed and was rolled back, so it runs no function; delete the stack and deploy again",
 }
 
 // listStack pages through a stack's resources; false when nothing could be

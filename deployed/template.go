@@ -77,7 +77,28 @@ func attach(e *entry, fn, tf *lambda.Function, s *stack, r *run) {
 			fn.Roles[i].Pos = tf.Roles[0].Pos
 		}
 	}
+	placeGroups(fn, tf, s)
 	fn.Template = resolve(e, tf, s, r)
+}
+
+// placeGroups puts the open-security-group findings of a deployed group
+// that is one of the template's (the stack's physical id of the
+// AWS::EC2::SecurityGroup the function names) on that resource's line.
+func placeGroups(fn, tf *lambda.Function, s *stack) {
+	if fn.Around == nil || tf.Around == nil || s == nil {
+		return
+	}
+	for i, g := range fn.Around.Groups {
+		for _, tg := range tf.Around.Groups {
+			if res, ok := s.resources[tg.ID]; ok && res.typ == typeSecurityGroup && res.physical == g.ID {
+				g.Pos, g.Ingress = tg.Pos, slices.Clone(g.Ingress)
+				for j := range g.Ingress {
+					g.Ingress[j].Pos = tg.Pos
+				}
+				fn.Around.Groups[i] = g
+			}
+		}
+	}
 }
 
 // resolve copies the template's function with the values the stack

@@ -11,6 +11,7 @@ import (
 
 	awslambda "github.com/aws/aws-sdk-go-v2/service/lambda"
 
+	"github.com/lambdagate/lambdagate/checks"
 	"github.com/lambdagate/lambdagate/evaluation"
 	"github.com/lambdagate/lambdagate/lambda"
 	"github.com/lambdagate/lambdagate/source"
@@ -34,6 +35,9 @@ type Target struct {
 	Functions []string
 	// All verifies every function of the region (ListFunctions), alone.
 	All bool
+	// Tags select the functions of the region that carry every one of
+	// them (the Resource Groups Tagging API), alone.
+	Tags []Tag
 }
 
 // Options tune a verification.
@@ -58,6 +62,9 @@ type Problem struct {
 	Stack    string     // the stack's path (app/Api), "" for a function named directly
 	Rule     string     // the rule that could not be checked; "" when none could
 	Message  string     // "cannot verify ...: missing permission iam:GetRolePolicy on arn:..."
+	// selectedNone: --tag selected no function of the region. Of several
+	// regions, only when none of them has one (Merge).
+	selectedNone bool
 }
 
 // Result is what was read from AWS.
@@ -85,8 +92,11 @@ type Result struct {
 // retries, a timeout) become Problems and the rest goes on; the error is
 // for a target that cannot be read at all.
 func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error) {
-	if len(t.Stacks) == 0 && len(t.Functions) == 0 && !t.All {
-		return nil, fmt.Errorf("nothing to verify: name a stack (--stack) or a function (--function), or --all")
+	if len(t.Stacks) == 0 && len(t.Functions) == 0 && !t.All && len(t.Tags) == 0 {
+		return nil, fmt.Errorf("nothing to verify: name a stack (--stack) or a function (--function), or --all, or --tag KEY=VALUE")
+	}
+	if len(t.Tags) > 0 && (len(t.Stacks) > 0 || len(t.Functions) > 0 || t.All) {
+		return nil, fmt.Errorf("--tag selects the functions by itself; it takes no --stack, --function or --all")
 	}
 	if o.Concurrency <= 0 {
 		o.Concurrency = DefaultConcurrency
@@ -117,6 +127,19 @@ func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error
 		wg.Go(func() { r.verifyFunction(e) })
 	}
 	r.start = start // aliases start the versions they serve
+	if len(t.Tags) > 0 {
+		for _, e := range r.tagged(t.Tags) {
+			start(e)
+		}
+		wg.Wait()
+		r.readGroups(entries)
+		res := r.result(entries)
+		res.Deployed.Functions = nil
+		for _, tag := range t.Tags {
+			res.Deployed.Tags = append(res.Deployed.Tags, tag.String())
+		}
+		return res, nil
+	}
 	if t.All {
 		pages := awslambda.NewListFunctionsPaginator(r.c.Lambda, &awslambda.ListFunctionsInput{})
 		for pages.HasMorePages() {
@@ -135,6 +158,7 @@ func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error
 			}
 		}
 		wg.Wait()
+		r.readGroups(entries)
 		res := r.result(entries)
 		res.Deployed.All = true
 		res.Deployed.Functions = nil
@@ -143,14 +167,24 @@ func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error
 	if len(t.Stacks) > 0 {
 		f := newFilter(t.Functions, r)
 		stacks := r.listStacks(t.Stacks, func(e *entry) {
-			if f.keep(e) {
-				start(e)
+			latest, qualifiers := f.keep(e)
+			if latest {
+				start(e) // $LATEST, and what each of its aliases serves
+				return
+			}
+			for _, q := range qualifiers {
+				// --function Api:live with --stack: that alias (or version)
+				// of the stack's function only; it takes the function's
+				// template through its parent.
+				start(&entry{parent: e, stack: e.stack, logical: e.logical, name: e.name, arn: e.arn, status: e.status,
+					qualifier: q, alias: q, named: true})
 			}
 		})
 		for _, n := range f.unmatched() {
 			r.problem(pendingProblem{subject: "function " + n, msg: "no function of the stacks has this name, ARN or logical id"})
 		}
 		wg.Wait()
+		r.readGroups(entries)
 		r.matchTemplates(stacks)
 		for _, e := range entries {
 			if e.parent != nil {
@@ -187,6 +221,7 @@ func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error
 			start(e)
 		}
 		wg.Wait()
+		r.readGroups(entries)
 	}
 	return r.result(entries), nil
 }
@@ -208,6 +243,7 @@ type run struct {
 	policies  map[string]*policyFetch
 	keys      map[string]*keyFetch
 	pending   []pendingProblem
+	notes     []evaluation.Note
 	templates []evaluation.Unit
 	walked    []*stack // every stack asked for, read or not
 	start     func(*entry)
@@ -236,6 +272,9 @@ type entry struct {
 	qualifier, alias string
 	version, share   string
 	qualifiedARN     string
+	// named: the alias was named with --function (Api:live), not listed
+	// by ListAliases: one that does not exist is the user's to fix.
+	named bool
 }
 
 // label names a function in messages: `app-Fn-1X2Y (Fn in stack app)`,
@@ -277,10 +316,18 @@ type pendingProblem struct {
 	err     error  // a *callError, or nil with msg
 	msg     string // the whole reason, when not a call's
 	rule    string // the rule it leaves unchecked, if only one
+	// selectedNone: the tags selected no function (Problem.selectedNone).
+	selectedNone bool
 }
 
 // ruleRole is the rule a role that cannot be read leaves unchecked.
 const ruleRole = "least-privilege-role"
+
+func (r *run) note(n evaluation.Note) {
+	r.mu.Lock()
+	r.notes = append(r.notes, n)
+	r.mu.Unlock()
+}
 
 func (r *run) problem(p pendingProblem) {
 	r.mu.Lock()
@@ -385,34 +432,64 @@ func newFilter(names []string, r *run) *filter {
 
 // matches: the function's name, its logical id, its logical id under its
 // stack's path (app/Api/Fn for a nested stack's), or its ARN, region and
-// account included.
-func (f *filter) matches(n string, e *entry) bool {
-	if n == e.name || n == e.logical || n == e.stack.path+"/"+e.logical {
-		return true
+// account included; each may end with :ALIAS (or :VERSION), returned as
+// the qualifier.
+func (f *filter) matches(n string, e *entry) (qualifier string, ok bool) {
+	base, qualifier := splitQualifier(n)
+	if base == e.name || base == e.logical || base == e.stack.path+"/"+e.logical {
+		return qualifier, true
 	}
-	a, ok := parseFunctionARN(n)
-	if !ok || a.name != e.name || a.region != f.r.c.Region || a.qualifier != "" {
-		return false
+	a, isARN := parseFunctionARN(base)
+	if !isARN || a.name != e.name || a.region != f.r.c.Region {
+		return "", false
 	}
 	f.r.mu.Lock()
 	account := f.r.account
 	f.r.mu.Unlock()
-	return account == "" || a.account == account
+	return qualifier, account == "" || a.account == account
 }
 
-func (f *filter) keep(e *entry) bool {
+// splitQualifier cuts NAME:ALIAS, or a qualified function ARN, into the
+// function and the qualifier ("" when there is none). Function names,
+// logical ids and stack paths hold no colon.
+func splitQualifier(n string) (base, qualifier string) {
+	if strings.HasPrefix(n, "arn:") {
+		if a, ok := parseFunctionARN(n); ok && a.qualifier != "" {
+			return strings.TrimSuffix(n, ":"+a.qualifier), a.qualifier
+		}
+		return n, ""
+	}
+	if name, q, ok := strings.Cut(n, ":"); ok && name != "" && q != "" {
+		return name, q
+	}
+	return n, ""
+}
+
+// keep says whether the stack's function is to be verified: latest when a
+// name without a qualifier names it ($LATEST and every alias), else the
+// qualifiers (aliases, versions) named with it.
+func (f *filter) keep(e *entry) (latest bool, qualifiers []string) {
 	if len(f.names) == 0 {
-		return true
+		return true, nil
 	}
 	for _, n := range f.names {
-		if f.matches(n, e) {
-			f.mu.Lock()
-			f.matched[n] = true
-			f.mu.Unlock()
-			return true
+		q, ok := f.matches(n, e)
+		if !ok {
+			continue
+		}
+		f.mu.Lock()
+		f.matched[n] = true
+		f.mu.Unlock()
+		if q == "" {
+			latest = true
+		} else if !slices.Contains(qualifiers, q) {
+			qualifiers = append(qualifiers, q)
 		}
 	}
-	return false
+	if latest {
+		return true, nil // its aliases are verified with it
+	}
+	return false, qualifiers
 }
 
 func (f *filter) unmatched() []string {
@@ -477,10 +554,7 @@ func (r *run) result(entries []*entry) *Result {
 		if len(f.issues) == 0 {
 			continue
 		}
-		users := slices.Clone(f.users)
-		slices.SortFunc(users, func(a, b *entry) int {
-			return cmp.Or(cmp.Compare(stackPath(a), stackPath(b)), cmp.Compare(a.logical, b.logical), cmp.Compare(a.name, b.name))
-		})
+		users := sortedUsers(f.users)
 		for _, is := range f.issues {
 			r.pending = append(r.pending, pendingProblem{e: users[0], subject: fmt.Sprintf("role %s (of %s)", arn, describeFunctions(users)), err: is.err, msg: is.msg, rule: ruleRole})
 		}
@@ -490,6 +564,17 @@ func (r *run) result(entries []*entry) *Result {
 			}
 		}
 	}
+	for arn, f := range r.keys {
+		if f.awsManaged {
+			r.notes = append(r.notes, evaluation.Note{Severity: checks.Notice, Subject: fmt.Sprintf("KMS key %s (of %s)", arn, describeFunctions(sortedUsers(f.users))),
+				Text: "is an AWS managed key: AWS rotates it every year and owns its key policy, so kms-key-rotation passes it; to choose who can use the key and how it rotates, use a customer managed key"})
+		}
+	}
+	notes := slices.Clone(r.notes)
+	slices.SortFunc(notes, func(a, b evaluation.Note) int {
+		return cmp.Or(-cmp.Compare(a.Severity, b.Severity), cmp.Compare(a.Message(), b.Message()))
+	})
+	res.Deployed.Notes = slices.Compact(notes)
 	if r.dead != "" {
 		r.pending = append(r.pending, pendingProblem{subject: "what is left", msg: fmt.Sprintf("the AWS endpoint is unreachable (%s, %d calls in a row); lambdagate stopped calling it. Check the network, AWS_ENDPOINT_URL and the region, and verify again", r.dead, maxConnFails)})
 	}
@@ -500,7 +585,7 @@ func (r *run) result(entries []*entry) *Result {
 		} else if p.err != nil {
 			reason = p.err.Error()
 		}
-		pr := Problem{Message: strings.ReplaceAll("cannot verify "+p.subject+": "+reason, accountMark, account), Rule: p.rule}
+		pr := Problem{Message: strings.ReplaceAll("cannot verify "+p.subject+": "+reason, accountMark, account), Rule: p.rule, selectedNone: p.selectedNone}
 		switch {
 		case p.e != nil:
 			pr.Resource = p.e.resource()
@@ -518,6 +603,16 @@ func (r *run) result(entries []*entry) *Result {
 	})
 	res.Problems = slices.Compact(res.Problems)
 	return res
+}
+
+// sortedUsers are the entries that share a role or a key, in stack and
+// logical-id order, each function once (its aliases use what it uses).
+func sortedUsers(es []*entry) []*entry {
+	users := slices.Clone(es)
+	slices.SortFunc(users, func(a, b *entry) int {
+		return cmp.Or(cmp.Compare(stackPath(a), stackPath(b)), cmp.Compare(a.logical, b.logical), cmp.Compare(a.name, b.name))
+	})
+	return users
 }
 
 func stackPath(e *entry) string {

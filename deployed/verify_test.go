@@ -59,6 +59,10 @@ func clients(t testing.TB, a *fakeaws.Account) deployed.Clients {
 func app() *fakeaws.Account {
 	a := fakeaws.New()
 	a.Keys[keyARN] = &fakeaws.Key{Rotation: true, Policy: keyPolicy}
+	// Egress only, as a function's groups should be.
+	for _, id := range []string{"sg-1", "sg-9", "sg-hand"} {
+		a.Groups[id] = &fakeaws.SecurityGroup{Name: "app-" + id}
+	}
 	a.Roles["app-FnRole-A1"] = &fakeaws.Role{Name: "app-FnRole-A1", Trust: lambdaTrust,
 		Inline: map[string]string{"orders": scoped}, Attached: []string{basicExec, "arn:aws:iam::123456789012:policy/app-logs"}}
 	a.Roles["app-BadRole-B2"] = &fakeaws.Role{Name: "app-BadRole-B2", Trust: lambdaTrust, Inline: map[string]string{"wide": wide}}
@@ -496,6 +500,28 @@ func TestTheStackStatusIsReported(t *testing.T) {
 	}
 }
 
+// UPDATE_ROLLBACK_COMPLETE: the last update failed and was rolled back, so
+// what runs is the deployment before it. Its functions are verified, and
+// the stack gets a warning-level note (not a finding, not a problem).
+func TestAStackRolledBackIsVerifiedWithAWarning(t *testing.T) {
+	a := app()
+	a.StackStatus = map[string]string{"app": "UPDATE_ROLLBACK_COMPLETE"}
+	out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
+	if len(out.Functions) != 3 || len(out.Problems) != 0 {
+		t.Fatalf("the functions must still be verified: %d, problems %v", len(out.Functions), out.Problems)
+	}
+	has(t, lines, "error active-tracing Bad:")
+	notes := out.Deployed.Notes
+	if len(notes) != 1 || notes[0].Severity != checks.Warning || notes[0].Stack != "app" ||
+		notes[0].Message() != "stack app is UPDATE_ROLLBACK_COMPLETE: its last update failed and was rolled back, so the functions verified are those of the deployment before it, not of the latest template; fix what made the update fail and deploy again" {
+		t.Errorf("notes %+v", notes)
+	}
+	a.StackStatus = map[string]string{"app": "UPDATE_COMPLETE"}
+	if out, _ := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{}); len(out.Deployed.Notes) != 0 {
+		t.Errorf("a settled stack has notes: %+v", out.Deployed.Notes)
+	}
+}
+
 // Issue 12 (10): throttling that lasts until --call-timeout is reported as
 // throttling, not as a slow answer.
 func TestThrottlingUntilTheCallTimeoutIsThrottling(t *testing.T) {
@@ -676,6 +702,42 @@ func TestAFunctionNamedWithItsAlias(t *testing.T) {
 	}
 }
 
+// --function Good:live with --stack: that alias of the stack's function
+// only (by logical id, name, path or qualified ARN), findings on the
+// template's lines; an alias it does not have is said.
+func TestAStackFunctionNamedWithItsAlias(t *testing.T) {
+	tpl, err := template.Parse("infra/template.yaml", []byte(appTemplate), template.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := app()
+	good := a.Functions["app-Good-X"]
+	good.Versions = map[string]*fakeaws.Function{"2": {Name: "app-Good-X", Role: "app-FnRole-A1", KMSKeyArn: keyARN, Tracing: "PassThrough", SecurityGroups: []string{"sg-1"}, VpcID: "vpc-1"}}
+	good.Aliases = map[string]*fakeaws.Alias{"live": {Version: "2"}, "beta": {Version: "2"}}
+	for _, name := range []string{"Good:live", "app-Good-X:live", "app/Good:live", "arn:aws:lambda:eu-west-1:123456789012:function:app-Good-X:live"} {
+		out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}, Functions: []string{name}}, deployed.Options{Templates: units(tpl)})
+		if len(out.Functions) != 1 || out.Functions[0].Name != "app-Good-X:live" || out.Functions[0].Resource != "Good" {
+			t.Errorf("%s: want Good:live only; %d functions; %v", name, len(out.Functions), lines)
+			continue
+		}
+		has(t, lines, "error active-tracing Good @20: Tracing is PassThrough, not Active")
+		if len(out.Problems) != 0 {
+			t.Errorf("%s: problems %v", name, out.Problems)
+		}
+	}
+	_, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}, Functions: []string{"Good:nope"}}, deployed.Options{})
+	has(t, lines, "unverified Good: cannot verify function app-Good-X:nope (Good in stack app): the stack's function app-Good-X has no alias or version nope")
+	// The function named alone as well: $LATEST and every alias, once.
+	out, _ := verify(t, a, deployed.Target{Stacks: []string{"app"}, Functions: []string{"Good:live", "Good"}}, deployed.Options{})
+	var names []string
+	for _, fn := range out.Functions {
+		names = append(names, fn.Name)
+	}
+	if !slices.Equal(names, []string{"app-Good-X", "app-Good-X:beta", "app-Good-X:live"}) {
+		t.Errorf("functions %v", names)
+	}
+}
+
 // kms-key-rotation on the deployed function's key: a customer managed key
 // that does not rotate, or whose policy is open to everyone, is a finding;
 // an AWS managed key is not judged; a key that cannot be read leaves the
@@ -699,6 +761,14 @@ func TestDeployedKeysAreJudged(t *testing.T) {
 	has(t, lines, "warning kms-key-rotation Good:", "KMS key "+keyARN+" does not rotate")
 	has(t, lines, "warning kms-key-rotation Good:", "allows kms:* to every principal")
 	hasNo(t, lines, "kms-key-rotation Bad")
+	// The AWS managed key passes, and says so: a notice, once per key.
+	if n := out.Deployed.Notes; len(n) != 1 || n[0].Severity != checks.Notice ||
+		n[0].Message() != "KMS key "+awsKey+" (of app-Bad-Z) is an AWS managed key: AWS rotates it every year and owns its key policy, so kms-key-rotation passes it; to choose who can use the key and how it rotates, use a customer managed key" {
+		t.Errorf("notes %+v", n)
+	}
+	if slices.Contains(out.Unverified["app-Bad-Z"], "kms-key-rotation") {
+		t.Errorf("the AWS managed key is verified: %v", out.Unverified)
+	}
 	has(t, lines, "unverified Also: cannot verify KMS key "+hidden+" (of function app-Also-Y (Also in stack app)): missing permission kms:GetKeyPolicy")
 	if !slices.Contains(out.Unverified["app-Also-Y"], "kms-key-rotation") {
 		t.Errorf("unverified %v", out.Unverified)
@@ -722,5 +792,272 @@ func TestAllTheFunctionsOfTheRegion(t *testing.T) {
 	}
 	if out.Calls["lambda:ListFunctions"] != 2 {
 		t.Errorf("%d ListFunctions pages, want 2", out.Calls["lambda:ListFunctions"])
+	}
+}
+
+// --region a,b: a note names its region, as every stack does.
+func TestMergedNotesNameTheirRegion(t *testing.T) {
+	note := func(region string) *deployed.Result {
+		return &deployed.Result{Deployed: evaluation.Deployed{Region: region, Notes: []evaluation.Note{{Severity: checks.Warning, Subject: "stack app", Stack: "app", Text: "is UPDATE_ROLLBACK_COMPLETE: ..."}}}}
+	}
+	out := deployed.Merge([]*deployed.Result{note("eu-west-1"), note("us-east-1")})
+	var got []string
+	for _, n := range out.Deployed.Notes {
+		got = append(got, n.Stack+" | "+n.Message())
+	}
+	if want := []string{"app (eu-west-1) | stack app (eu-west-1) is UPDATE_ROLLBACK_COMPLETE: ...", "app (us-east-1) | stack app (us-east-1) is UPDATE_ROLLBACK_COMPLETE: ..."}; !slices.Equal(got, want) {
+		t.Errorf("notes %q", got)
+	}
+}
+
+// open-security-group on the deployed groups: one DescribeSecurityGroups
+// for every group of every function (each shared group read once), an
+// inbound rule from 0.0.0.0/0 or ::/0 is the template's finding, worded
+// alike; groups read on later pages count too.
+func TestDeployedSecurityGroupsAreJudged(t *testing.T) {
+	a := app()
+	a.PageSize = 2
+	a.Groups["sg-1"].Ingress = []fakeaws.Rule{{Protocol: "tcp", FromPort: 443, ToPort: 443, CIDRs: []string{"10.0.0.0/8"}}}
+	a.Groups["sg-open"] = &fakeaws.SecurityGroup{Name: "open", Ingress: []fakeaws.Rule{
+		{Protocol: "tcp", FromPort: 22, ToPort: 22, CIDRs: []string{"0.0.0.0/0"}},
+		{Protocol: "-1", CIDRs: []string{"::/0"}},
+		{Protocol: "tcp", FromPort: 8000, ToPort: 8080, CIDRs: []string{"0.0.0.0/0"}},
+	}}
+	a.Groups["sg-x"], a.Groups["sg-y"] = &fakeaws.SecurityGroup{}, &fakeaws.SecurityGroup{}
+	a.Functions["app-Good-X"].SecurityGroups = []string{"sg-1", "sg-open", "sg-x", "sg-y"}
+	a.Functions["app-Also-Y"].SecurityGroups = []string{"sg-1", "sg-open"}
+	out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
+	if len(out.Problems) != 0 {
+		t.Fatalf("problems %v", out.Problems)
+	}
+	for _, fn := range []string{"Good", "Also"} {
+		has(t, lines, "warning open-security-group "+fn+": security group sg-open allows ingress from 0.0.0.0/0 on port 22; a function needs no inbound rule, remove it")
+		has(t, lines, "warning open-security-group "+fn+": security group sg-open allows ingress from ::/0 on all ports")
+		has(t, lines, "warning open-security-group "+fn+": security group sg-open allows ingress from 0.0.0.0/0 on ports 8000-8080")
+	}
+	hasNo(t, lines, "sg-1 allows")
+	hasNo(t, lines, "open-security-group Bad")
+	// 4 groups, 2 a page: one call and its second page, not one per function.
+	if n := a.Calls()["ec2:DescribeSecurityGroups"]; n != 2 {
+		t.Errorf("%d DescribeSecurityGroups calls for 4 groups in pages of 2, want 2", n)
+	}
+	var good *lambda.Function
+	for _, fn := range out.Functions {
+		if fn.Name == "app-Good-X" {
+			good = fn
+		}
+	}
+	if good == nil || len(good.Around.Groups) != 4 {
+		t.Errorf("Good's groups: %+v", good)
+	}
+}
+
+// More than 200 groups go in batches of 200 ids, one call each.
+func TestDeployedSecurityGroupsInBatches(t *testing.T) {
+	a := app()
+	a.PageSize = 1000 // one page a batch
+	var ids []string
+	for i := range 205 {
+		id := fmt.Sprintf("sg-%03d", i)
+		a.Groups[id] = &fakeaws.SecurityGroup{}
+		ids = append(ids, id)
+	}
+	a.Groups["sg-204"].Ingress = []fakeaws.Rule{{Protocol: "tcp", FromPort: 22, ToPort: 22, CIDRs: []string{"0.0.0.0/0"}}}
+	a.Functions["app-Good-X"].SecurityGroups = ids
+	out, lines := verify(t, a, deployed.Target{Functions: []string{"app-Good-X"}}, deployed.Options{})
+	has(t, lines, "warning open-security-group app-Good-X: security group sg-204 allows ingress from 0.0.0.0/0 on port 22")
+	if n := out.Calls["ec2:DescribeSecurityGroups"]; n != 2 {
+		t.Errorf("%d calls for 205 groups, want 2 batches", n)
+	}
+}
+
+// A group that cannot be read (denied, throttled past the retries, gone)
+// leaves open-security-group not verified on the functions behind it, once
+// for the call, never a pass; the others are still verified.
+func TestDeployedSecurityGroupsThatCannotBeRead(t *testing.T) {
+	for name, tc := range map[string]struct {
+		fault *fakeaws.Error
+		says  string
+	}{
+		"denied":    {&fakeaws.Error{Status: 403, Code: "UnauthorizedOperation", Message: "You are not authorized to perform this operation."}, "missing permission ec2:DescribeSecurityGroups on *"},
+		"throttled": {&fakeaws.Error{Status: 503, Code: "RequestLimitExceeded", Message: "Request limit exceeded."}, "ec2:DescribeSecurityGroups on * was still throttled after 4 attempts (RequestLimitExceeded)"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			a := app()
+			a.Groups["sg-1"].Ingress = []fakeaws.Rule{{Protocol: "tcp", FromPort: 22, ToPort: 22, CIDRs: []string{"0.0.0.0/0"}}}
+			a.Fault = func(c fakeaws.Call) *fakeaws.Fault {
+				if c.Action == "ec2:DescribeSecurityGroups" {
+					return &fakeaws.Fault{Error: tc.fault}
+				}
+				return nil
+			}
+			out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
+			has(t, lines, "unverified Also: cannot verify security group sg-1 (of app-Also-Y, app-Good-X): "+tc.says)
+			hasNo(t, lines, "open-security-group Good")
+			has(t, lines, "error kms-key Bad:") // the rest is verified
+			if len(out.Problems) != 1 {
+				t.Errorf("one call failed, %d problems: %v", len(out.Problems), out.Problems)
+			}
+			for _, fn := range []string{"app-Good-X", "app-Also-Y"} {
+				if !slices.Contains(out.Unverified[fn], "open-security-group") {
+					t.Errorf("%s: unverified %v", fn, out.Unverified[fn])
+				}
+			}
+			if got := out.Unverified["app-Bad-Z"]; len(got) != 0 {
+				t.Errorf("Bad has no group, yet unverified %v", got)
+			}
+		})
+	}
+	a := app()
+	a.Functions["app-Good-X"].SecurityGroups = []string{"sg-1", "sg-gone"}
+	out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
+	has(t, lines, "unverified Good: cannot verify security group sg-gone (of app-Good-X): ec2:DescribeSecurityGroups in eu-west-1 does not return it")
+	if !slices.Contains(out.Unverified["app-Good-X"], "open-security-group") || slices.Contains(out.Unverified["app-Also-Y"], "open-security-group") {
+		t.Errorf("unverified %v", out.Unverified)
+	}
+}
+
+// A deployed group that is the template's lands on the template's group.
+func TestAnOpenDeployedGroupLandsOnTheTemplatesGroup(t *testing.T) {
+	const tplText = `Resources:
+  FnGroup:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: fn
+  Good:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: app.handler
+      VpcConfig:
+        SubnetIds: [subnet-1]
+        SecurityGroupIds: [!Ref FnGroup]
+`
+	tpl, err := template.Parse("infra/template.yaml", []byte(tplText), template.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := app()
+	a.Groups["sg-1"].Ingress = []fakeaws.Rule{{Protocol: "tcp", FromPort: 22, ToPort: 22, CIDRs: []string{"0.0.0.0/0"}}}
+	a.Stacks["app"] = append(a.Stacks["app"], &fakeaws.Resource{Logical: "FnGroup", Physical: "sg-1", Type: "AWS::EC2::SecurityGroup"})
+	_, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}, Functions: []string{"Good"}}, deployed.Options{Templates: units(tpl)})
+	has(t, lines, "warning open-security-group Good @2: security group sg-1 allows ingress from 0.0.0.0/0 on port 22")
+}
+
+// --tag selects the functions of the region that carry every tag (AND),
+// through the tagging API page after page; a tagged alias is verified as
+// --function verifies a qualified ARN, unless its function is tagged too.
+func TestFunctionsSelectedByTags(t *testing.T) {
+	a := app()
+	a.PageSize = 1
+	a.Functions["app-Good-X"].Tags = map[string]string{"team": "orders", "env": "prod"}
+	a.Functions["app-Bad-Z"].Tags = map[string]string{"team": "orders", "env": "prod"}
+	a.Functions["app-Also-Y"].Tags = map[string]string{"team": "orders", "env": "dev"}
+	good := a.Functions["app-Good-X"]
+	good.Versions = map[string]*fakeaws.Function{"2": {Name: "app-Good-X", Role: "app-FnRole-A1", KMSKeyArn: keyARN, Tracing: "PassThrough", SecurityGroups: []string{"sg-1"}, VpcID: "vpc-1"}}
+	good.Aliases = map[string]*fakeaws.Alias{"live": {Version: "2"}}
+	a.Functions["app-Also-Y"].Versions = map[string]*fakeaws.Function{"7": {Name: "app-Also-Y", Role: "app-FnRole-A1", Tracing: "Active", KMSKeyArn: keyARN, SecurityGroups: []string{"sg-1"}, VpcID: "vpc-1"}}
+	a.Functions["app-Also-Y"].Aliases = map[string]*fakeaws.Alias{"blue": {Version: "7"}}
+	a.AliasTags = map[string]map[string]string{
+		"arn:aws:lambda:eu-west-1:123456789012:function:app-Also-Y:blue": {"team": "orders", "env": "prod"},
+		"arn:aws:lambda:eu-west-1:123456789012:function:app-Good-X:live": {"team": "orders", "env": "prod"},
+	}
+	out, lines := verify(t, a, deployed.Target{Tags: []deployed.Tag{{Key: "team", Value: "orders"}, {Key: "env", Value: "prod"}}}, deployed.Options{})
+	var names []string
+	for _, fn := range out.Functions {
+		names = append(names, fn.Name)
+	}
+	// Also is tagged env=dev: only its tagged alias blue; Good's alias live
+	// once, with Good.
+	if want := []string{"app-Also-Y:blue", "app-Bad-Z", "app-Good-X", "app-Good-X:live"}; !slices.Equal(names, want) {
+		t.Errorf("functions %v, want %v", names, want)
+	}
+	has(t, lines, "error active-tracing app-Good-X:live: TracingConfig.Mode is PassThrough")
+	has(t, lines, "error kms-key app-Bad-Z:")
+	if len(out.Problems) != 0 {
+		t.Errorf("problems %v", out.Problems)
+	}
+	if n := a.Calls()["tag:GetResources"]; n != 4 {
+		t.Errorf("%d GetResources pages for 4 tagged ARNs one a page, want 4", n)
+	}
+	if got := out.Deployed.Tags; !slices.Equal(got, []string{"team=orders", "env=prod"}) || out.Deployed.Functions != nil {
+		t.Errorf("deployed %+v", out.Deployed)
+	}
+	if s := out.Deployed.Subject(); s != "the functions tagged team=orders and env=prod in eu-west-1, account 123456789012" {
+		t.Errorf("subject %q", s)
+	}
+}
+
+// Tags that select nothing, or a tagging API that cannot be read, are not
+// a pass.
+func TestTagsThatSelectNothingOrCannotBeRead(t *testing.T) {
+	tags := []deployed.Tag{{Key: "team", Value: "nobody"}}
+	_, lines := verify(t, app(), deployed.Target{Tags: tags}, deployed.Options{})
+	has(t, lines, "unverified : cannot verify the functions tagged team=nobody in eu-west-1: no function carries these tags")
+	for name, tc := range map[string]struct {
+		fault *fakeaws.Error
+		says  string
+	}{
+		"denied":    {&fakeaws.Error{Status: 400, Code: "AccessDeniedException", Message: "not authorized"}, "missing permission tag:GetResources on *"},
+		"throttled": {&fakeaws.Error{Status: 400, Code: "ThrottlingException", Message: "Rate exceeded"}, "tag:GetResources on * was still throttled after 4 attempts (ThrottlingException)"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			a := app()
+			a.Functions["app-Bad-Z"].Tags = map[string]string{"team": "nobody"}
+			a.Fault = func(c fakeaws.Call) *fakeaws.Fault {
+				if c.Action == "tag:GetResources" {
+					return &fakeaws.Fault{Error: tc.fault}
+				}
+				return nil
+			}
+			out, lines := verify(t, a, deployed.Target{Tags: tags}, deployed.Options{})
+			has(t, lines, "cannot verify the functions tagged team=nobody in eu-west-1: "+tc.says)
+			if len(out.Functions) != 0 || len(out.Problems) != 1 {
+				t.Errorf("functions %d, problems %v", len(out.Functions), out.Problems)
+			}
+		})
+	}
+}
+
+func TestParseTag(t *testing.T) {
+	for in, want := range map[string]string{
+		"team=orders": "team=orders", "aws:cloudformation:stack-name=shop": "aws:cloudformation:stack-name=shop", "k=a=b": "k=a=b",
+		"team":  `--tag "team": write it KEY=VALUE, e.g. --tag team=orders`,
+		"=x":    `--tag "=x": the key is empty`,
+		"team=": `--tag "team=": the value is empty; write it KEY=VALUE, e.g. --tag team=orders`,
+	} {
+		tag, err := deployed.ParseTag(in)
+		got := tag.String()
+		if err != nil {
+			got = err.Error()
+		}
+		if !strings.HasPrefix(got, want) {
+			t.Errorf("%q: %q, want %q", in, got, want)
+		}
+	}
+}
+
+// --tag with --region a,b: a region without a tagged function is not a
+// problem when another has some; with none in any region, it is.
+func TestTagsAcrossRegions(t *testing.T) {
+	tags := deployed.Target{Tags: []deployed.Tag{{Key: "team", Value: "orders"}}}
+	east := func() *fakeaws.Account {
+		a := app()
+		a.Region = "us-east-1"
+		return a
+	}
+	west := app()
+	west.Functions["app-Good-X"].Tags = map[string]string{"team": "orders"}
+	w, _ := verify(t, west, tags, deployed.Options{})
+	e, _ := verify(t, east(), tags, deployed.Options{})
+	if len(e.Problems) != 1 {
+		t.Fatalf("us-east-1 alone: problems %v", e.Problems)
+	}
+	if out := deployed.Merge([]*deployed.Result{w, e}); len(out.Problems) != 0 || len(out.Functions) != 1 {
+		t.Errorf("merged: functions %d, problems %v", len(out.Functions), out.Problems)
+	}
+	e2, _ := verify(t, east(), tags, deployed.Options{})
+	w2, _ := verify(t, app(), tags, deployed.Options{})
+	if out := deployed.Merge([]*deployed.Result{w2, e2}); len(out.Problems) != 2 {
+		t.Errorf("no region has one: problems %v", out.Problems)
 	}
 }

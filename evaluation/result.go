@@ -93,7 +93,27 @@ type Deployed struct {
 	Functions []string
 	// All: every function of the region was verified (--all).
 	All bool
+	// Tags are the KEY=VALUE pairs functions were selected by (--tag).
+	Tags []string
+	// Notes are what the verification says beside the findings and what
+	// could not be verified: a stack whose last update was rolled back, an
+	// AWS managed key. They are shown at their severity but are not
+	// findings: they neither fail nor pass the gate.
+	Notes []Note
 }
+
+// Note is something a verification says that no rule decides.
+type Note struct {
+	Severity checks.Severity // checks.Warning or checks.Notice
+	// Subject is what it is about ("stack shop", "KMS key arn:... (of
+	// function shop-Api-1)"), Text what it says of it.
+	Subject, Text string
+	// Stack is the stack's path when it is about a stack, else "".
+	Stack string
+}
+
+// Message is the note as one line: "stack shop is UPDATE_ROLLBACK_COMPLETE: ...".
+func (n Note) Message() string { return n.Subject + " " + n.Text }
 
 // StackStatus is a stack verified and its CloudFormation status
 // (UPDATE_COMPLETE, UPDATE_ROLLBACK_COMPLETE, ...; "" if it was not read).
@@ -117,6 +137,9 @@ func (d *Deployed) Subject() string {
 	}
 	if d.All {
 		parts = append(parts, "every function")
+	}
+	if len(d.Tags) > 0 {
+		parts = append(parts, "the functions tagged "+strings.Join(d.Tags, " and "))
 	}
 	out := strings.Join(parts, ", ")
 	if d.Region != "" {

@@ -322,7 +322,17 @@ func (s *GitHubStream) Close(res *evaluation.Result) error {
 			items = append(items, best...)
 		}
 		slices.SortFunc(items, compareItems)
-		n, err := annotate(s.w, items, s.level, s.items, s.opts)
+		var own []ownNote
+		for _, n := range s.opts.Notices {
+			own = append(own, ownNote{sev: checks.Notice, title: "lambdagate", message: n})
+		}
+		if d := res.Deployed; d != nil {
+			title := cmp.Or(s.opts.Title, "lambdagate")
+			for _, n := range d.Notes {
+				own = append(own, ownNote{sev: n.Severity, title: title, message: n.Message()})
+			}
+		}
+		n, err := annotate(s.w, items, s.level, s.items, s.opts, own)
 		if err != nil {
 			return err
 		}
@@ -383,27 +393,49 @@ func findingMessage(f checks.Finding) string {
 	return fmt.Sprintf("%s: %s\nRule: %s%s.md", name, f.Message, checks.DocsURL, f.Rule)
 }
 
-// annotate spends the per-level budget: the run's own notices first, then
+// ownNote is a message of the run itself, annotated before the findings:
+// a notice of the scan (a shallow checkout), a note of a verification (a
+// stack rolled back, at warning level).
+type ownNote struct {
+	sev            checks.Severity
+	title, message string
+}
+
+// annotate spends the per-level budget: the run's own notes first, then
 // findings on changed lines, then by severity and place; when something is
 // left over, the last notice says how much and where to find it.
 //
 // items are the candidates in annotation order; perLevel and total count all
 // the items, candidates or not.
-func annotate(w io.Writer, items []item, perLevel map[checks.Severity]int, total int, opts GitHubOptions) (int, error) {
+func annotate(w io.Writer, items []item, perLevel map[checks.Severity]int, total int, opts GitHubOptions, own []ownNote) (int, error) {
 	limit := opts.MaxPerLevel
 	if limit == 0 || limit > MaxAnnotationsPerLevel {
 		limit = MaxAnnotationsPerLevel
 	}
-	own := min(len(opts.Notices), limit)
-	budget := map[checks.Severity]int{checks.Error: limit, checks.Warning: limit, checks.Notice: limit - own}
-	overflow := perLevel[checks.Error] > limit || perLevel[checks.Warning] > limit || perLevel[checks.Notice] > limit-own
+	budget := map[checks.Severity]int{checks.Error: limit, checks.Warning: limit, checks.Notice: limit}
+	var shown []ownNote
+	for _, n := range own {
+		if budget[n.sev] > 0 {
+			budget[n.sev]--
+			shown = append(shown, n)
+		}
+	}
+	overflow := perLevel[checks.Error] > budget[checks.Error] || perLevel[checks.Warning] > budget[checks.Warning] || perLevel[checks.Notice] > budget[checks.Notice]
 	if overflow {
-		budget[checks.Notice] = max(limit-own-1, 0)
+		budget[checks.Notice] = max(budget[checks.Notice]-1, 0)
 	}
 
 	a := githubactions.New(githubactions.WithWriter(w))
-	for _, n := range opts.Notices[:own] {
-		a.WithFieldsMap(map[string]string{"title": "lambdagate"}).Noticef("%s", n)
+	for _, n := range shown {
+		aa := a.WithFieldsMap(map[string]string{"title": n.title})
+		switch n.sev {
+		case checks.Error:
+			aa.Errorf("%s", n.message)
+		case checks.Warning:
+			aa.Warningf("%s", n.message)
+		default:
+			aa.Noticef("%s", n.message)
+		}
 	}
 	annotated := 0
 	for _, it := range items {

@@ -32,7 +32,19 @@ type JSONVerified struct {
 	Stacks      []JSONStack       `json:"stacks,omitempty"`
 	Functions   []string          `json:"functions,omitempty"`
 	All         bool              `json:"all,omitempty"`
+	Tags        []string          `json:"tags,omitempty"`
 	NotVerified []JSONNotVerified `json:"notVerified,omitempty"`
+	// Notes are what the verification says that no rule decides (a stack
+	// whose last update was rolled back, an AWS managed key): shown, never
+	// counted as findings.
+	Notes []JSONNote `json:"notes,omitempty"`
+}
+
+// JSONNote is one note of a verification.
+type JSONNote struct {
+	Severity string `json:"severity"` // warning or notice
+	Message  string `json:"message"`
+	Stack    string `json:"stack,omitempty"`
 }
 
 // JSONStack is a stack verified, with its CloudFormation status.
@@ -53,7 +65,10 @@ func jsonVerified(r *evaluation.Result) *JSONVerified {
 	if d == nil {
 		return nil
 	}
-	v := &JSONVerified{Region: d.Region, Account: d.Account, Functions: d.Functions, All: d.All}
+	v := &JSONVerified{Region: d.Region, Account: d.Account, Functions: d.Functions, All: d.All, Tags: d.Tags}
+	for _, n := range d.Notes {
+		v.Notes = append(v.Notes, JSONNote{Severity: n.Severity.String(), Message: n.Message(), Stack: n.Stack})
+	}
 	for _, s := range d.Stacks {
 		v.Stacks = append(v.Stacks, JSONStack{Name: s.Name, Status: s.Status})
 	}

@@ -404,6 +404,17 @@ func (s *SARIFStream) Close(res *evaluation.Result) error {
 		})
 		run.Invocations[0].ToolExecutionNotifications = append(run.Invocations[0].ToolExecutionNotifications, s.unplaced...)
 	}
+	if d := res.Deployed; d != nil {
+		// A verification's notes (a stack rolled back, an AWS managed key):
+		// said beside the results, at their level; never results.
+		for _, note := range d.Notes {
+			level := "note"
+			if note.Severity >= checks.Warning {
+				level = "warning"
+			}
+			run.Invocations[0].ToolExecutionNotifications = append(run.Invocations[0].ToolExecutionNotifications, sarifNotification{Level: level, Message: sarifText{Text: note.Message()}})
+		}
+	}
 	for _, e := range errs {
 		n := sarifNotification{Level: "error", Message: sarifText{Text: e.Message}}
 		if e.Rule != "" {

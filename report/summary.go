@@ -121,6 +121,13 @@ func (s *summary) head(res *evaluation.Result, st GitHubStats) {
 	}
 	if d := res.Deployed; d != nil {
 		fmt.Fprintf(&s.b, "Target: %s.\n\n", esc(d.Subject()))
+		for _, n := range d.Notes {
+			kind := "NOTE"
+			if n.Severity >= checks.Warning {
+				kind = "WARNING"
+			}
+			fmt.Fprintf(&s.b, "> [!%s]\n> %s\n\n", kind, esc(n.Message()))
+		}
 		fmt.Fprintf(&s.b, "%s (%s matched) · %s: %s, %s, %s, %d suppressed",
 			plural(res.Functions, "function"), plural(res.Templates, "template"), plural(st.Findings, "finding"),
 			plural(st.Errors, "error"), plural(st.Warnings, "warning"), plural(st.Notices, "notice"), st.Suppressed)

@@ -49,6 +49,7 @@ func Text(w io.Writer, r *evaluation.Result) error { return TextWith(w, r, TextO
 func TextWith(w io.Writer, r *evaluation.Result, o TextOptions) error {
 	lines := newLineCache()
 	bw := bufio.NewWriter(w)
+	textNotes(bw, r.Deployed, o)
 	textErrors(bw, lines, r.Errors, o, r.Deployed != nil)
 	ex := excerpt{lines: lines, o: o}
 	for _, f := range r.Findings {
@@ -57,6 +58,17 @@ func TextWith(w io.Writer, r *evaluation.Result, o TextOptions) error {
 	ex.flush(bw)
 	textEnd(bw, r, len(r.Findings), Count(r.Findings), len(r.Errors))
 	return bw.Flush()
+}
+
+// textNotes writes a verification's notes, at their severity: `warning:
+// stack shop is UPDATE_ROLLBACK_COMPLETE: ...`.
+func textNotes(bw *bufio.Writer, d *evaluation.Deployed, o TextOptions) {
+	if d == nil {
+		return
+	}
+	for _, n := range d.Notes {
+		fmt.Fprintf(bw, "%s: %s\n", o.paint(severityStyle[n.Severity], n.Severity.String()), Sanitize(n.Message()))
+	}
 }
 
 func textErrors(bw *bufio.Writer, lines *lineCache, errs []evaluation.FileError, o TextOptions, deployed bool) {
@@ -196,6 +208,7 @@ func (s *TextStream) Close(r *evaluation.Result) error {
 	defer s.spool.close()
 	out := bufio.NewWriter(s.w)
 	errs := append(slices.Clip(r.Errors), s.errors...)
+	textNotes(out, r.Deployed, s.o)
 	textErrors(out, newLineCache(), errs, s.o, r.Deployed != nil)
 	rd, err := s.spool.reader()
 	if err != nil {

@@ -1,6 +1,7 @@
 // Package fakeaws is an in-process fake of the AWS calls lambdagate verify
-// makes, speaking the real wire protocols (Lambda REST-JSON; IAM and
-// CloudFormation query with XML answers) on an httptest server, so the real
+// makes, speaking the real wire protocols (Lambda REST-JSON; IAM,
+// CloudFormation and EC2 query with XML answers; KMS and the Resource Groups
+// Tagging API JSON 1.1) on an httptest server, so the real
 // SDK clients can be driven against it through their base endpoint. It
 // answers from an Account filled by the test, and a Fault hook injects
 // throttling, server errors, slow answers and denied calls. It exists for
@@ -14,6 +15,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -30,6 +32,7 @@ type Function struct {
 	Runtime, PackageType string
 	Environment          map[string]string
 	Policy               string // the resource policy's JSON; "" for none
+	Tags                 map[string]string
 	URLAuthType          string // the function URL's AuthType; "" for no URL
 	// Versions are the published versions, by number, each as it was
 	// published; Aliases route to them.
@@ -63,6 +66,20 @@ type Key struct {
 	Policy     string // JSON
 }
 
+// SecurityGroup is an EC2 security group.
+type SecurityGroup struct {
+	Name    string
+	Ingress []Rule
+}
+
+// Rule is an inbound rule of a security group: a protocol ("tcp", "-1"),
+// ports, and the CIDRs it admits (IPv4 or IPv6).
+type Rule struct {
+	Protocol         string
+	FromPort, ToPort int
+	CIDRs            []string
+}
+
 // Resource is a stack resource.
 type Resource struct {
 	Logical, Physical, Type string
@@ -93,6 +110,13 @@ type Account struct {
 	// Keys are KMS keys by ARN; a function's KMSKeyArn not among them
 	// answers NotFoundException.
 	Keys map[string]*Key
+	// Groups are the security groups by id; a function's group not among
+	// them is not returned by DescribeSecurityGroups, as EC2 does for a
+	// group filter.
+	Groups map[string]*SecurityGroup
+	// Aliases tag the aliases (qualified ARN) the tagging API returns with
+	// their tags, beside the functions' own.
+	AliasTags map[string]map[string]string
 	// StackStatus and StackParameters are what DescribeStacks answers of a
 	// stack of Stacks: its status (default UPDATE_COMPLETE) and the
 	// parameter values it was deployed with.
@@ -120,7 +144,7 @@ type Fault struct {
 // New returns an empty account.
 func New() *Account {
 	return &Account{ID: "123456789012", Region: "eu-west-1", Functions: map[string]*Function{}, Roles: map[string]*Role{},
-		Policies: map[string]string{}, Stacks: map[string][]*Resource{}, Keys: map[string]*Key{}}
+		Policies: map[string]string{}, Stacks: map[string][]*Resource{}, Keys: map[string]*Key{}, Groups: map[string]*SecurityGroup{}}
 }
 
 // Start serves the account; Close the server when done.
@@ -178,6 +202,10 @@ func (a *Account) serve(w http.ResponseWriter, r *http.Request) {
 		a.kms(w, r, strings.TrimPrefix(target, "TrentService."))
 		return
 	}
+	if target := r.Header.Get("X-Amz-Target"); target == "ResourceGroupsTaggingAPI_20170126.GetResources" {
+		a.getResources(w, r)
+		return
+	}
 	if err := r.ParseForm(); err != nil || r.Method != http.MethodPost {
 		http.Error(w, "unsupported", http.StatusBadRequest)
 		return
@@ -190,12 +218,15 @@ func (a *Account) serve(w http.ResponseWriter, r *http.Request) {
 	case "DescribeStacks":
 		a.describeStacks(w, r)
 		return
+	case "DescribeSecurityGroups":
+		a.describeSecurityGroups(w, r)
+		return
 	}
 	a.iam(w, r, action)
 }
 
 // begin counts the call, applies latency and faults; false when it answered.
-func (a *Account) begin(w http.ResponseWriter, r *http.Request, action, resource string, xmlErr bool) bool {
+func (a *Account) begin(w http.ResponseWriter, r *http.Request, action, resource string, writeErr func(http.ResponseWriter, Error)) bool {
 	a.mu.Lock()
 	key := action + " " + resource
 	a.seen[key]++
@@ -222,11 +253,7 @@ func (a *Account) begin(w http.ResponseWriter, r *http.Request, action, resource
 	if f.Error == nil {
 		return true
 	}
-	if xmlErr {
-		writeXMLError(w, *f.Error)
-	} else {
-		writeJSONError(w, *f.Error)
-	}
+	writeErr(w, *f.Error)
 	return false
 }
 
@@ -250,7 +277,7 @@ func esc(s string) string {
 }
 
 func (a *Account) lambdaConfig(w http.ResponseWriter, r *http.Request, name string) {
-	if !a.begin(w, r, "lambda:GetFunctionConfiguration", name, false) {
+	if !a.begin(w, r, "lambda:GetFunctionConfiguration", name, writeJSONError) {
 		return
 	}
 	if i := strings.LastIndex(name, ":function:"); i >= 0 {
@@ -307,7 +334,7 @@ func (a *Account) kms(w http.ResponseWriter, r *http.Request, op string) {
 		http.Error(w, "bad JSON", http.StatusBadRequest)
 		return
 	}
-	if !a.begin(w, r, "kms:"+op, in.KeyId, false) {
+	if !a.begin(w, r, "kms:"+op, in.KeyId, writeJSONError) {
 		return
 	}
 	k, ok := a.Keys[in.KeyId]
@@ -340,7 +367,7 @@ func (a *Account) kms(w http.ResponseWriter, r *http.Request, op string) {
 
 // listFunctions answers ListFunctions, a page at a time.
 func (a *Account) listFunctions(w http.ResponseWriter, r *http.Request) {
-	if !a.begin(w, r, "lambda:ListFunctions", "", false) {
+	if !a.begin(w, r, "lambda:ListFunctions", "", writeJSONError) {
 		return
 	}
 	names := make([]string, 0, len(a.Functions))
@@ -363,7 +390,7 @@ func (a *Account) listFunctions(w http.ResponseWriter, r *http.Request) {
 
 // listAliases answers ListAliases, one page.
 func (a *Account) listAliases(w http.ResponseWriter, r *http.Request, name string) {
-	if !a.begin(w, r, "lambda:ListAliases", name, false) {
+	if !a.begin(w, r, "lambda:ListAliases", name, writeJSONError) {
 		return
 	}
 	fn, ok := a.Functions[name]
@@ -393,7 +420,7 @@ func (a *Account) listAliases(w http.ResponseWriter, r *http.Request, name strin
 // lambdaExtra answers GetPolicy and GetFunctionUrlConfig; a function
 // without a policy or URL answers ResourceNotFoundException, as Lambda does.
 func (a *Account) lambdaExtra(w http.ResponseWriter, r *http.Request, action, name string) {
-	if !a.begin(w, r, action, name, false) {
+	if !a.begin(w, r, action, name, writeJSONError) {
 		return
 	}
 	if i := strings.LastIndex(name, ":function:"); i >= 0 {
@@ -466,7 +493,7 @@ func (a *Account) listStackResources(w http.ResponseWriter, r *http.Request) {
 	if i := strings.Index(name, ":stack/"); i >= 0 {
 		name = strings.SplitN(name[i+len(":stack/"):], "/", 2)[0]
 	}
-	if !a.begin(w, r, "cloudformation:ListStackResources", name, true) {
+	if !a.begin(w, r, "cloudformation:ListStackResources", name, writeXMLError) {
 		return
 	}
 	res, ok := a.Stacks[name]
@@ -505,7 +532,7 @@ func (a *Account) describeStacks(w http.ResponseWriter, r *http.Request) {
 	if i := strings.Index(name, ":stack/"); i >= 0 {
 		name = strings.SplitN(name[i+len(":stack/"):], "/", 2)[0]
 	}
-	if !a.begin(w, r, "cloudformation:DescribeStacks", name, true) {
+	if !a.begin(w, r, "cloudformation:DescribeStacks", name, writeXMLError) {
 		return
 	}
 	if _, ok := a.Stacks[name]; !ok {
@@ -545,7 +572,7 @@ func (a *Account) iam(w http.ResponseWriter, r *http.Request, action string) {
 	if resource == "" {
 		resource = f.Get("PolicyArn")
 	}
-	if !a.begin(w, r, "iam:"+action, resource, true) {
+	if !a.begin(w, r, "iam:"+action, resource, writeXMLError) {
 		return
 	}
 	wrap := func(inner string) {
@@ -637,4 +664,145 @@ func (a *Account) iam(w http.ResponseWriter, r *http.Request, action string) {
 	default:
 		writeXMLError(w, Error{400, "InvalidAction", "the fake does not answer " + action})
 	}
+}
+
+// writeEC2Error answers as EC2 does: its own XML error shape.
+func writeEC2Error(w http.ResponseWriter, e Error) {
+	w.Header().Set("Content-Type", "text/xml")
+	w.WriteHeader(e.Status)
+	fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>%s</Code><Message>%s</Message></Error></Errors><RequestID>fake</RequestID></Response>`, esc(e.Code), esc(e.Message))
+}
+
+// describeSecurityGroups answers for the groups of a group-id filter (or
+// GroupIds), a page at a time (NextToken).
+func (a *Account) describeSecurityGroups(w http.ResponseWriter, r *http.Request) {
+	f := r.PostForm
+	var ids []string
+	for i := 1; ; i++ {
+		name := f.Get(fmt.Sprintf("Filter.%d.Name", i))
+		if name == "" {
+			break
+		}
+		if name != "group-id" {
+			writeEC2Error(w, Error{400, "InvalidParameterValue", "the fake filters on group-id only, not " + name})
+			return
+		}
+		for j := 1; f.Get(fmt.Sprintf("Filter.%d.Value.%d", i, j)) != ""; j++ {
+			ids = append(ids, f.Get(fmt.Sprintf("Filter.%d.Value.%d", i, j)))
+		}
+	}
+	for j := 1; f.Get(fmt.Sprintf("GroupId.%d", j)) != ""; j++ {
+		ids = append(ids, f.Get(fmt.Sprintf("GroupId.%d", j)))
+	}
+	// The resource is the ids, and the page: a page's retries are its own.
+	if !a.begin(w, r, "ec2:DescribeSecurityGroups", strings.Join(ids, ",")+page(f.Get("NextToken")), writeEC2Error) {
+		return
+	}
+	var found []string
+	for _, id := range ids {
+		if _, ok := a.Groups[id]; ok && !slices.Contains(found, id) {
+			found = append(found, id)
+		}
+	}
+	sort.Strings(found)
+	items, next := a.page(found, f.Get("NextToken"))
+	var b strings.Builder
+	b.WriteString(`<DescribeSecurityGroupsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>fake</requestId><securityGroupInfo>`)
+	for _, id := range items {
+		g := a.Groups[id]
+		fmt.Fprintf(&b, `<item><ownerId>%s</ownerId><groupId>%s</groupId><groupName>%s</groupName><groupDescription>fake</groupDescription><vpcId>vpc-1</vpcId><ipPermissions>`, esc(a.ID), esc(id), esc(g.Name))
+		for _, rule := range g.Ingress {
+			proto := rule.Protocol
+			if proto == "" {
+				proto = "tcp"
+			}
+			fmt.Fprintf(&b, `<item><ipProtocol>%s</ipProtocol>`, esc(proto))
+			if proto != "-1" {
+				fmt.Fprintf(&b, `<fromPort>%d</fromPort><toPort>%d</toPort>`, rule.FromPort, rule.ToPort)
+			}
+			var v4, v6 strings.Builder
+			for _, c := range rule.CIDRs {
+				if strings.Contains(c, ":") {
+					fmt.Fprintf(&v6, `<item><cidrIpv6>%s</cidrIpv6></item>`, esc(c))
+				} else {
+					fmt.Fprintf(&v4, `<item><cidrIp>%s</cidrIp></item>`, esc(c))
+				}
+			}
+			fmt.Fprintf(&b, `<groups/><ipRanges>%s</ipRanges><ipv6Ranges>%s</ipv6Ranges><prefixListIds/></item>`, v4.String(), v6.String())
+		}
+		b.WriteString(`</ipPermissions><ipPermissionsEgress><item><ipProtocol>-1</ipProtocol><groups/><ipRanges><item><cidrIp>0.0.0.0/0</cidrIp></item></ipRanges><ipv6Ranges/><prefixListIds/></item></ipPermissionsEgress></item>`)
+	}
+	b.WriteString(`</securityGroupInfo>`)
+	if next != "" {
+		fmt.Fprintf(&b, `<nextToken>%s</nextToken>`, next)
+	}
+	b.WriteString(`</DescribeSecurityGroupsResponse>`)
+	writeXML(w, b.String())
+}
+
+// getResources answers the tagging API's GetResources for lambda:function:
+// the functions (and tagged aliases) whose tags match every filter, a page
+// at a time (PaginationToken).
+func (a *Account) getResources(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		TagFilters []struct {
+			Key    string
+			Values []string
+		}
+		ResourceTypeFilters []string
+		PaginationToken     string
+	}
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		http.Error(w, "bad JSON", http.StatusBadRequest)
+		return
+	}
+	if !a.begin(w, r, "tag:GetResources", page(in.PaginationToken), writeJSONError) {
+		return
+	}
+	if len(in.ResourceTypeFilters) != 1 || in.ResourceTypeFilters[0] != "lambda:function" {
+		writeJSONError(w, Error{400, "InvalidParameterException", "the fake answers ResourceTypeFilters [lambda:function] only"})
+		return
+	}
+	tagged := map[string]map[string]string{}
+	for n, fn := range a.Functions {
+		if len(fn.Tags) > 0 {
+			tagged[fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", a.Region, a.ID, n)] = fn.Tags
+		}
+	}
+	for arn, tags := range a.AliasTags {
+		tagged[arn] = tags
+	}
+	var arns []string
+	for arn, tags := range tagged {
+		ok := true
+		for _, f := range in.TagFilters {
+			v, has := tags[f.Key]
+			if !has || (len(f.Values) > 0 && !slices.Contains(f.Values, v)) {
+				ok = false
+			}
+		}
+		if ok {
+			arns = append(arns, arn)
+		}
+	}
+	sort.Strings(arns)
+	items, next := a.page(arns, in.PaginationToken)
+	list := []map[string]any{}
+	for _, arn := range items {
+		var tags []map[string]string
+		for k, v := range tagged[arn] {
+			tags = append(tags, map[string]string{"Key": k, "Value": v})
+		}
+		list = append(list, map[string]any{"ResourceARN": arn, "Tags": tags})
+	}
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	json.NewEncoder(w).Encode(map[string]any{"ResourceTagMappingList": list, "PaginationToken": next})
+}
+
+// page names a page after the first in a Call's Resource: " page 2".
+func page(token string) string {
+	if token == "" {
+		return ""
+	}
+	return " page " + token
 }
