@@ -154,7 +154,10 @@ func permissions(doc string) ([]lambda.Permission, error) {
 		for _, keys := range st.Condition {
 			for k := range keys {
 				switch strings.ToLower(k) {
-				case "aws:sourcearn", "aws:sourceaccount", "aws:principalorgid":
+				case "aws:sourcearn":
+					// `arn:aws:s3:::*` names every bucket of every account.
+					scoped = scoped || namesSources(keys[k])
+				case "aws:sourceaccount", "aws:principalorgid":
 					scoped = true
 				case "lambda:functionurlauthtype":
 					url = true
@@ -171,6 +174,26 @@ func permissions(doc string) ([]lambda.Permission, error) {
 		out = append(out, lambda.Permission{ID: id, Principal: principal(st.Principal), Action: strings.Trim(string(st.Action), `"`), Scoped: scoped})
 	}
 	return out, nil
+}
+
+// namesSources reports whether a condition's SourceArn values (one, or a
+// list) each name sources of one account (lambda.NamesSource).
+func namesSources(raw json.RawMessage) bool {
+	var many []string
+	var one string
+	switch {
+	case json.Unmarshal(raw, &one) == nil:
+		many = []string{one}
+	case json.Unmarshal(raw, &many) == nil:
+	default:
+		return false
+	}
+	for _, arn := range many {
+		if !lambda.NamesSource(arn) {
+			return false
+		}
+	}
+	return len(many) > 0
 }
 
 // principal is "*" when the statement's principal is anyone, else its text.

@@ -610,6 +610,8 @@ func TestADeadEndpointStopsTheCalls(t *testing.T) {
 func TestDeployedPublicInvokeAndSecrets(t *testing.T) {
 	a := app()
 	a.Functions["app-Bad-Z"].Policy = `{"Version":"2012-10-17","Statement":[{"Sid":"anyone","Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunction"},` +
+		`{"Sid":"anybucket","Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunction","Condition":{"ArnLike":{"AWS:SourceArn":["arn:aws:s3:::b","arn:aws:s3:::*"]}}},` +
+		`{"Sid":"onebucket","Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunction","Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::b"}}},` +
 		`{"Sid":"url","Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunctionUrl","Condition":{"StringEquals":{"lambda:FunctionUrlAuthType":"NONE"}}}]}`
 	a.Functions["app-Bad-Z"].URLAuthType = "NONE"
 	a.Functions["app-Bad-Z"].Environment = map[string]string{"API_TOKEN": "ghp_0123456789abcdefghijklmnopqrstuvwxyz01", "STAGE": "prod"}
@@ -622,6 +624,10 @@ func TestDeployedPublicInvokeAndSecrets(t *testing.T) {
 	}
 	out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
 	has(t, lines, "warning public-invoke Bad: permission anyone lets any principal invoke the function")
+	// A SourceArn that any account's bucket matches scopes nothing; one
+	// bucket does (lambda.NamesSource, as in templates).
+	has(t, lines, "warning public-invoke Bad: permission anybucket lets any principal invoke the function")
+	hasNo(t, lines, "permission onebucket")
 	has(t, lines, "warning public-invoke Bad: the function URL https://app-Bad-Z.lambda-url.eu-west-1.on.aws/ has AuthType NONE")
 	has(t, lines, "warning plaintext-secret Bad:", "API_TOKEN")
 	hasNo(t, lines, "ghp_")

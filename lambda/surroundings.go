@@ -156,6 +156,13 @@ func namesSource(v *template.Value) bool {
 	if last != nil {
 		shape += "\x00"
 	}
+	return NamesSource(shape)
+}
+
+// NamesSource is namesSource on the text of a SourceArn, its parts known
+// only at deployment written as \x00: the template's and the deployed
+// function's resource policy are judged by one rule.
+func NamesSource(shape string) bool {
 	wild := func(s string) bool { return strings.ContainsAny(s, "*?") }
 	if !strings.HasPrefix(shape, "arn:") {
 		return !wild(shape)
