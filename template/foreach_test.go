@@ -125,6 +125,47 @@ func TestForEach(t *testing.T) {
 			"Fny: {Name: y, Outer: !Ref O}",
 		},
 		copies: map[string]string{"Fnx": "Fnx", "Fny": "Fny"},
+	}, {
+		// Placeholders are found as the copy replaces them, not by reading
+		// ${...} names: ${Fn${N}} names N (review2 R5), in both forms of
+		// Fn::Sub, with ${N} or &{N}; ${!N} is Fn::Sub's literal ${N}, which
+		// the transform leaves, and so does a variable of the Sub's own map.
+		name: "an identifier inside a placeholder",
+		resources: `
+  Fn::ForEach::Logs:
+    - N
+    - [a-1, b]
+    - Logs${N}:
+        Type: AWS::Logs::LogGroup
+        Properties: {LogGroupName: !Sub "/aws/lambda/${Fn${N}}"}
+      List${N}:
+        Type: AWS::Logs::LogGroup
+        Properties: {LogGroupName: !Sub ["/aws/lambda/${Fn&{N}}", {}]}
+      Bang${N}:
+        Type: AWS::Logs::LogGroup
+        Properties: {LogGroupName: !Sub "/aws/lambda/${!N}"}
+      Own${N}:
+        Type: AWS::Logs::LogGroup
+        Properties: {LogGroupName: !Sub ["/aws/lambda/${N}", {N: x}]}`,
+		want: []string{
+			"Logsa-1: {LogGroupName: !Sub /aws/lambda/${Fna-1}}",
+			"Lista-1: {LogGroupName: !Sub [/aws/lambda/${Fna1}, {}]}",
+			"Bang${N}: {LogGroupName: !Sub /aws/lambda/${!N}}",
+			"Own${N}: {LogGroupName: !Sub [/aws/lambda/${N}, {N: x}]}",
+			"Logsb: {LogGroupName: !Sub /aws/lambda/${Fnb}}",
+			"Listb: {LogGroupName: !Sub [/aws/lambda/${Fnb}, {}]}",
+		},
+		copies: map[string]string{"Banga-1": "Bang${N}", "Ownb": "Own${N}"},
+	}, {
+		name: "an identifier in a key inside the fragment",
+		resources: `
+  Fn::ForEach::Fns:
+    - N
+    - [a, b]
+    - Fn${N}:
+        Type: AWS::Lambda::Function
+        Properties: {Tags: {"tag-${N}": x}}`,
+		want: []string{"Fna: {Tags: {tag-a: x}}", "Fnb: {Tags: {tag-b: x}}"},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
