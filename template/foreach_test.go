@@ -2,6 +2,7 @@ package template
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -350,5 +351,44 @@ Resources:
 				t.Errorf("problems %v, want one saying the loop is past the budget", tpl.Problems)
 			}
 		})
+	}
+}
+
+// TestForEachRefToCopy: a fragment read once is the resource each copy's
+// id names, so `${FnA}` of a copied log group is a Ref to Fn${N}, the id a
+// function is read under (a log group of the copy is then the function's).
+func TestForEachRefToCopy(t *testing.T) {
+	src := `Transform: AWS::LanguageExtensions
+Resources:
+  Fn::ForEach::Fns:
+    - N
+    - [A, B]
+    - Fn${N}:
+        Type: AWS::Lambda::Function
+        Properties: {Handler: app.handler}
+      Logs${N}:
+        Type: AWS::Logs::LogGroup
+        Properties: {LogGroupName: !Sub "/aws/lambda/${Fn${N}}"}
+`
+	tpl, err := Parse("t.yaml", []byte(src), DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, id := range []string{"LogsA", "LogsB"} {
+		r := tpl.Resource(id)
+		if r == nil {
+			t.Fatalf("no resource %s", id)
+		}
+		for _, o := range tpl.plainEvaluator().Eval(r.Properties.Get("LogGroupName")) {
+			for _, p := range o.Value.Parts {
+				if p.Ref != nil {
+					got = append(got, p.Ref.Name)
+				}
+			}
+		}
+	}
+	if want := []string{"Fn${N}", "Fn${N}"}; !slices.Equal(got, want) {
+		t.Errorf("the log groups name %v, want %v", got, want)
 	}
 }
