@@ -1,6 +1,7 @@
 package template
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -9,8 +10,9 @@ import (
 // Fn::And, Fn::Or, Fn::Not and Condition over atoms, each an Fn::Equals of
 // two evaluated values. A literal comparison evaluates; an atom over a
 // parameter or a pseudo parameter ranges over the values it can take (the
-// parameter's configured value, else its AllowedValues, else every value it
-// is compared with and one more); anything else is a free atom. A branch
+// parameter's configured value, else its AllowedValues, else any), read as
+// the values the formulas compare it with and one for the rest (see
+// makeDomains); anything else is a free atom. A branch
 // combination is checked only when some assignment makes it hold together
 // with the resource's own Condition.
 
@@ -101,8 +103,11 @@ type logic struct {
 	ev      *Evaluator
 	domains map[string][]string // variable -> values it can take
 	order   []string
-	pairs   [][2]string // variables compared with each other
-	atoms   map[*Value]sides
+	// compared holds, for each parameter or pseudo parameter, the values
+	// the formulas compare it with, in order; the domains are made of them.
+	compared map[string][]string
+	pairs    [][2]string // variables compared with each other
+	atoms    map[*Value]sides
 }
 
 // atomEvaluator is e reading parameters as references, as atoms compare
@@ -127,7 +132,7 @@ func (e *Evaluator) satisfiable(p Path, conds []string) bool {
 		return v
 	}
 	// Atoms read parameters as references, fixed where a value is given.
-	l := &logic{t: t, ev: e.atomEvaluator(), domains: map[string][]string{}}
+	l := &logic{t: t, ev: e.atomEvaluator(), domains: map[string][]string{}, compared: map[string][]string{}}
 	var formulas []*Value
 	var wants []bool
 	fixed := map[string]string{}
@@ -135,7 +140,7 @@ func (e *Evaluator) satisfiable(p Path, conds []string) bool {
 		if c.Is != "" {
 			if name, ok := strings.CutPrefix(c.Condition, "!Ref "); ok && (t.Parameters[name] != nil || pseudoParameters[name]) {
 				fixed[name] = c.Is
-				l.collectValue(name, c.Is)
+				l.compare(name, c.Is)
 			}
 			continue
 		}
@@ -156,21 +161,7 @@ func (e *Evaluator) satisfiable(p Path, conds []string) bool {
 	for _, f := range formulas {
 		l.collect(f, collected)
 	}
-	// Two variables compared with each other can be equal on any value
-	// either can take: `!Equals [!Ref A, !Ref Name]` with A in [x, y].
-	for range 2 {
-		for _, pr := range l.pairs {
-			for _, v := range l.domains[pr[1]] {
-				l.collectValue(pr[0], v)
-			}
-			for _, v := range l.domains[pr[0]] {
-				l.collectValue(pr[1], v)
-			}
-		}
-	}
-	for name, v := range fixed {
-		l.domains[name] = []string{v}
-	}
+	l.makeDomains(fixed)
 	ok := l.search(formulas, wants)
 	e.satCache[key] = ok
 	return ok
@@ -222,24 +213,137 @@ type sides struct {
 	ok   bool
 }
 
-func (l *logic) collectValue(vr, val string) {
-	if _, ok := l.domains[vr]; !ok {
+// compare records that the formulas compare variable vr with vals (with
+// none: with another variable).
+func (l *logic) compare(vr string, vals ...string) {
+	have, seen := l.compared[vr]
+	if !seen {
 		l.order = append(l.order, vr)
-		if p := l.t.Parameters[vr]; p != nil && len(p.Allowed) > 0 {
-			l.domains[vr] = append([]string(nil), p.Allowed...)
-		} else {
-			l.domains[vr] = []string{"\x00other"}
+	}
+	for _, x := range vals {
+		if !slices.Contains(have, x) {
+			have = append(have, x)
 		}
 	}
-	if p := l.t.Parameters[vr]; p != nil && len(p.Allowed) > 0 {
-		return
+	l.compared[vr] = have
+}
+
+// makeDomains gives each variable the values that tell its assignments
+// apart, and no more: a formula only asks whether a variable equals a value
+// it is compared with, or another variable. Every other value a variable
+// can take is one representative, so that eight parameters with three
+// AllowedValues each, compared with one value each, are 2^8 assignments,
+// not 3^8. Variables compared with each other are read together (see
+// component); a value the path fixes (fixed) is the variable's only one.
+func (l *logic) makeDomains(fixed map[string]string) {
+	parent := map[string]string{}
+	var root func(v string) string
+	root = func(v string) string {
+		if p, ok := parent[v]; ok && p != v {
+			r := root(p)
+			parent[v] = r
+			return r
+		}
+		return v
 	}
-	for _, x := range l.domains[vr] {
-		if x == val {
-			return
+	for _, pr := range l.pairs {
+		if a, b := root(pr[0]), root(pr[1]); a != b {
+			parent[b] = a
 		}
 	}
-	l.domains[vr] = append(l.domains[vr], val)
+	groups := map[string][]string{}
+	var roots []string
+	for _, v := range l.order {
+		if _, ok := l.compared[v]; !ok {
+			continue // a free atom: its domain is made with it
+		}
+		r := root(v)
+		if _, ok := groups[r]; !ok {
+			roots = append(roots, r)
+		}
+		groups[r] = append(groups[r], v)
+	}
+	for _, r := range roots {
+		l.component(groups[r])
+	}
+	for name, v := range fixed {
+		l.domains[name] = []string{v}
+	}
+}
+
+// component makes the domains of variables connected by comparisons with
+// each other. The values that matter are the ones any of them is compared
+// with (cmp): `!Equals [!Ref A, x]` and `!Equals [!Ref A, !Ref B]` let B be
+// x too. Any other value matters only for which variables may take it
+// (its AllowedValues) and for which of them are equal: values allowed to
+// the same variables are interchangeable, so as many of them are kept as
+// there are variables to tell apart; a variable without AllowedValues (a
+// pseudo parameter too) can take all of those and a value of its own, one
+// no formula names.
+func (l *logic) component(vars []string) {
+	var cmp []string
+	for _, v := range vars {
+		for _, x := range l.compared[v] {
+			if !slices.Contains(cmp, x) {
+				cmp = append(cmp, x)
+			}
+		}
+	}
+	allowed := func(v string) []string {
+		if p := l.t.Parameters[v]; p != nil && len(p.Allowed) > 0 {
+			return p.Allowed
+		}
+		return nil
+	}
+	// The rest: each value no formula names, by the variables that allow it.
+	var rest []string
+	perClass := map[string]int{}
+	classOf := map[string]string{}
+	for _, v := range vars {
+		for _, x := range allowed(v) {
+			if slices.Contains(cmp, x) || classOf[x] != "" {
+				continue
+			}
+			var class strings.Builder
+			for i, w := range vars {
+				if slices.Contains(allowed(w), x) {
+					fmt.Fprintf(&class, "%d,", i)
+				}
+			}
+			classOf[x] = class.String()
+			if perClass[class.String()] < len(vars) {
+				perClass[class.String()]++
+				rest = append(rest, x)
+			}
+		}
+	}
+	// Values of their own for the variables without AllowedValues: as many
+	// as there are of them, none of them a value of the template.
+	var own []string
+	for _, v := range vars {
+		if allowed(v) != nil {
+			continue
+		}
+		x := fmt.Sprintf("\x00other %d", len(own))
+		for slices.Contains(cmp, x) || slices.Contains(rest, x) {
+			x += "\x00" // a template that compares with this very text
+		}
+		own = append(own, x)
+	}
+	for _, v := range vars {
+		a := allowed(v)
+		if a == nil {
+			l.domains[v] = slices.Concat(cmp, rest, own)
+			continue
+		}
+		var d []string
+		for _, x := range slices.Concat(cmp, rest) {
+			if slices.Contains(a, x) {
+				d = append(d, x)
+			}
+		}
+		l.domains[v] = d
+	}
 }
 
 // collect finds the variables of a formula and the values they are compared with.
@@ -273,16 +377,16 @@ func (l *logic) collect(f *Value, seen map[string]bool) {
 		switch {
 		case fa || fb || (va != "" && vb != ""):
 			if va != "" && vb != "" && !fa && !fb {
-				l.collectValue(va, "\x00same")
-				l.collectValue(vb, "\x00same")
+				l.compare(va)
+				l.compare(vb)
 				l.pairs = append(l.pairs, [2]string{va, vb})
 				return
 			}
 			l.free(f)
 		case va != "":
-			l.collectValue(va, xb)
+			l.compare(va, xb)
 		case vb != "":
-			l.collectValue(vb, xa)
+			l.compare(vb, xa)
 		}
 	default:
 		l.free(f)

@@ -230,6 +230,84 @@ func TestConditionsBudget(t *testing.T) {
 	})
 }
 
+// TestConditionsDomains: a variable ranges over the values the formulas
+// compare it with and one for the rest, so eight parameters with three
+// AllowedValues each are 2^8 assignments, well inside maxAssignments (3^8
+// was past it, and a function's own Condition was then ignored).
+func TestConditionsDomains(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("Parameters:\n")
+	for i := range 8 {
+		fmt.Fprintf(&b, "  P%d: {Type: String, AllowedValues: [a, b, c], Default: a}\n", i)
+	}
+	b.WriteString(`  Only: {Type: String, AllowedValues: [a]}
+  X: {Type: String, AllowedValues: [a, b, c]}
+  Y: {Type: String, AllowedValues: [c, d, e]}
+  Z1: {Type: String, AllowedValues: [p, q]}
+  Z2: {Type: String, AllowedValues: [p, q]}
+  Z3: {Type: String, AllowedValues: [p, q]}
+  W1: {Type: String, AllowedValues: [p, q, r]}
+  W2: {Type: String, AllowedValues: [p, q, r]}
+  W3: {Type: String, AllowedValues: [p, q, r]}
+  F1: {Type: String}
+  F2: {Type: String}
+  F3: {Type: String}
+  G: {Type: String}
+  Flag: {Type: String, AllowedValues: [yes, no, maybe]}
+Conditions:
+`)
+	var all []string
+	for i := range 8 {
+		fmt.Fprintf(&b, "  C%d: !Equals [!Ref P%d, a]\n", i, i)
+		all = append(all, fmt.Sprintf("!Condition C%d", i))
+	}
+	fmt.Fprintf(&b, "  All: !And [%s]\n", strings.Join(all, ", "))
+	b.WriteString(`  OnlyA: !Equals [!Ref Only, a]
+  XA: !Equals [!Ref X, a]
+  XisY: !Equals [!Ref X, !Ref Y]
+  YisC: !Equals [!Ref Y, c]
+  AllXisY: !And [!Condition All, !Condition XisY]
+  ZDiffer: !And [!Not [!Equals [!Ref Z1, !Ref Z2]], !Not [!Equals [!Ref Z2, !Ref Z3]], !Not [!Equals [!Ref Z1, !Ref Z3]]]
+  WDiffer: !And [!Not [!Equals [!Ref W1, !Ref W2]], !Not [!Equals [!Ref W2, !Ref W3]], !Not [!Equals [!Ref W1, !Ref W3]]]
+  FDiffer: !And [!Not [!Equals [!Ref F1, !Ref F2]], !Not [!Equals [!Ref F2, !Ref F3]], !Not [!Equals [!Ref F1, !Ref F3]]]
+  FAll: !And [!Condition All, !Condition FDiffer]
+  GisOther: !Equals [!Ref G, "\0other 0"]
+  FlagOn: !Equals [!Ref Flag, true]
+  FlagOff: !Equals [!Ref Flag, false]
+  FlagAll: !And [!Condition All, !Not [!Condition FlagOn], !Not [!Condition FlagOff]]
+`)
+	runCondCases(t, b.String(), []condCase{
+		{name: "a branch the resource's own Condition rules out", cond: "All", path: "C7=false", want: "impossible"},
+		{name: "the branch it keeps", cond: "All", path: "C7=true", want: "always"},
+		{name: "a value not compared with is still a value", path: "C0=false", want: "when C0 is false"},
+		{name: "no value is left over", path: "OnlyA=false", want: "impossible"},
+		{name: "a parameter value fixed by the path", cond: "All", path: "!Ref P3=b", want: "impossible"},
+		{name: "a parameter value no formula names", path: "C3=false, !Ref P3=c",
+			want: "when C3 is false and !Ref P3 is c (parameter value)"},
+		// Variables compared with each other: equal only on a value both allow.
+		{name: "equal on the one value both allow", cond: "AllXisY", path: "XA=false", want: "always"},
+		{name: "equal, not on a", cond: "AllXisY", path: "XA=true", want: "impossible"},
+		{name: "equal means c", cond: "AllXisY", path: "YisC=false", want: "impossible"},
+		{name: "three of two values cannot all differ", cond: "ZDiffer", want: "impossible"},
+		{name: "three of three values can", cond: "WDiffer", want: "always"},
+		{name: "three free parameters can all differ", cond: "FDiffer", want: "always"},
+		{name: "and do where eight others are read", cond: "FAll", want: "always"},
+		{name: "a value of its own is no value of the template", path: "GisOther=false", want: "when GisOther is false"},
+		// YAML 1.1 booleans in AllowedValues and in the formulas are "true" and "false".
+		{name: "neither true nor false", cond: "FlagAll", want: "always"},
+	})
+	tpl, err := Parse("t.yaml", []byte(b.String()+"Resources:\n  Fn: {Type: AWS::Lambda::Function, Condition: All}\n"), DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tpl.Evaluator(map[string]string{"P5": "b"}, true).CanExist(tpl.Resource("Fn")) {
+		t.Error("with P5 given as b, All never holds")
+	}
+	if !tpl.Evaluator(map[string]string{"P5": "a"}, true).CanExist(tpl.Resource("Fn")) {
+		t.Error("with P5 given as a, All holds when the others are a")
+	}
+}
+
 // TestConditionsGiven: the values the configuration gives (Evaluator.Given)
 // fix the parameters' atoms: with Stage given as dev, IsProd is false.
 func TestConditionsGiven(t *testing.T) {

@@ -31,7 +31,11 @@ func (e *Evaluator) ref(name string, call *Value, when Path, depth int) []Outcom
 	if id, ok := e.samRef(name); ok {
 		name = id // `!Ref Fn.Alias` is the alias SAM generates
 	}
-	if e.t.Resource(name) != nil || e.Generated(name) != nil {
+	if r := e.t.Resource(name); r != nil {
+		// A copy of a loop that is read once is the resource read.
+		return []Outcome{{Value: refValue(&Ref{Kind: RefResource, Name: r.ID, Pos: call.Pos}, call.Pos), When: when}}
+	}
+	if e.Generated(name) != nil {
 		return []Outcome{{Value: refValue(&Ref{Kind: RefResource, Name: name, Pos: call.Pos}, call.Pos), When: when}}
 	}
 	return opaque(call, when)

@@ -50,7 +50,7 @@ type expansion struct {
 	made   map[string]made // copies by logical id, in this entry
 	order  []string
 	alias  map[string]string // the logical id of a copy -> the id it is read under
-	names  map[*Value]map[string]bool
+	used   map[use]bool
 }
 
 // made is one resource of an expansion and the loop that made it.
@@ -93,7 +93,7 @@ func (t *Template) addEntry(f Field) {
 
 func (t *Template) newExpansion(expand bool) *expansion {
 	return &expansion{t: t, expand: expand, budget: t.loopBudget, copies: t.loopCopies,
-		made: map[string]made{}, alias: map[string]string{}, names: map[*Value]map[string]bool{}}
+		made: map[string]made{}, alias: map[string]string{}, used: map[use]bool{}}
 }
 
 // entry reads an entry of a fragment, or of Resources (loop is "").
@@ -204,10 +204,9 @@ func (x *expansion) resource(f Field, env []binding, loop string) {
 			x.over = true
 			return
 		}
-		names := x.namesIn(f.Value)
 		for i := len(env) - 1; i >= 0; i-- { // an inner loop's identifier hides an outer one's
 			b := env[i]
-			if names[b.name] && placeholder(f.Key, b.name) && !bound(named, b.name) {
+			if placeholder(f.Key, b.name) && !bound(named, b.name) && x.uses(f.Value, b.name) {
 				named = append(named, b)
 			}
 		}
@@ -241,61 +240,25 @@ func (x *expansion) problem(e *Error) {
 	x.t.Problems = append(x.t.Problems, e)
 }
 
-// namesIn lists the identifiers v could name: the targets of its Refs and
-// the ${Names} and &{Names} of its Fn::Sub strings and its keys.
-func (x *expansion) namesIn(v *Value) map[string]bool {
-	if n, ok := x.names[v]; ok {
-		return n
+// uses reports whether v names the identifier name: a Ref to it, or a
+// ${name} or &{name} in the string of an Fn::Sub or in a key. It asks the
+// substitution itself, with a value of its own for the identifier, so that
+// it finds exactly what a copy would replace (`${Fn${N}}` names N; `${!N}`
+// and a variable of the Fn::Sub's own map do not), and no other reader of
+// ${...} is needed.
+func (x *expansion) uses(v *Value, name string) bool {
+	k := use{v, name}
+	if u, ok := x.used[k]; ok {
+		return u
 	}
-	n := map[string]bool{}
-	seen := map[*Value]bool{}
-	var walk func(*Value)
-	walk = func(v *Value) {
-		if v == nil || seen[v] { // YAML aliases share nodes
-			return
-		}
-		seen[v] = true
-		if name, arg, ok := v.Intrinsic(); ok {
-			switch {
-			case name == "Ref" && arg.Kind == String:
-				n[arg.Text] = true
-			case name == "Fn::Sub" && arg.Kind == String:
-				placeholders(arg.Text, n)
-			case name == "Fn::Sub" && arg.Kind == List && len(arg.Items) > 0 && arg.Items[0].Kind == String:
-				placeholders(arg.Items[0].Text, n)
-			}
-		}
-		for _, it := range v.Items {
-			walk(it)
-		}
-		for _, f := range v.Fields {
-			placeholders(f.Key, n)
-			walk(f.Value)
-		}
-	}
-	walk(v)
-	x.names[v] = n
-	return n
+	u := x.substitute(v, []binding{{name, &Value{Kind: String}}}) != v
+	x.used[k] = u
+	return u
 }
 
-// placeholders adds the names of the ${Name} and &{Name} in s to n.
-func placeholders(s string, n map[string]bool) {
-	for _, open := range []string{"${", "&{"} {
-		rest := s
-		for {
-			i := strings.Index(rest, open)
-			if i < 0 {
-				break
-			}
-			rest = rest[i+2:]
-			j := strings.IndexByte(rest, '}')
-			if j < 0 {
-				break
-			}
-			n[rest[:j]] = true
-			rest = rest[j+1:]
-		}
-	}
+type use struct {
+	v    *Value
+	name string
 }
 
 func placeholder(key, name string) bool {
@@ -417,13 +380,18 @@ func (x *expansion) substituteSub(v, arg *Value, env []binding) *Value {
 	}
 	newArg := t
 	if arg.Kind == List {
-		items := append([]*Value{t}, arg.Items[1:]...)
-		for i := 1; i < len(items); i++ {
-			items[i] = x.substitute(items[i], env)
+		newArg = arg
+		items, changed := copyOnWrite(arg.Items, func(it *Value) *Value {
+			if it == text {
+				return t
+			}
+			return x.substitute(it, env)
+		})
+		if changed {
+			c := *arg
+			c.Items = items
+			newArg = &c
 		}
-		c := *arg
-		c.Items = items
-		newArg = &c
 	}
 	if newArg == arg {
 		return v

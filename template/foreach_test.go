@@ -2,6 +2,7 @@ package template
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -125,6 +126,47 @@ func TestForEach(t *testing.T) {
 			"Fny: {Name: y, Outer: !Ref O}",
 		},
 		copies: map[string]string{"Fnx": "Fnx", "Fny": "Fny"},
+	}, {
+		// Placeholders are found as the copy replaces them, not by reading
+		// ${...} names: ${Fn${N}} names N (review2 R5), in both forms of
+		// Fn::Sub, with ${N} or &{N}; ${!N} is Fn::Sub's literal ${N}, which
+		// the transform leaves, and so does a variable of the Sub's own map.
+		name: "an identifier inside a placeholder",
+		resources: `
+  Fn::ForEach::Logs:
+    - N
+    - [a-1, b]
+    - Logs${N}:
+        Type: AWS::Logs::LogGroup
+        Properties: {LogGroupName: !Sub "/aws/lambda/${Fn${N}}"}
+      List${N}:
+        Type: AWS::Logs::LogGroup
+        Properties: {LogGroupName: !Sub ["/aws/lambda/${Fn&{N}}", {}]}
+      Bang${N}:
+        Type: AWS::Logs::LogGroup
+        Properties: {LogGroupName: !Sub "/aws/lambda/${!N}"}
+      Own${N}:
+        Type: AWS::Logs::LogGroup
+        Properties: {LogGroupName: !Sub ["/aws/lambda/${N}", {N: x}]}`,
+		want: []string{
+			"Logsa-1: {LogGroupName: !Sub /aws/lambda/${Fna-1}}",
+			"Lista-1: {LogGroupName: !Sub [/aws/lambda/${Fna1}, {}]}",
+			"Bang${N}: {LogGroupName: !Sub /aws/lambda/${!N}}",
+			"Own${N}: {LogGroupName: !Sub [/aws/lambda/${N}, {N: x}]}",
+			"Logsb: {LogGroupName: !Sub /aws/lambda/${Fnb}}",
+			"Listb: {LogGroupName: !Sub [/aws/lambda/${Fnb}, {}]}",
+		},
+		copies: map[string]string{"Banga-1": "Bang${N}", "Ownb": "Own${N}"},
+	}, {
+		name: "an identifier in a key inside the fragment",
+		resources: `
+  Fn::ForEach::Fns:
+    - N
+    - [a, b]
+    - Fn${N}:
+        Type: AWS::Lambda::Function
+        Properties: {Tags: {"tag-${N}": x}}`,
+		want: []string{"Fna: {Tags: {tag-a: x}}", "Fnb: {Tags: {tag-b: x}}"},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -309,5 +351,44 @@ Resources:
 				t.Errorf("problems %v, want one saying the loop is past the budget", tpl.Problems)
 			}
 		})
+	}
+}
+
+// TestForEachRefToCopy: a fragment read once is the resource each copy's
+// id names, so `${FnA}` of a copied log group is a Ref to Fn${N}, the id a
+// function is read under (a log group of the copy is then the function's).
+func TestForEachRefToCopy(t *testing.T) {
+	src := `Transform: AWS::LanguageExtensions
+Resources:
+  Fn::ForEach::Fns:
+    - N
+    - [A, B]
+    - Fn${N}:
+        Type: AWS::Lambda::Function
+        Properties: {Handler: app.handler}
+      Logs${N}:
+        Type: AWS::Logs::LogGroup
+        Properties: {LogGroupName: !Sub "/aws/lambda/${Fn${N}}"}
+`
+	tpl, err := Parse("t.yaml", []byte(src), DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, id := range []string{"LogsA", "LogsB"} {
+		r := tpl.Resource(id)
+		if r == nil {
+			t.Fatalf("no resource %s", id)
+		}
+		for _, o := range tpl.plainEvaluator().Eval(r.Properties.Get("LogGroupName")) {
+			for _, p := range o.Value.Parts {
+				if p.Ref != nil {
+					got = append(got, p.Ref.Name)
+				}
+			}
+		}
+	}
+	if want := []string{"Fn${N}", "Fn${N}"}; !slices.Equal(got, want) {
+		t.Errorf("the log groups name %v, want %v", got, want)
 	}
 }
