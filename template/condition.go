@@ -403,33 +403,37 @@ func (l *logic) free(f *Value) {
 }
 
 func (l *logic) search(formulas []*Value, wants []bool) bool {
-	n := 1
-	for _, v := range l.order {
-		n *= len(l.domains[v])
-		if n > maxAssignments {
-			return true
-		}
-	}
 	assign := make(map[string]string, len(l.order))
-	var try func(i int) bool
-	try = func(i int) bool {
-		if i == len(l.order) {
-			for j, f := range formulas {
-				if v, ok := l.holds(f, assign, map[string]bool{}, map[string]truth{}); ok && v != wants[j] {
-					return false
-				}
+	// Each variable assigned is checked against the formulas at once: a
+	// formula already decided the wrong way prunes every assignment below,
+	// so independent conditions cost their sum, not their product. The
+	// budget counts the assignments tried.
+	tried := 0
+	var try func(i int) (ok, out bool)
+	try = func(i int) (ok, out bool) {
+		for j, f := range formulas {
+			if v, known := l.holds(f, assign, map[string]bool{}, map[string]truth{}); known && v != wants[j] {
+				return false, false
 			}
-			return true
+		}
+		if i == len(l.order) {
+			return true, false
 		}
 		for _, x := range l.domains[l.order[i]] {
+			if tried++; tried > maxAssignments {
+				return true, true // past the budget: possible, so checked
+			}
 			assign[l.order[i]] = x
-			if try(i + 1) {
-				return true
+			ok, out := try(i + 1)
+			if ok || out {
+				return true, out
 			}
 		}
-		return false
+		delete(assign, l.order[i])
+		return false, false
 	}
-	return try(0)
+	ok, _ := try(0)
+	return ok
 }
 
 // holds evaluates a formula under an assignment; ok is false when it cannot
@@ -483,20 +487,31 @@ func (l *logic) holds(f *Value, assign map[string]string, seen map[string]bool, 
 	case "Fn::Equals":
 		a, b, ok := l.atom(arg)
 		if !ok {
-			return assign["\x00atom "+Describe(f)] == "true", true
+			return l.freeAtom(f, assign)
 		}
 		va, xa, fa := l.side(a)
 		vb, xb, fb := l.side(b)
 		if fa || fb {
-			return assign["\x00atom "+Describe(f)] == "true", true
+			return l.freeAtom(f, assign)
 		}
 		if va != "" {
-			xa = assign[va]
+			if xa, ok = assign[va]; !ok {
+				return false, false // not assigned yet: either
+			}
 		}
 		if vb != "" {
-			xb = assign[vb]
+			if xb, ok = assign[vb]; !ok {
+				return false, false
+			}
 		}
 		return xa == xb, true
 	}
-	return assign["\x00atom "+Describe(f)] == "true", true
+	return l.freeAtom(f, assign)
+}
+
+// freeAtom is the value a free atom takes under an assignment; ok is false
+// while it has none yet.
+func (l *logic) freeAtom(f *Value, assign map[string]string) (bool, bool) {
+	x, ok := assign["\x00atom "+Describe(f)]
+	return x == "true", ok
 }

@@ -212,6 +212,8 @@ Conditions:
 // TestConditionsBudget: past maxAssignments a combination is taken as
 // possible (checked rather than passed), and the answer comes at once.
 func TestConditionsBudget(t *testing.T) {
+	// Independent atoms are pruned as they are assigned: a contradiction
+	// over many is found at once.
 	head := func(n int) string {
 		var atoms []string
 		for i := range n {
@@ -220,13 +222,30 @@ func TestConditionsBudget(t *testing.T) {
 		and := strings.Join(atoms, ", ")
 		return fmt.Sprintf("Conditions:\n  Many: !And [%s]\n  NotMany: !Not [!And [%s]]\n", and, and)
 	}
-	runCondCases(t, head(10), []condCase{
-		{name: "10 free atoms: the contradiction is found", path: "Many=true, NotMany=true", want: "impossible"},
-	})
 	runCondCases(t, head(14), []condCase{
-		{name: "14 free atoms: past the budget a contradiction is taken as possible", path: "Many=true, NotMany=true",
-			want: "when Many is true and NotMany is true"},
+		{name: "14 free atoms: the contradiction is found", path: "Many=true, NotMany=true", want: "impossible"},
 		{name: "14 free atoms", cond: "Many", want: "always"},
+	})
+	// The parity of n atoms, written twice: known only once every atom is,
+	// so nothing prunes, and 2^n assignments are tried.
+	parity := func(n int) string {
+		var b strings.Builder
+		b.WriteString("Conditions:\n")
+		for _, name := range []string{"P", "Q"} {
+			fmt.Fprintf(&b, "  %s0: !Equals [!ImportValue x0, y]\n", name)
+			for i := 1; i < n; i++ {
+				atom := fmt.Sprintf("!Equals [!ImportValue x%d, y]", i)
+				fmt.Fprintf(&b, "  %s%d: !Or [!And [!Condition %s%d, !Not [%s]], !And [!Not [!Condition %s%d], %s]]\n", name, i, name, i-1, atom, name, i-1, atom)
+			}
+		}
+		return b.String()
+	}
+	runCondCases(t, parity(10), []condCase{
+		{name: "the parity of 10 atoms: the contradiction is found", path: "P9=true, Q9=false", want: "impossible"},
+	})
+	runCondCases(t, parity(14), []condCase{
+		{name: "the parity of 14 atoms: past the budget a contradiction is taken as possible", path: "P13=true, Q13=false",
+			want: "when P13 is true and Q13 is false"},
 	})
 }
 
