@@ -13,7 +13,8 @@ var KmsKey = &Check{
 	Doc: `Every function must declare a non-empty ` + "`KmsKeyArn`" + `, whether or not it has environment
 variables today. A value set through an intrinsic (` + "`!GetAtt Key.Arn`" + `, ` + "`!Ref`" + `, ` + "`!ImportValue`" + `,
 ` + "`!Sub`" + `...) is declared. An empty string is absent. A parameter whose default is empty and that has
-no constraint forbidding it is a warning.
+no constraint forbidding it is a warning. An AWS managed key (` + "`alias/aws/lambda`" + ` in the template; after
+deployment, a key whose ` + "`KeyManager`" + ` is AWS) is an error: it is no customer managed key.
 
 **Why.** Without a customer managed key, Lambda encrypts environment variables and the function's
 snapshot with an AWS owned key: you cannot restrict who decrypts them, audit their use, or revoke it.
@@ -47,6 +48,10 @@ Fn:
 				p.Report(Error, s.Pos, where(s, "the function has no KmsKeyArn; set it to a customer managed key, e.g. KmsKeyArn: !GetAtt FunctionKey.Arn"))
 			case lambda.Empty:
 				p.Report(Error, s.Pos, where(s, "KmsKeyArn is empty; set it to a key ARN, e.g. !GetAtt FunctionKey.Arn"))
+			case lambda.Literal:
+				if s.AWSManaged {
+					p.Report(Error, s.Pos, where(s, fmt.Sprintf("KmsKeyArn %s is an AWS managed key, which no one on the team controls: its key policy is AWS's and anyone in the account who may use Lambda can decrypt with it; set a customer managed key, e.g. KmsKeyArn: !GetAtt FunctionKey.Arn", s.Text)))
+				}
 			default:
 				p.deferred(s, "KmsKeyArn")
 				if s.Param != nil && s.Param.CanBeEmpty {

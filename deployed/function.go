@@ -71,8 +71,9 @@ func (r *run) verifyFunction(e *entry) {
 	// under the run's bound on calls in flight.
 	var wg sync.WaitGroup
 	var key *lambda.Key
+	var awsManaged bool
 	wg.Go(func() { fn.Around = r.surroundings(e, cfg.Environment) })
-	wg.Go(func() { key = r.key(e, deref(cfg.KMSKeyArn)) })
+	wg.Go(func() { key, awsManaged = r.key(e, deref(cfg.KMSKeyArn)) })
 	if e.alias == "" {
 		wg.Go(func() { r.aliases(e) }) // $LATEST: what its aliases serve is verified too
 	}
@@ -80,6 +81,7 @@ func (r *run) verifyFunction(e *entry) {
 	if key != nil {
 		fn.Around.Keys = []lambda.Key{*key}
 	}
+	fn.KmsKey[0].AWSManaged = awsManaged // kms-key: no customer managed key
 	if roleARN := deref(cfg.Role); roleARN != "" {
 		fn.Roles = []lambda.RoleUse{{Role: r.role(e, roleARN), Expr: roleARN}}
 	} else {

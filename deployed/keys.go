@@ -30,9 +30,9 @@ type keyFetch struct {
 // AWS managed key rotates on its own and its policy is AWS's: it is judged
 // no further), GetKeyRotationStatus and the default key policy
 // (GetKeyPolicy). What could not be read leaves the rule not verified.
-func (r *run) key(e *entry, arn string) *lambda.Key {
+func (r *run) key(e *entry, arn string) (*lambda.Key, bool) {
 	if r.c.KMS == nil || arn == "" {
-		return nil
+		return nil, false
 	}
 	r.mu.Lock()
 	f, ok := r.keys[arn]
@@ -51,7 +51,7 @@ func (r *run) key(e *entry, arn string) *lambda.Key {
 		r.problem(pendingProblem{e: e, subject: "KMS key " + arn + " (of " + e.label() + ")", err: f.issue.err, msg: f.issue.msg, rule: ruleKeyRotation})
 		r.unverified(e, ruleKeyRotation)
 	}
-	return f.key
+	return f.key, f.awsManaged
 }
 
 func (r *run) readKey(arn string) (key *lambda.Key, awsManaged bool, is *issue) {

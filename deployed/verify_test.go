@@ -767,7 +767,10 @@ func TestDeployedKeysAreJudged(t *testing.T) {
 	has(t, lines, "warning kms-key-rotation Good:", "KMS key "+keyARN+" does not rotate")
 	has(t, lines, "warning kms-key-rotation Good:", "allows kms:* to every principal")
 	hasNo(t, lines, "kms-key-rotation Bad")
-	// The AWS managed key passes, and says so: a notice, once per key.
+	// kms-key asks for a customer managed key: the AWS managed one is none.
+	has(t, lines, "error kms-key Bad:", "KmsKeyArn "+awsKey+" is an AWS managed key")
+	hasNo(t, lines, "error kms-key Good:")
+	// The AWS managed key passes rotation, and says so: a notice, once per key.
 	if n := out.Deployed.Notes; len(n) != 1 || n[0].Severity != checks.Notice ||
 		n[0].Message() != "KMS key "+awsKey+" (of app-Bad-Z) is an AWS managed key: AWS rotates it every year and owns its key policy, so kms-key-rotation passes it; to choose who can use the key and how it rotates, use a customer managed key" {
 		t.Errorf("notes %+v", n)

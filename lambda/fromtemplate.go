@@ -81,6 +81,9 @@ func (b *builder) function(r *template.Resource) *Function {
 	b.cut = false
 	fn.Misspelled = misspellings(r.Type, props)
 	fn.KmsKey = b.settings(fn, props, "KmsKeyArn")
+	for i, s := range fn.KmsKey {
+		fn.KmsKey[i].AWSManaged = s.State == Literal && AWSManagedKey(s.Text)
+	}
 	if r.Type == TypeServerless {
 		fn.Tracing = b.settings(fn, props, "Tracing")
 	} else {

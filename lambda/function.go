@@ -104,6 +104,10 @@ type Setting struct {
 	// and on its template resolved against the stack, so drift compares
 	// identities; nil when not known (the template readers never set it).
 	IDs []string
+	// AWSManaged is set on a KmsKeyArn that is an AWS managed key: the
+	// alias AWS gives its keys (`alias/aws/lambda`), or a deployed key
+	// whose KeyManager is AWS.
+	AWSManaged bool
 }
 
 // Param is a template parameter a control refers to.

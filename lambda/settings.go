@@ -270,3 +270,13 @@ func (b *builder) securityGroups(fn *Function, props *template.Value) []Setting 
 }
 
 func (s Setting) isGlobal() bool { return s.Globals != "" }
+
+// AWSManagedKey reports whether a key ARN (or alias) written out is one of
+// the aliases of AWS managed keys (alias/aws/...).
+func AWSManagedKey(arn string) bool {
+	if rest, ok := strings.CutPrefix(arn, "alias/aws/"); ok {
+		return rest != ""
+	}
+	f := strings.SplitN(arn, ":", 6)
+	return len(f) == 6 && f[0] == "arn" && f[2] == "kms" && strings.HasPrefix(f[5], "alias/aws/")
+}
