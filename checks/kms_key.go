@@ -14,7 +14,9 @@ var KmsKey = &Check{
 variables today. A value set through an intrinsic (` + "`!GetAtt Key.Arn`" + `, ` + "`!Ref`" + `, ` + "`!ImportValue`" + `,
 ` + "`!Sub`" + `...) is declared. An empty string is absent. A parameter whose default is empty and that has
 no constraint forbidding it is a warning. An AWS managed key (` + "`alias/aws/lambda`" + ` in the template; after
-deployment, a key whose ` + "`KeyManager`" + ` is AWS) is an error: it is no customer managed key.
+deployment, a key whose ` + "`KeyManager`" + ` is AWS) is an error: it is no customer managed key. After
+deployment, a key that is not ` + "`Enabled`" + ` (` + "`Disabled`" + `, ` + "`PendingDeletion`" + `) is an error too: the function
+cannot decrypt its environment, and what the key encrypted is lost with it.
 
 **Why.** Without a customer managed key, Lambda encrypts environment variables and the function's
 snapshot with an AWS owned key: you cannot restrict who decrypts them, audit their use, or revoke it.
@@ -42,6 +44,13 @@ Fn:
 **Fix.** Create an ` + "`AWS::KMS::Key`" + ` (with key rotation) or import a shared one, and set ` + "`KmsKeyArn`" + `
 (in SAM, once in ` + "`Globals.Function`" + `).`,
 	Run: func(p *Pass, fn *lambda.Function) {
+		if fn.Around != nil {
+			for _, k := range fn.Around.Keys {
+				if k.State != "" {
+					p.ReportOn(k.ID, Error, k.Pos, fmt.Sprintf("KMS key %s is %s: Lambda cannot decrypt the function's environment with it, so the function fails to start, and once the key is deleted what it encrypted is lost; enable the key, or set KmsKeyArn to one that is", k.ID, k.State))
+				}
+			}
+		}
 		for _, s := range fn.KmsKey {
 			switch s.State {
 			case lambda.Absent:

@@ -71,6 +71,9 @@ func (r *run) readKey(arn string) (key *lambda.Key, awsManaged bool, is *issue) 
 		return nil, true, nil // AWS managed: rotated by AWS every year; not the team's to configure
 	}
 	k := &lambda.Key{ID: arn, Symmetric: md.KeySpec == kmstypes.KeySpecSymmetricDefault || md.KeySpec == ""}
+	if md.KeyState != "" && md.KeyState != kmstypes.KeyStateEnabled {
+		k.State = string(md.KeyState)
+	}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var first *issue

@@ -750,7 +750,7 @@ func TestAStackFunctionNamedWithItsAlias(t *testing.T) {
 // rule not verified. Each key is read once.
 func TestDeployedKeysAreJudged(t *testing.T) {
 	a := app()
-	a.Keys[keyARN] = &fakeaws.Key{Rotation: false, Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"kms:*","Resource":"*"}]}`}
+	a.Keys[keyARN] = &fakeaws.Key{Rotation: false, State: "PendingDeletion", Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"kms:*","Resource":"*"}]}`}
 	const awsKey = "arn:aws:kms:eu-west-1:123456789012:key/aws-lambda"
 	const hidden = "arn:aws:kms:eu-west-1:123456789012:key/hidden"
 	a.Keys[awsKey] = &fakeaws.Key{AWSManaged: true}
@@ -769,7 +769,9 @@ func TestDeployedKeysAreJudged(t *testing.T) {
 	hasNo(t, lines, "kms-key-rotation Bad")
 	// kms-key asks for a customer managed key: the AWS managed one is none.
 	has(t, lines, "error kms-key Bad:", "KmsKeyArn "+awsKey+" is an AWS managed key")
-	hasNo(t, lines, "error kms-key Good:")
+	// A key pending deletion: the function cannot start, and its data is
+	// lost with the key.
+	has(t, lines, "error kms-key Good:", "KMS key "+keyARN+" is PendingDeletion")
 	// The AWS managed key passes rotation, and says so: a notice, once per key.
 	if n := out.Deployed.Notes; len(n) != 1 || n[0].Severity != checks.Notice ||
 		n[0].Message() != "KMS key "+awsKey+" (of app-Bad-Z) is an AWS managed key: AWS rotates it every year and owns its key policy, so kms-key-rotation passes it; to choose who can use the key and how it rotates, use a customer managed key" {

@@ -293,7 +293,10 @@ type Key struct {
 	// is not on every one.
 	RotationWhen string
 	Symmetric    bool // only symmetric keys can rotate
-	Policy       *iam.Policy
+	// State is, for a deployed key that is not Enabled, its KeyState
+	// (Disabled, PendingDeletion): the function cannot decrypt with it.
+	State  string
+	Policy *iam.Policy
 	// Problems are what could not be read in the key policy (a malformed
 	// document, one known only at deployment).
 	Problems []iam.Problem

@@ -64,6 +64,7 @@ type Key struct {
 	Spec       string // default SYMMETRIC_DEFAULT
 	Rotation   bool
 	Policy     string // JSON
+	State      string // KeyState; default Enabled
 }
 
 // SecurityGroup is an EC2 security group.
@@ -352,7 +353,11 @@ func (a *Account) kms(w http.ResponseWriter, r *http.Request, op string) {
 		if spec == "" {
 			spec = "SYMMETRIC_DEFAULT"
 		}
-		out = map[string]any{"KeyMetadata": map[string]any{"KeyId": in.KeyId, "Arn": in.KeyId, "KeyManager": manager, "KeySpec": spec, "Enabled": true}}
+		state := k.State
+		if state == "" {
+			state = "Enabled"
+		}
+		out = map[string]any{"KeyMetadata": map[string]any{"KeyId": in.KeyId, "Arn": in.KeyId, "KeyManager": manager, "KeySpec": spec, "Enabled": state == "Enabled", "KeyState": state}}
 	case "GetKeyRotationStatus":
 		out = map[string]any{"KeyRotationEnabled": k.Rotation}
 	case "GetKeyPolicy":
