@@ -12,8 +12,12 @@ var PublicInvoke = &Check{
 	Title: "Lambda functions cannot be invoked by anyone on the internet",
 	Doc: `An ` + "`AWS::Lambda::Permission`" + ` that targets the function (directly, or through an alias or version)
 with ` + "`Principal: \"*\"`" + ` and no ` + "`SourceArn`" + `, ` + "`SourceAccount`" + ` or ` + "`PrincipalOrgID`" + ` is a warning, and so is a
-function URL (` + "`AWS::Lambda::Url`" + ` or SAM ` + "`FunctionUrlConfig`" + `) with ` + "`AuthType: NONE`" + `. The permissions SAM
-creates for its event sources name a service principal and a source ARN, so they are not reported.
+function URL (` + "`AWS::Lambda::Url`" + ` or SAM ` + "`FunctionUrlConfig`" + `) with ` + "`AuthType: NONE`" + `. A ` + "`SourceArn`" + ` that
+any account's resource matches (` + "`arn:aws:s3:::*`" + `, a bucket name with a wildcard, an account that is
+` + "`*`" + `) limits nothing. A value a parameter gives is read on its default and on every value its
+` + "`AllowedValues`" + ` or Mappings rows allow: the finding names that branch. The permissions SAM creates for
+its event sources name a service principal and a source ARN, so they are not reported. After
+deployment, the function's resource policy and its URLs (per alias) are read the same way.
 Default severity: warning.
 
 **Why.** Anyone who can invoke the function can run it with its role, fill its logs, and run up its
