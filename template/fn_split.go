@@ -58,7 +58,10 @@ var idCharacters = map[string]string{
 	"AWS::EC2::VPC ":                  "abcdefghijklmnopqrstuvwxyz0123456789-",
 	"AWS::EC2::VPC VpcId":             "abcdefghijklmnopqrstuvwxyz0123456789-",
 	"AWS::KMS::Key ":                  "abcdef0123456789-",
-	"AWS::KMS::Key KeyId":             "abcdef0123456789-",
+	// A function's name: letters, digits, hyphens and underscores.
+	"AWS::Lambda::Function ":     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+	"AWS::Serverless::Function ": "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+	"AWS::KMS::Key KeyId":        "abcdef0123456789-",
 }
 
 // splittable reports whether the parts known only at deployment cannot hold

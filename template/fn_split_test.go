@@ -21,6 +21,7 @@ func TestSplit(t *testing.T) {
 			want: "<other !Split [,, !Sub ${AWS::Region},b,c${R}d]>"},
 		{name: "a security group's id holds no comma", extra: "  SG:\n    Type: AWS::EC2::SecurityGroup\n", value: `!Split [",", !Join [",", [!GetAtt SG.GroupId, sg-9]]]`,
 			want: `[<attr SG.GroupId>, sg-9]`},
+		{name: "a function's name holds no comma", value: `!Split [",", !Sub "x,${F}"]`, want: `[x, <resource F>]`},
 		{name: "a security group's id may hold a hyphen", extra: "  SG:\n    Type: AWS::EC2::SecurityGroup\n", value: `!Split ["-", !Ref SG]`,
 			want: `<other !Split [-, !Ref SG]>`},
 		{name: "a region may hold a hyphen", value: `!Split ["-", !Ref AWS::Region]`, want: "<other !Split [-, !Ref AWS::Region]>"},
