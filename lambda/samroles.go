@@ -28,15 +28,15 @@ func (b *builder) samRoles(fn *Function, props *template.Value, when template.Pa
 			out = append(out, use)
 			continue
 		}
-		var items []*template.Value
+		var items []template.Alt
 		if f.Value != nil {
-			items = []*template.Value{f.Value}
+			items = []template.Alt{{Value: f.Value}}
 		}
 		if f.Value != nil && f.Value.Kind == template.List {
-			items = b.unionItems(f.Value)
+			items = b.unionAlts(f.Value)
 		}
 		for _, it := range items {
-			b.samPolicy(role, fn, it)
+			b.samPolicy(role, fn, it.Value, it.When)
 		}
 		if f, ok := props.Field("AssumeRolePolicyDocument"); ok {
 			p, probs := b.policyOf("trust policy (AssumeRolePolicyDocument) of "+fn.Resource, fn.Resource, f.Value)
@@ -53,16 +53,16 @@ func (b *builder) samRoles(fn *Function, props *template.Value, when template.Pa
 
 // samPolicy reads one entry of SAM Policies: a managed policy name or ARN, a
 // SAM policy template, or an inline policy document.
-func (b *builder) samPolicy(role *Role, fn *Function, v *template.Value) {
+func (b *builder) samPolicy(role *Role, fn *Function, v *template.Value, when template.Path) {
 	switch {
 	case v.IsScalar():
-		b.addManaged(role, fn.Resource, v, nil) // a name, an ARN, or a dynamic reference
+		b.addManaged(role, fn.Resource, v, when) // a name, an ARN, or a dynamic reference
 		return
 	case v.Kind != template.Map:
 		return
 	}
 	if _, _, ok := v.Intrinsic(); ok {
-		b.addManaged(role, fn.Resource, v, nil)
+		b.addManaged(role, fn.Resource, v, when)
 		return
 	}
 	if v.Get("Statement") != nil {

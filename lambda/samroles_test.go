@@ -180,7 +180,7 @@ func TestSAMPolicies(t *testing.T) {
 		// The partition does not change which policy an ARN names.
 		{ARN: "arn:aws:iam::aws:policy/PowerUserAccess", Pos: at(19, 11), Origin: "Fn"},
 		{ARN: "!ImportValue shared-policy", Intrinsic: true, Pos: at(20, 11), Origin: "Fn"},
-		{ARN: "AWSXrayWriteOnlyAccess", Pos: at(29, 24), Origin: "Fn"},
+		{ARN: "AWSXrayWriteOnlyAccess", Pos: at(29, 24), Origin: "Fn", When: "when IsProd is true"},
 	}
 	if diff := cmp.Diff(wantManaged, role.Managed); diff != "" {
 		t.Errorf("Managed differ (-want +got):\n%s", diff)
