@@ -37,5 +37,8 @@ func (e *Evaluator) getAtt(id, attr string, call *Value, when Path) []Outcome {
 			id, attr = alias, rest
 		}
 	}
+	if r := e.t.Resource(id); r != nil {
+		id = r.ID // a copy of a loop that is read once is the resource read (see ref)
+	}
 	return []Outcome{{Value: refValue(&Ref{Kind: RefAttr, Name: id, Attr: attr, Pos: call.Pos}, call.Pos), When: when}}
 }

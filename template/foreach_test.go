@@ -368,7 +368,7 @@ Resources:
         Properties: {Handler: app.handler}
       Logs${N}:
         Type: AWS::Logs::LogGroup
-        Properties: {LogGroupName: !Sub "/aws/lambda/${Fn${N}}"}
+        Properties: {LogGroupName: !Sub "/aws/lambda/${Fn${N}}", KmsKeyId: !Sub "${Fn${N}.Arn}"}
 `
 	tpl, err := Parse("t.yaml", []byte(src), DefaultLimits)
 	if err != nil {
@@ -390,5 +390,12 @@ Resources:
 	}
 	if want := []string{"Fn${N}", "Fn${N}"}; !slices.Equal(got, want) {
 		t.Errorf("the log groups name %v, want %v", got, want)
+	}
+	// A GetAtt of a copy likewise.
+	for _, id := range []string{"LogsA", "LogsB"} {
+		outs := tpl.plainEvaluator().Eval(tpl.Resource(id).Properties.Get("KmsKeyId"))
+		if len(outs) != 1 || outs[0].Value.OnlyRef() == nil || outs[0].Value.OnlyRef().Name != "Fn${N}" {
+			t.Errorf("%s: the GetAtt names %v, want Fn${N}", id, outs)
+		}
 	}
 }
