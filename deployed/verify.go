@@ -320,8 +320,11 @@ type pendingProblem struct {
 	selectedNone bool
 }
 
-// ruleRole is the rule a role that cannot be read leaves unchecked.
+// ruleRole is the rule a role that cannot be read leaves unchecked, and
+// roleRules every rule that reads the role's policies.
 const ruleRole = "least-privilege-role"
+
+var roleRules = []string{ruleRole, "logs-permission"}
 
 func (r *run) note(n evaluation.Note) {
 	r.mu.Lock()
@@ -559,8 +562,10 @@ func (r *run) result(entries []*entry) *Result {
 			r.pending = append(r.pending, pendingProblem{e: users[0], subject: fmt.Sprintf("role %s (of %s)", arn, describeFunctions(users)), err: is.err, msg: is.msg, rule: ruleRole})
 		}
 		for _, u := range users {
-			if u.fn != nil && !slices.Contains(res.Unverified[u.fn.Name], ruleRole) {
-				res.Unverified[u.fn.Name] = append(res.Unverified[u.fn.Name], ruleRole)
+			for _, rule := range roleRules {
+				if u.fn != nil && !slices.Contains(res.Unverified[u.fn.Name], rule) {
+					res.Unverified[u.fn.Name] = append(res.Unverified[u.fn.Name], rule)
+				}
 			}
 		}
 	}

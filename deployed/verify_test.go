@@ -291,6 +291,13 @@ func TestAccessDeniedOnOneCall(t *testing.T) {
 	}
 	has(t, lines, "unverified Also: cannot verify role arn:aws:iam::123456789012:role/app-FnRole-A1 (of app-Also-Y, app-Good-X): missing permission iam:GetRolePolicy on arn:aws:iam::123456789012:role/app-FnRole-A1")
 	has(t, lines, "error kms-key Bad:") // the others are still verified
+	// Every rule that reads the role's policies is not verified, not only
+	// least-privilege-role: logs-permission cannot say either.
+	for _, fn := range []string{"app-Also-Y", "app-Good-X"} {
+		if got := out.Unverified[fn]; !slices.Contains(got, "least-privilege-role") || !slices.Contains(got, "logs-permission") {
+			t.Errorf("%s: unverified %v, want least-privilege-role and logs-permission", fn, got)
+		}
+	}
 }
 
 func TestAccessDeniedOnLambda(t *testing.T) {
