@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
@@ -168,6 +169,12 @@ func NewClients(ctx context.Context, o ClientOptions) (Clients, error) {
 			return retry.NewStandard(func(s *retry.StandardOptions) {
 				s.MaxAttempts = attempts
 				s.MaxBackoff = backoff
+				// No retry quota: the SDK's default bucket (500 tokens,
+				// 5 a retry, per client) runs dry after about 100
+				// retries, and then a throttled call fails at once. A
+				// whole account throttled must slow the run down, not
+				// fail it; --concurrency already bounds the load.
+				s.RateLimiter = ratelimit.None
 			})
 		}),
 	}

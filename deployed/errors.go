@@ -77,6 +77,8 @@ func (e *callError) reason() string {
 		return fmt.Sprintf("%s did not answer within %s (--call-timeout)", on, e.timeout)
 	case errors.As(e.err, &max) && errors.As(e.err, &ae) && isThrottle(ae.ErrorCode()):
 		return fmt.Sprintf("%s was still throttled after %d attempts (%s); retry later or lower --concurrency", on, max.Attempt, ae.ErrorCode())
+	case errors.As(e.err, &ae) && isThrottle(ae.ErrorCode()):
+		return fmt.Sprintf("%s was throttled (%s); retry later or lower --concurrency", on, ae.ErrorCode())
 	case errors.As(e.err, &ae):
 		msg := ae.ErrorMessage()
 		if msg == "" {

@@ -227,6 +227,41 @@ func TestThrottlingThatNeverEndsIsReported(t *testing.T) {
 	has(t, lines, "unverified Bad: cannot verify role arn:aws:iam::123456789012:role/app-BadRole-B2 (of app-Bad-Z): iam:GetRole on arn:aws:iam::123456789012:role/app-BadRole-B2 was still throttled after 4 attempts (Throttling)")
 }
 
+// A whole account throttled: every call is retried up to its attempts,
+// however many calls are throttled (the SDK's retry quota would stop
+// retrying after about 100), and each is reported as throttled.
+func TestAThrottledAccountIsRetriedOnEveryCall(t *testing.T) {
+	a := app()
+	for i := range 40 {
+		name := fmt.Sprintf("app-More%02d-M", i)
+		role := fmt.Sprintf("app-MoreRole%02d", i)
+		a.Roles[role] = &fakeaws.Role{Trust: a.Roles["app-FnRole-A1"].Trust}
+		a.Functions[name] = &fakeaws.Function{Name: name, Role: role, Tracing: "Active", KMSKeyArn: keyARN, SecurityGroups: []string{"sg-1"}, VpcID: "vpc-1"}
+		a.Stacks["app"] = append(a.Stacks["app"], &fakeaws.Resource{Logical: fmt.Sprintf("More%02d", i), Physical: name, Type: "AWS::Lambda::Function"})
+	}
+	var mu sync.Mutex
+	calls := map[string]int{}
+	a.Fault = func(c fakeaws.Call) *fakeaws.Fault {
+		if c.Action == "iam:GetRole" {
+			mu.Lock()
+			calls[c.Resource]++
+			mu.Unlock()
+			return &fakeaws.Fault{Error: &fakeaws.Error{Status: 400, Code: "Throttling", Message: "Rate exceeded"}}
+		}
+		return nil
+	}
+	_, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{Concurrency: 16})
+	for role, n := range calls {
+		if n != 4 {
+			t.Errorf("iam:GetRole on %s was tried %d times, want 4 (MaxAttempts)", role, n)
+		}
+	}
+	if len(calls) < 40 {
+		t.Errorf("%d roles read, want every one", len(calls))
+	}
+	has(t, lines, "cannot verify role arn:aws:iam::123456789012:role/app-MoreRole39", "was still throttled after 4 attempts (Throttling)")
+}
+
 func TestServerErrorsAreRetried(t *testing.T) {
 	a := app()
 	a.Fault = func(c fakeaws.Call) *fakeaws.Fault {
