@@ -126,7 +126,7 @@ func tracingDrift(dep, tpl *lambda.Function) (drift, bool) {
 	if active || got != "Active" {
 		d.sev = Error
 	}
-	d.msg = fmt.Sprintf("the template gives tracing %s, but the deployed function has %s: it was changed outside CloudFormation; redeploy the stack, or change the template if the change was meant", oneOf(want), got)
+	d.msg = fmt.Sprintf("the template gives tracing %s, but the deployed function has %s: %s", oneOf(want), got, outside(dep, "it was"))
 	return d, true
 }
 
@@ -180,7 +180,7 @@ func kmsDrift(dep, tpl *lambda.Function) (drift, bool) {
 		d.sev = Warning
 		d.msg = fmt.Sprintf("the deployed function uses KMS key %s, but the template sets none: the next deploy removes it; add KmsKeyArn to the template", got)
 	default:
-		d.msg = fmt.Sprintf("the template sets KmsKeyArn to %s, but the deployed function uses %s: the key was changed outside CloudFormation; redeploy the stack, or change the template if the change was meant", oneOf(want), got)
+		d.msg = fmt.Sprintf("the template sets KmsKeyArn to %s, but the deployed function uses %s: %s", oneOf(want), got, outside(dep, "the key was"))
 	}
 	return d, true
 }
@@ -231,7 +231,7 @@ func securityGroupDrift(dep, tpl *lambda.Function) (drift, bool) {
 		d.sev = Warning
 		d.msg = fmt.Sprintf("the deployed function runs behind %d security groups (%s), but the template gives none: the next deploy removes them; add VpcConfig to the template", got, list)
 	default:
-		d.msg = fmt.Sprintf("the template gives the function %s security groups, but the deployed function has %d (%s): security groups were changed outside CloudFormation; redeploy the stack, or change the template if the change was meant", oneOf(want), got, list)
+		d.msg = fmt.Sprintf("the template gives the function %s security groups, but the deployed function has %d (%s): %s", oneOf(want), got, list, outside(dep, "security groups were"))
 	}
 	return d, true
 }
@@ -266,7 +266,7 @@ func securityGroupIdentityDrift(dep, tpl *lambda.Function) (d drift, ok, known b
 	if len(got) == 0 {
 		d.msg = fmt.Sprintf("the template gives the function security groups %s, but the deployed function has none: it runs outside the VPC; redeploy the stack", strings.Join(want, " or "))
 	} else {
-		d.msg = fmt.Sprintf("the template gives the function security groups %s, but the deployed function has %s: security groups were changed outside CloudFormation; redeploy the stack, or change the template if the change was meant", strings.Join(want, " or "), groupList(got))
+		d.msg = fmt.Sprintf("the template gives the function security groups %s, but the deployed function has %s: %s", strings.Join(want, " or "), groupList(got), outside(dep, "security groups were"))
 	}
 	return d, true, true
 }
@@ -309,5 +309,15 @@ func roleDrift(dep, tpl *lambda.Function) (drift, bool) {
 	if len(tpl.Roles) > 0 && tpl.Roles[0].Pos.Known() {
 		pos = tpl.Roles[0].Pos
 	}
-	return drift{sev: Error, pos: pos, msg: fmt.Sprintf("the template gives the function role %s, but the deployed function runs with %s: the role was changed outside CloudFormation; redeploy the stack, or change the template if the change was meant", oneOf(want), got)}, true
+	return drift{sev: Error, pos: pos, msg: fmt.Sprintf("the template gives the function role %s, but the deployed function runs with %s: %s", oneOf(want), got, outside(dep, "the role was"))}, true
+}
+
+// outside says where a difference comes from: changed outside
+// CloudFormation, or, on a published version (which never changes), a
+// version published before the template changed.
+func outside(dep *lambda.Function, subject string) string {
+	if dep.Version != "" {
+		return fmt.Sprintf("version %s was published before the template changed, and versions never change; deploy the stack so that the alias serves a version published from this template", dep.Version)
+	}
+	return subject + " changed outside CloudFormation; redeploy the stack, or change the template if the change was meant"
 }

@@ -66,6 +66,9 @@ func (r *run) verifyFunction(e *entry) {
 		KmsKey:         []lambda.Setting{kmsKey(deref(cfg.KMSKeyArn))},
 		Tracing:        []lambda.Setting{tracing(cfg.TracingConfig)},
 	}
+	if v := deref(cfg.Version); v != "" && v != "$LATEST" {
+		fn.Version = v // published: it never changes
+	}
 	runtimeFacts(fn, cfg)
 	// The reads beyond the configuration are independent: concurrently,
 	// under the run's bound on calls in flight.

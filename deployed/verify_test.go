@@ -487,6 +487,20 @@ func TestTemplatePositionsAndDrift(t *testing.T) {
 	has(t, lines, "error drift Good @25: the template gives the function role app-FnRole-A1 (!GetAtt FnRole.Arn), but the deployed function runs with arn:aws:iam::123456789012:role/app-BadRole-B2")
 	has(t, lines, "error active-tracing Good @20: Tracing is PassThrough, not Active") // on the template's line
 	has(t, lines, "error least-privilege-role Good @25: inline policy \"wide\" of role app-BadRole-B2")
+
+	// A published version an alias serves never changes: its difference is
+	// a version published before the template changed, not a change made
+	// outside CloudFormation (review 12, F12).
+	a3 := app()
+	a3.Stacks["app"] = a.Stacks["app"]
+	good := a3.Functions["app-Good-X"]
+	v := *good
+	v.Tracing = "PassThrough"
+	good.Versions = map[string]*fakeaws.Function{"7": &v}
+	good.Aliases = map[string]*fakeaws.Alias{"live": {Version: "7"}}
+	_, lines = verify(t, a3, deployed.Target{Stacks: []string{"app"}}, deployed.Options{Templates: units(tpl)})
+	has(t, lines, "error drift Good @20:", "has PassThrough: version 7 was published before the template changed")
+	hasNo(t, lines, "PassThrough: it was changed outside CloudFormation")
 }
 
 // units builds the templates' functions, as the scan does.

@@ -19,6 +19,9 @@ type Function struct {
 	// Deployed facts: the function's name and ARN in AWS.
 	Name, ARN string
 	Deployed  bool
+	// Version is, for a deployed published version (what an alias
+	// serves), its number; "" for $LATEST. A version never changes.
+	Version string
 
 	SecurityGroups []Setting // VpcConfig.SecurityGroupIds
 	KmsKey         []Setting // KmsKeyArn

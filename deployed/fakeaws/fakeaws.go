@@ -286,12 +286,14 @@ func (a *Account) lambdaConfig(w http.ResponseWriter, r *http.Request, name stri
 	}
 	fn, ok := a.Functions[name]
 	arn := fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", a.Region, a.ID, name)
+	version := "$LATEST"
 	if q := r.URL.Query().Get("Qualifier"); ok && q != "" && q != "$LATEST" {
 		if al, isAlias := fn.Aliases[q]; isAlias {
 			q = al.Version
 		}
 		fn, ok = fn.Versions[q]
 		arn += ":" + q
+		version = q
 	}
 	if !ok {
 		writeJSONError(w, Error{404, "ResourceNotFoundException", "Function not found: arn:aws:lambda:" + a.Region + ":" + a.ID + ":function:" + name})
@@ -300,6 +302,7 @@ func (a *Account) lambdaConfig(w http.ResponseWriter, r *http.Request, name stri
 	out := map[string]any{
 		"FunctionName": name,
 		"FunctionArn":  arn,
+		"Version":      version,
 		"Role":         a.roleARN(fn.Role),
 		"Runtime":      "python3.12",
 	}
