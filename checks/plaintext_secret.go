@@ -16,9 +16,12 @@ var PlaintextSecret = &Check{
 	Doc: `An environment variable is reported when its literal value looks like a secret: an AWS access key id
 (` + "`AKIA…`" + `/` + "`ASIA…`" + `), a private key, a token with a known prefix (GitHub, Slack, Stripe…), or a long
 high-entropy string; or when its name says it is one (` + "`PASSWORD`" + `, ` + "`SECRET`" + `, ` + "`TOKEN`" + `, ` + "`API_KEY`" + `,
-` + "`PRIVATE_KEY`" + `…) and its value is a literal. Values from intrinsics and dynamic references
-(` + "`{{resolve:secretsmanager:…}}`" + `, ` + "`{{resolve:ssm-secure:…}}`" + `) are fine, and so are names of secrets
-(ARNs, paths). The value is never printed. Default severity: warning.
+` + "`PRIVATE_KEY`" + `…) and its value is a literal. A ` + "`{{resolve:secretsmanager:…}}`" + ` reference is reported
+too: CloudFormation resolves it at deployment into the function's configuration, where the secret is in
+plaintext ("the secret value may show up in the service whose resource it's being used in", AWS's
+documentation of the reference); after deployment, the resolved value is reported on the template's
+line. Values from other intrinsics, and names of secrets (ARNs, paths), are fine. The value is never
+printed. Default severity: warning.
 
 **Why.** A template is read by everyone with repository access and stored in CloudFormation; the value
 also shows in the Lambda console to anyone with ` + "`lambda:GetFunctionConfiguration`" + `.
@@ -39,13 +42,33 @@ Environment:
     DB_PASSWORD_SECRET_ARN: !Ref DatabaseSecret
 ` + "```" + `
 
-**Fix.** Keep the secret in Secrets Manager or SSM Parameter Store and pass its ARN or name; or use a
-dynamic reference.`,
+**Fix.** Keep the secret in Secrets Manager or SSM Parameter Store, pass its ARN or name, and read it
+at runtime (the AWS Parameters and Secrets Lambda Extension caches it).`,
 	Run: func(p *Pass, fn *lambda.Function) {
 		if fn.Around == nil {
 			return
 		}
+		// The template's variables that resolve a secret, where they are
+		// written: the deployed value is reported there.
+		resolved := map[string]lambda.EnvVar{}
+		if t := fn.Template; t != nil && t.Around != nil {
+			for _, ev := range t.Around.Environment {
+				if ev.Secret {
+					resolved[ev.Name] = ev
+				}
+			}
+		}
 		for _, ev := range fn.Around.Environment {
+			if tv, ok := resolved[ev.Name]; ok && fn.Deployed && ev.Value != "" {
+				ev.Secret = true
+				if !ev.Pos.Known() {
+					ev.Pos = tv.Pos
+				}
+			}
+			if ev.Secret {
+				p.Report(Warning, ev.Pos, fmt.Sprintf("environment variable %s is a {{resolve:secretsmanager:...}} reference, which CloudFormation resolves at deployment into the function's configuration: the secret is there in plaintext for anyone who can read the function (lambda:GetFunctionConfiguration) (value not shown); pass the secret's ARN and read it at runtime", ev.Name))
+				continue
+			}
 			if ev.Intrinsic || ev.Value == "" {
 				continue
 			}
@@ -54,7 +77,7 @@ dynamic reference.`,
 				continue
 			}
 			if secretName(ev.Name) && !referenceLike(ev.Value) {
-				p.Report(Warning, ev.Pos, fmt.Sprintf("environment variable %s looks like a secret and holds a literal value (not shown); keep it in Secrets Manager and pass its ARN, or use a {{resolve:secretsmanager:...}} reference", ev.Name))
+				p.Report(Warning, ev.Pos, fmt.Sprintf("environment variable %s looks like a secret and holds a literal value (not shown); keep it in Secrets Manager, pass its ARN and read it at runtime", ev.Name))
 			}
 		}
 	},

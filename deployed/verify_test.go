@@ -1128,3 +1128,22 @@ func TestTagsAcrossRegions(t *testing.T) {
 		t.Errorf("no region has one: problems %v", out.Problems)
 	}
 }
+
+// A secret the template resolves from Secrets Manager is in plaintext in
+// the deployed configuration: reported as the reference it came from, on
+// the template's line, with the value never shown (review 12, F13).
+func TestAResolvedSecretIsReportedAsItsReference(t *testing.T) {
+	src := strings.Replace(appTemplate, "      Role: !GetAtt FnRole.Arn\n",
+		"      Role: !GetAtt FnRole.Arn\n      Environment:\n        Variables:\n          DB_PASSWORD: \"{{resolve:secretsmanager:db:SecretString:password}}\"\n", 1)
+	tpl, err := template.Parse("infra/template.yaml", []byte(src), template.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := app()
+	a.Stacks["app"] = append(a.Stacks["app"], &fakeaws.Resource{Logical: "Key", Physical: "1111-2222", Type: "AWS::KMS::Key"})
+	a.Functions["app-Good-X"].Environment = map[string]string{"DB_PASSWORD": "correct-horse-battery"}
+	_, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{Templates: units(tpl)})
+	has(t, lines, "warning plaintext-secret Good @28: environment variable DB_PASSWORD is a {{resolve:secretsmanager:...}} reference")
+	hasNo(t, lines, "correct-horse")
+	hasNo(t, lines, "or use a {{resolve")
+}

@@ -325,6 +325,10 @@ type EnvVar struct {
 	Value     string // the literal; empty for an intrinsic
 	Intrinsic bool
 	Pos       source.Pos // the value
+	// Secret is set when the value holds a {{resolve:secretsmanager:...}}
+	// reference: CloudFormation writes the secret into the function's
+	// configuration at deployment, in plaintext there.
+	Secret bool
 }
 
 // LogGroup is the function's log group.

@@ -79,6 +79,9 @@ func (b *builder) surroundings(r *template.Resource, props *template.Value) *Sur
 						ev.Value = text
 					default:
 						ev.Intrinsic = true
+						for _, r := range o.Value.Refs() {
+							ev.Secret = ev.Secret || r.Service() == "secretsmanager"
+						}
 					}
 					s.Environment = append(s.Environment, ev)
 				}

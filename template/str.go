@@ -49,6 +49,17 @@ func (r *Ref) String() string {
 	return "${" + r.Name + "}"
 }
 
+// Service is, for a dynamic reference, the service it resolves from
+// (secretsmanager, ssm, ssm-secure); "" for any other reference.
+func (r *Ref) Service() string {
+	if r.Kind != RefDynamic {
+		return ""
+	}
+	rest, _ := strings.CutPrefix(r.Name, "{{resolve:")
+	service, _, _ := strings.Cut(rest, ":")
+	return service
+}
+
 // Why says, for a message, why the reference is known only at deployment.
 func (r *Ref) Why() string {
 	switch r.Kind {
