@@ -30,10 +30,16 @@ func permissions(p Policy) []Problem {
 // analyse is permissions with the grants passed in, so a test can see the work they did.
 func analyse(p Policy, granted *grants) []Problem {
 	var out []Problem
+	when := "" // the branch of the statement being read
 	add := func(kind Kind, pos source.Pos, sev Severity, format string, args ...any) {
-		out = append(out, Problem{Pos: pos, Severity: sev, Message: fmt.Sprintf(format, args...), Kind: kind, Origin: p.Origin})
+		msg := fmt.Sprintf(format, args...)
+		if when != "" {
+			msg = when + ": " + msg
+		}
+		out = append(out, Problem{Pos: pos, Severity: sev, Message: msg, Kind: kind, Origin: p.Origin})
 	}
 	for _, st := range p.Statements {
+		when = st.When
 		if !allows(st) {
 			continue
 		}

@@ -49,6 +49,9 @@ type Statement struct {
 	NotResourcePos source.Pos
 	Principal      []Principal // trust policies
 	HasCondition   bool
+	// When is the branch the statement is on (`when IsDev is true`), ""
+	// on every one: its problems say it.
+	When string
 }
 
 // Policy is a policy document and where it came from.

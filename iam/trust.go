@@ -22,6 +22,7 @@ func Trust(p Policy) []Problem {
 		if !allows(st) {
 			continue
 		}
+		from := len(out)
 		for _, pr := range st.Principal {
 			pos := or(pr.Value.Pos, st.Pos)
 			switch {
@@ -48,6 +49,9 @@ func Trust(p Policy) []Problem {
 					"the role also trusts %s principal %q, which can then act with the function's permissions; trust only lambda.amazonaws.com, or give that principal a role of its own",
 					pr.Kind, pr.Value.Value)})
 			}
+		}
+		for i := from; i < len(out) && st.When != ""; i++ {
+			out[i].Message = st.When + ": " + out[i].Message // the statement's branch
 		}
 	}
 	if !trustsLambda && !serviceUnknown {

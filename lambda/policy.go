@@ -29,7 +29,8 @@ func (b *builder) policyOf(name, origin string, doc *template.Value) (p iam.Poli
 		b.cut = saved // said here, once, for every function that uses it
 	}()
 
-	for _, d := range b.unionItems(doc) {
+	for _, da := range b.unionAlts(doc) {
+		d := da.Value
 		texts, built, isText := b.jsonText(d)
 		switch {
 		case isText:
@@ -68,13 +69,19 @@ func (b *builder) policyOf(name, origin string, doc *template.Value) (p iam.Poli
 					Message: name + " is " + template.Describe(d) + ", which is known only at deployment, so its permissions cannot be verified here; write the document in the template, or run `lambdagate verify` after deployment"})
 				continue
 			}
-			for _, st := range b.unionItems(d.Get("Statement")) {
+			for _, sa := range b.unionAlts(d.Get("Statement")) {
+				st := sa.Value
 				if st.Kind != template.Map {
 					probs = append(probs, iam.Problem{Pos: st.Pos, Severity: iam.Error,
 						Message: name + ": a statement must be a map with Effect, Action and Resource"})
 					continue
 				}
-				p.Statements = append(p.Statements, b.statementOf(st))
+				s := b.statementOf(st)
+				// The branch it is on: `Statement: [!If [IsDev, {...}, ...]]`.
+				if w, ok := da.When.Join(sa.When); ok {
+					s.When = w.String()
+				}
+				p.Statements = append(p.Statements, s)
 			}
 		}
 	}
