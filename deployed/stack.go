@@ -95,6 +95,31 @@ func (r *run) listStacks(names []string, found func(*entry)) []*stack {
 	return out
 }
 
+// emptyStacks says of each stack named that was read, nested stacks
+// included, and holds no function, that nothing of it was verified: a
+// pass would claim what no check saw.
+func (r *run) emptyStacks(names []string, stacks []*stack) {
+	for _, n := range names {
+		root, held := stackName(n), false
+		var read *stack
+		for _, s := range stacks {
+			if s.path != root && !strings.HasPrefix(s.path, root+"/") {
+				continue
+			}
+			if s.path == root {
+				read = s
+			}
+			for _, res := range s.resources {
+				held = held || res.typ == typeFunction
+			}
+		}
+		if read != nil && !held {
+			r.problem(pendingProblem{stack: read, subject: "stack " + root,
+				msg: "it holds no function (ListStackResources lists none, nested stacks included), so nothing was verified; check the stack's name and region"})
+		}
+	}
+}
+
 // stackName is the name in a stack ARN (arn:...:stack/NAME/uuid), or the name.
 func stackName(id string) string {
 	if i := strings.Index(id, ":stack/"); i >= 0 {
@@ -140,6 +165,12 @@ func (r *run) describeStack(s *stack) bool {
 			v = rv // an SSM parameter type: the value it resolved to
 		}
 		s.params[deref(p.ParameterKey)] = v
+	}
+	if s.status == "DELETE_COMPLETE" || s.status == "DELETE_IN_PROGRESS" {
+		// Found by its ARN only: by name, a deleted stack does not exist.
+		r.problem(pendingProblem{stack: s, subject: "stack " + s.path,
+			msg: fmt.Sprintf("the stack was deleted (%s): none of its functions is verified; name the stack that runs them now", s.status)})
+		return false
 	}
 	if text, ok := stackNotes[s.status]; ok {
 		r.note(evaluation.Note{Severity: checks.Warning, Subject: "stack " + s.path, Stack: s.path, Text: "is " + s.status + ": " + text})

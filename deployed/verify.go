@@ -141,6 +141,7 @@ func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error
 		return res, nil
 	}
 	if t.All {
+		listed := true
 		pages := awslambda.NewListFunctionsPaginator(r.c.Lambda, &awslambda.ListFunctionsInput{})
 		for pages.HasMorePages() {
 			var out *awslambda.ListFunctionsOutput
@@ -151,6 +152,7 @@ func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error
 			})
 			if err != nil {
 				r.problem(pendingProblem{subject: "the functions of " + r.c.Region, err: err})
+				listed = false
 				break
 			}
 			for _, f := range out.Functions {
@@ -158,6 +160,10 @@ func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error
 			}
 		}
 		wg.Wait()
+		if listed && len(entries) == 0 {
+			r.problem(pendingProblem{subject: "the functions of " + r.c.Region, selectedNone: true,
+				msg: "lambda:ListFunctions lists none, so nothing was verified; check --region"})
+		}
 		r.readGroups(entries)
 		res := r.result(entries)
 		res.Deployed.All = true
@@ -180,6 +186,7 @@ func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error
 					qualifier: q, alias: q, named: true})
 			}
 		})
+		r.emptyStacks(t.Stacks, stacks)
 		for _, n := range f.unmatched() {
 			r.problem(pendingProblem{subject: "function " + n, msg: "no function of the stacks has this name, ARN or logical id"})
 		}
