@@ -292,14 +292,16 @@ func action(ctx context.Context, p *process, env actionEnv) (*actionOutputs, err
 	if err := suggestFixes(ctx, env, git, root, res.Files, st, changes, p.stdout); err != nil {
 		return nil, err
 	}
-	stats := gh.Stats()
-	if err := env.appendSummary(opts.Summary, &summary); err != nil {
-		return nil, err
-	}
+	// The SARIF file before the summary: when it cannot be written, the
+	// summary says that (runAction), not that the run passed.
 	if sarif != nil {
 		if err := sarif.Close(res); err != nil {
 			return nil, err
 		}
+	}
+	stats := gh.Stats()
+	if err := env.appendSummary(opts.Summary, &summary); err != nil {
+		return nil, err
 	}
 	list := append(stats.Outputs(), report.Output{Name: "sarif-file", Value: sarifOut}, report.Output{Name: "filter-mode", Value: filter})
 	code := exitOK
