@@ -172,18 +172,30 @@ func (r *run) describeStack(s *stack) bool {
 			msg: fmt.Sprintf("the stack was deleted (%s): none of its functions is verified; name the stack that runs them now", s.status)})
 		return false
 	}
-	if text, ok := stackNotes[s.status]; ok {
+	settled := s.status
+	if done, ok := cleanedUp[s.status]; ok {
+		settled = done
+	}
+	if text, ok := stackNotes[settled]; ok {
 		r.note(evaluation.Note{Severity: checks.Warning, Subject: "stack " + s.path, Stack: s.path, Text: "is " + s.status + ": " + text})
 	}
 	switch {
-	case strings.HasSuffix(s.status, "_IN_PROGRESS"):
+	case strings.HasSuffix(settled, "_IN_PROGRESS"):
 		r.problem(pendingProblem{stack: s, subject: "stack " + s.path,
 			msg: fmt.Sprintf("it is %s: a deployment is under way and what runs may still change; verify again once it has settled", s.status)})
-	case strings.HasSuffix(s.status, "_FAILED"):
+	case strings.HasSuffix(settled, "_FAILED"):
 		r.problem(pendingProblem{stack: s, subject: "stack " + s.path,
 			msg: fmt.Sprintf("it is %s: its resources may match neither the old template nor the new; fix the stack and verify again", s.status)})
 	}
 	return true
+}
+
+// cleanedUp are the statuses in which CloudFormation only deletes the
+// resources an update (or its rollback) replaced: the functions are final,
+// as in the status they lead to.
+var cleanedUp = map[string]string{
+	"UPDATE_COMPLETE_CLEANUP_IN_PROGRESS":          "UPDATE_COMPLETE",
+	"UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS": "UPDATE_ROLLBACK_COMPLETE",
 }
 
 // stackNotes are the settled statuses whose functions are verified but are
@@ -192,6 +204,7 @@ func (r *run) describeStack(s *stack) bool {
 var stackNotes = map[string]string{
 	"UPDATE_ROLLBACK_COMPLETE": "its last update failed and was rolled back, so the functions verified are those of the deployment before it, not of the latest template; fix what made the update fail and deploy again",
 	"ROLLBACK_COMPLETE":        "its creation failed and was rolled back, so it runs no function; delete the stack and deploy again",
+	"IMPORT_ROLLBACK_COMPLETE": "its last import failed and was rolled back, so the functions verified are those of the stack before it, not of the latest template; fix what made the import fail and import again",
 }
 
 // listStack pages through a stack's resources; false when nothing could be

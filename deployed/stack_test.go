@@ -1,6 +1,7 @@
 package deployed_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/lambdagate/lambdagate/deployed"
@@ -45,4 +46,35 @@ func TestAnEmptyRegionIsNotAPass(t *testing.T) {
 	a.Functions = map[string]*fakeaws.Function{}
 	_, lines := verify(t, a, deployed.Target{All: true}, deployed.Options{})
 	has(t, lines, "cannot verify the functions of eu-west-1: lambda:ListFunctions lists none, so nothing was verified")
+}
+
+// Cleaning up after an update deletes only what it replaced: the
+// functions are final and verified; after a rollback (or an import
+// rolled back), with the rolled-back warning.
+func TestSettledStatusesAreVerified(t *testing.T) {
+	for status, note := range map[string]string{
+		"UPDATE_COMPLETE_CLEANUP_IN_PROGRESS":          "",
+		"UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS": "its last update failed and was rolled back",
+		"IMPORT_ROLLBACK_COMPLETE":                     "its last import failed and was rolled back",
+	} {
+		a := app()
+		a.StackStatus = map[string]string{"app": status}
+		out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
+		hasNo(t, lines, "unverified app")
+		if len(out.Functions) != 3 {
+			t.Errorf("%s: want the 3 functions verified, got %d", status, len(out.Functions))
+		}
+		var notes []string
+		for _, n := range out.Deployed.Notes {
+			if n.Stack == "app" {
+				notes = append(notes, n.Text)
+			}
+		}
+		switch {
+		case note == "" && len(notes) > 0:
+			t.Errorf("%s: no note wanted, got %q", status, notes)
+		case note != "" && (len(notes) != 1 || !strings.Contains(notes[0], "is "+status+": "+note)):
+			t.Errorf("%s: want the note %q, got %q", status, note, notes)
+		}
+	}
 }
