@@ -154,9 +154,10 @@ func runVerify(p *process, args []string) int {
 	return exitOK
 }
 
-// regionPattern is the shape of an AWS region name (eu-west-1,
-// us-gov-east-1, cn-north-1, ap-southeast-5, us-isob-east-1).
-var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+// regionPattern is the shape of an AWS region name: each partition's
+// regionRegex in the SDK's partitions.json allows it (eu-west-1,
+// us-gov-east-1, cn-north-1, us-isob-east-1, eusc-de-east-1).
+var regionPattern = regexp.MustCompile(`^[a-z]{2,4}(-[a-z]+)+-[0-9]+$`)
 
 // badRegion is the first of a comma-separated list of regions that is not
 // one, or "".

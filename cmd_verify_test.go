@@ -720,3 +720,19 @@ func TestVerifyByTags(t *testing.T) {
 		}
 	}
 }
+
+// Every partition's regions, as the SDK's partitions.json has them, are
+// regions; the shape still refuses what none is.
+func TestVerifyRegionNamesOfEveryPartition(t *testing.T) {
+	for _, r := range []string{"eu-west-1", "ap-southeast-5", "mx-central-1", "cn-north-1", "us-gov-west-1", "eusc-de-east-1",
+		"us-iso-east-1", "us-isob-east-1", "eu-isoe-west-1", "us-isof-south-1"} {
+		if bad := badRegion(r); bad != "" {
+			t.Errorf("%s refused", r)
+		}
+	}
+	for _, r := range []string{"mars", "eu-west", "EU-WEST-1", "eu_west_1", "europe-west-1"} {
+		if badRegion(r) == "" {
+			t.Errorf("%s taken for a region", r)
+		}
+	}
+}

@@ -47,7 +47,7 @@ func (s *stack) arn(r *run) string {
 	if strings.HasPrefix(s.id, "arn:") {
 		return s.id
 	}
-	return fmt.Sprintf("arn:%s:cloudformation:%s:%s:stack/%s/*", r.part, r.c.Region, accountMark, s.id)
+	return fmt.Sprintf("arn:%s:cloudformation:%s:%s:stack/%s/*", r.partition(), r.c.Region, accountMark, s.id)
 }
 
 // listStacks reads the stacks and, in parallel, their nested stacks,

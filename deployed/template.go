@@ -252,7 +252,7 @@ func resolve(e *entry, tf *lambda.Function, s *stack, r *run) *lambda.Function {
 			account := r.account
 			r.mu.Unlock()
 			out.KmsKey[i].State = lambda.Literal
-			out.KmsKey[i].Text = fmt.Sprintf("arn:%s:kms:%s:%s:key/%s", r.part, r.c.Region, account, res.physical)
+			out.KmsKey[i].Text = fmt.Sprintf("arn:%s:kms:%s:%s:key/%s", r.partition(), r.c.Region, account, res.physical)
 			out.KmsKey[i].Unresolved = ""
 		}
 	}

@@ -237,11 +237,14 @@ func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error
 // what was read so far. Roles and managed policies are fetched once however
 // many functions share them.
 type run struct {
-	ctx  context.Context
-	c    Clients
-	o    Options
-	sem  chan struct{}
-	part string
+	ctx context.Context
+	c   Clients
+	o   Options
+	sem chan struct{}
+	// part is the partition (aws, aws-cn, ...): guessed from the region,
+	// then taken from the first ARN read, as the account is; under mu.
+	part       string
+	partLearnt bool
 
 	mu        sync.Mutex
 	calls     map[string]int
@@ -403,24 +406,17 @@ func (r *run) learnAccount(arn string) {
 	if r.account == "" {
 		r.account = parts[4]
 	}
-	r.mu.Unlock()
-}
-
-func partition(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
+	if !r.partLearnt && parts[1] != "" {
+		r.part, r.partLearnt = parts[1], true // AWS's word over the region's prefix
 	}
-	return "aws"
+	r.mu.Unlock()
 }
 
 func (r *run) functionARN(e *entry) string {
 	if e.arn != "" {
 		return e.arn
 	}
-	return fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", r.part, r.c.Region, accountMark, e.name)
+	return fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", r.partition(), r.c.Region, accountMark, e.name)
 }
 
 // filter narrows the stacks' functions to those named (by name, ARN or
