@@ -377,6 +377,12 @@ func verifyArgs(env actionEnv) ([]string, error) {
 	if v := env.input("sarif-category"); v != "lambdagate" {
 		args = append(args, "--sarif-category", v)
 	}
+	if v := env.input("sarif-suppressed"); v != "" {
+		if _, err := parseSARIFSuppressed(v); err != nil {
+			return nil, fmt.Errorf("input sarif-suppressed: %w", err)
+		}
+		args = append(args, "--sarif-suppressed", v)
+	}
 	if v := env.input("fail-on"); v != "" {
 		args = append(args, "--fail-on", v)
 	}

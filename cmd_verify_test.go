@@ -434,11 +434,17 @@ func TestSetupErrorsHonourSummaryFalse(t *testing.T) {
 // workspace with the template in svc/.
 func runPostDeploy(t *testing.T, a *fakeaws.Account, inputs map[string]string) (stdout, stderr string, code int, dir, outputs, summary string) {
 	t.Helper()
+	return runPostDeployWith(t, a, verifyTemplate, inputs)
+}
+
+// runPostDeployWith is runPostDeploy with svc/template.yaml holding tpl.
+func runPostDeployWith(t *testing.T, a *fakeaws.Account, tpl string, inputs map[string]string) (stdout, stderr string, code int, dir, outputs, summary string) {
+	t.Helper()
 	dir = t.TempDir()
 	if err := os.MkdirAll(filepath.Join(dir, "svc"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "svc", "template.yaml"), []byte(verifyTemplate), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "svc", "template.yaml"), []byte(tpl), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	in := map[string]string{"mode": "post-deploy", "stack-name": "shop", "region": "eu-west-1"}
@@ -734,5 +740,40 @@ func TestVerifyRegionNamesOfEveryPartition(t *testing.T) {
 		if badRegion(r) == "" {
 			t.Errorf("%s taken for a region", r)
 		}
+	}
+}
+
+// Review 12, F17: sarif-suppressed is honoured after a deploy (include
+// puts the suppressed findings in the SARIF file), and a bad value refused.
+func TestPostDeployHonoursSARIFSuppressed(t *testing.T) {
+	const suppressed = `
+Metadata:
+  lambdagate:
+    ignore:
+      - rule: active-tracing
+        reason: tracing is off on purpose
+`
+	for value, want := range map[string]bool{"include": true, "exclude": false} {
+		t.Run(value, func(t *testing.T) {
+			a := verifyAccount("PassThrough")
+			out, errOut, code, dir, _, _ := runPostDeployWith(t, a, verifyTemplate+suppressed, map[string]string{"sarif-file": "out.sarif", "sarif-suppressed": value})
+			if code == exitUsage {
+				t.Fatalf("exit %d\n%s%s", code, out, errOut)
+			}
+			data, err := os.ReadFile(filepath.Join(dir, "out.sarif"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Contains(string(data), `"ruleId": "active-tracing"`); got != want {
+				t.Errorf("sarif-suppressed %s: the suppressed active-tracing in the SARIF: %v, want %v\n%.2000s", value, got, want, data)
+			}
+		})
+	}
+	out, _, code, _, outputs, _ := runPostDeploy(t, verifyAccount("Active"), map[string]string{"sarif-suppressed": "bogus"})
+	if code != exitUsage || !strings.Contains(out, "::error title=lambdagate configuration error::input sarif-suppressed: ") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	if got := readOutputs(t, outputs); got["result"] != "error" {
+		t.Errorf("outputs %v", got)
 	}
 }
