@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -54,6 +55,10 @@ func runVerify(p *process, args []string) int {
 	if err := parseFlags(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
+		}
+		if github, summary := githubAsked(args); github {
+			// The flag package has said what is wrong on stderr.
+			githubFailure(p, "lambdagate verify: not verified", "lambdagate verify: "+err.Error(), summary)
 		}
 		return exitUsage
 	}
@@ -168,6 +173,36 @@ func badRegion(list string) string {
 		}
 	}
 	return ""
+}
+
+// githubAsked reads, from arguments that did not parse, whether they ask
+// for --format github and (--summary=false) no job summary, so that a bad
+// flag still leaves its trace on GitHub.
+func githubAsked(args []string) (github, summary bool) {
+	summary = true
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			break
+		}
+		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !strings.HasPrefix(a, "-") {
+			continue
+		}
+		switch name {
+		case "format":
+			if !hasValue && i+1 < len(args) {
+				i++
+				value = args[i]
+			}
+			github = value == "github"
+		case "summary":
+			if b, err := strconv.ParseBool(value); hasValue && err == nil {
+				summary = b
+			}
+		}
+	}
+	return github, summary
 }
 
 // githubFailure is what a run that could not do its job leaves on GitHub, as

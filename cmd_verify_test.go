@@ -777,3 +777,38 @@ Metadata:
 		t.Errorf("outputs %v", got)
 	}
 }
+
+// Review 12, F18: a flag that does not parse under --format github still
+// writes the annotation, result error and a summary line (none with
+// --summary=false).
+func TestVerifyABadFlagLeavesATraceOnGitHub(t *testing.T) {
+	for name, args := range map[string][]string{
+		"unknown flag":  {"--format", "github", "--stack", "shop", "--bogus"},
+		"bad value":     {"--format=github", "--concurrency", "abc", "--stack", "shop"},
+		"summary false": {"-format", "github", "--summary=false", "--bogus"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			env, outputs, summary := runnerEnv(t, dir, filepath.Join(dir, "event.json"), nil)
+			var stdout, stderr bytes.Buffer
+			if code := runVerify(newProcess(env, &stdout, &stderr), args); code != exitUsage {
+				t.Fatalf("exit %d", code)
+			}
+			if !strings.Contains(stdout.String(), "::error title=lambdagate verify%3A not verified::lambdagate verify: ") {
+				t.Errorf("no annotation:\n%s", stdout.String())
+			}
+			if got := readOutputs(t, outputs); got["result"] != "error" {
+				t.Errorf("outputs %v", got)
+			}
+			sum, _ := os.ReadFile(summary)
+			if want := name != "summary false"; strings.Contains(string(sum), "not verified") != want {
+				t.Errorf("summary (wanted: %v):\n%s", want, sum)
+			}
+		})
+	}
+	// Not asked for: nothing but stderr.
+	var stdout, stderr bytes.Buffer
+	if code := runVerify(newProcess(nil, &stdout, &stderr), []string{"--bogus", "--format", "text"}); code != exitUsage || stdout.Len() != 0 {
+		t.Errorf("exit %d, stdout %q", code, stdout.String())
+	}
+}
