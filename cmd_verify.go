@@ -252,6 +252,14 @@ func unusedTemplates(named []string, found *deployed.Result, stacks []string) []
 	if len(stacks) == 0 {
 		return nil // functions named directly are not matched to templates
 	}
+	for _, p := range found.Problems {
+		if p.Stack != "" && p.Resource == "" {
+			// A stack not listed (denied, gone, deleted), or matched to no
+			// template for a tie, is said already; that the template
+			// defines none of its functions would be a guess.
+			return nil
+		}
+	}
 	var out []deployed.Problem
 	for _, arg := range named {
 		used := false

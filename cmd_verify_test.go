@@ -812,3 +812,22 @@ func TestVerifyABadFlagLeavesATraceOnGitHub(t *testing.T) {
 		t.Errorf("exit %d, stdout %q", code, stdout.String())
 	}
 }
+
+// Review 12, F19: a stack that could not be listed says so once; that the
+// template defines none of its functions would be a second, wrong problem.
+func TestVerifyAStackNotListedIsNotATemplateDefiningNone(t *testing.T) {
+	a := verifyAccount("Active")
+	a.Fault = func(c fakeaws.Call) *fakeaws.Fault {
+		if c.Action == "cloudformation:ListStackResources" {
+			return &fakeaws.Fault{Error: &fakeaws.Error{Status: 403, Code: "AccessDenied", Message: "denied"}}
+		}
+		return nil
+	}
+	out, errOut, code := runVerifyOn(t, a, writeTemplate(t), nil, "--stack", "shop", "--template", "template.yaml")
+	if code != exitUnverified || !strings.Contains(out, "missing permission cloudformation:ListStackResources") {
+		t.Fatalf("exit %d, want 2 naming the permission\n%s%s", code, out, errOut)
+	}
+	if strings.Contains(out, "defines none of the functions") {
+		t.Errorf("a template blamed for a stack not listed:\n%s", out)
+	}
+}
