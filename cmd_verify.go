@@ -89,6 +89,8 @@ func runVerify(p *process, args []string) int {
 		return usageErr("--no-templates and --template contradict each other")
 	case *region != "" && badRegion(*region) != "":
 		return usageErr("--region %q is not an AWS region (like eu-west-1, or eu-west-1,us-east-1 for several)", badRegion(*region))
+	case *sarifLocation != "" && outsideRepository(*sarifLocation) != "":
+		return usageErr("--sarif-location %s is outside the repository (%s): code scanning places results on the repository's files only; name one, such as the deploy workflow", *sarifLocation, outsideRepository(*sarifLocation))
 	}
 	var tags []deployed.Tag
 	for _, a := range tagArgs {
@@ -222,6 +224,24 @@ func githubFailure(p *process, title, msg string, summary bool) {
 			fmt.Fprintln(p.stderr, "lambdagate: writing the job summary:", err)
 		}
 	}
+}
+
+// outsideRepository is the repository's top level (or, outside a work
+// tree, the current folder) when path is not under it, else "".
+func outsideRepository(path string) string {
+	root := gitTopLevel(".")
+	if root == "" {
+		root = "."
+	}
+	absRoot, err1 := filepath.Abs(root)
+	abs, err2 := filepath.Abs(path)
+	if err1 != nil || err2 != nil {
+		return ""
+	}
+	if rel, err := filepath.Rel(absRoot, abs); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return absRoot
+	}
+	return ""
 }
 
 // sarifFallback is the file SARIF places findings without a template line

@@ -831,3 +831,18 @@ func TestVerifyAStackNotListedIsNotATemplateDefiningNone(t *testing.T) {
 		t.Errorf("a template blamed for a stack not listed:\n%s", out)
 	}
 }
+
+// Review 12, F19: --sarif-location must be a file of the repository, which
+// is all code scanning can place a result on.
+func TestVerifySARIFLocationOutsideTheRepositoryIsRefused(t *testing.T) {
+	dir := writeTemplate(t)
+	for _, loc := range []string{"../outside.yml", filepath.Join(t.TempDir(), "deploy.yml")} {
+		_, errOut, code := runVerifyOn(t, verifyAccount("Active"), dir, nil, "--stack", "shop", "--sarif", "out.sarif", "--sarif-location", loc)
+		if code != exitUsage || !strings.Contains(errOut, "--sarif-location "+loc+" is outside the repository") {
+			t.Errorf("%s: exit %d\n%s", loc, code, errOut)
+		}
+	}
+	if _, errOut, code := runVerifyOn(t, verifyAccount("Active"), dir, nil, "--stack", "shop", "--sarif", "out.sarif", "--sarif-location", ".github/workflows/deploy.yml"); code != exitOK {
+		t.Errorf("a repository file refused: exit %d\n%s", code, errOut)
+	}
+}
