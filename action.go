@@ -292,14 +292,16 @@ func action(ctx context.Context, p *process, env actionEnv) (*actionOutputs, err
 	if err := suggestFixes(ctx, env, git, root, res.Files, st, changes, p.stdout); err != nil {
 		return nil, err
 	}
-	stats := gh.Stats()
-	if err := env.appendSummary(opts.Summary, &summary); err != nil {
-		return nil, err
-	}
+	// The SARIF file before the summary: when it cannot be written, the
+	// summary says that (runAction), not that the run passed.
 	if sarif != nil {
 		if err := sarif.Close(res); err != nil {
 			return nil, err
 		}
+	}
+	stats := gh.Stats()
+	if err := env.appendSummary(opts.Summary, &summary); err != nil {
+		return nil, err
 	}
 	list := append(stats.Outputs(), report.Output{Name: "sarif-file", Value: sarifOut}, report.Output{Name: "filter-mode", Value: filter})
 	code := exitOK
@@ -374,6 +376,12 @@ func verifyArgs(env actionEnv) ([]string, error) {
 	// runner passes the default as if set, so it is recognised by value.
 	if v := env.input("sarif-category"); v != "lambdagate" {
 		args = append(args, "--sarif-category", v)
+	}
+	if v := env.input("sarif-suppressed"); v != "" {
+		if _, err := parseSARIFSuppressed(v); err != nil {
+			return nil, fmt.Errorf("input sarif-suppressed: %w", err)
+		}
+		args = append(args, "--sarif-suppressed", v)
 	}
 	if v := env.input("fail-on"); v != "" {
 		args = append(args, "--fail-on", v)

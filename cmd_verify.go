@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -55,6 +56,10 @@ func runVerify(p *process, args []string) int {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
+		if github, summary := githubAsked(args); github {
+			// The flag package has said what is wrong on stderr.
+			githubFailure(p, "lambdagate verify: not verified", "lambdagate verify: "+err.Error(), summary)
+		}
 		return exitUsage
 	}
 	usageErr := func(format string, a ...any) int {
@@ -84,6 +89,8 @@ func runVerify(p *process, args []string) int {
 		return usageErr("--no-templates and --template contradict each other")
 	case *region != "" && badRegion(*region) != "":
 		return usageErr("--region %q is not an AWS region (like eu-west-1, or eu-west-1,us-east-1 for several)", badRegion(*region))
+	case *sarifLocation != "" && outsideRepository(*sarifLocation) != "":
+		return usageErr("--sarif-location %s is outside the repository (%s): code scanning places results on the repository's files only; name one, such as the deploy workflow", *sarifLocation, outsideRepository(*sarifLocation))
 	}
 	var tags []deployed.Tag
 	for _, a := range tagArgs {
@@ -154,9 +161,10 @@ func runVerify(p *process, args []string) int {
 	return exitOK
 }
 
-// regionPattern is the shape of an AWS region name (eu-west-1,
-// us-gov-east-1, cn-north-1, ap-southeast-5, us-isob-east-1).
-var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+// regionPattern is the shape of an AWS region name: each partition's
+// regionRegex in the SDK's partitions.json allows it (eu-west-1,
+// us-gov-east-1, cn-north-1, us-isob-east-1, eusc-de-east-1).
+var regionPattern = regexp.MustCompile(`^[a-z]{2,4}(-[a-z]+)+-[0-9]+$`)
 
 // badRegion is the first of a comma-separated list of regions that is not
 // one, or "".
@@ -167,6 +175,36 @@ func badRegion(list string) string {
 		}
 	}
 	return ""
+}
+
+// githubAsked reads, from arguments that did not parse, whether they ask
+// for --format github and (--summary=false) no job summary, so that a bad
+// flag still leaves its trace on GitHub.
+func githubAsked(args []string) (github, summary bool) {
+	summary = true
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			break
+		}
+		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !strings.HasPrefix(a, "-") {
+			continue
+		}
+		switch name {
+		case "format":
+			if !hasValue && i+1 < len(args) {
+				i++
+				value = args[i]
+			}
+			github = value == "github"
+		case "summary":
+			if b, err := strconv.ParseBool(value); hasValue && err == nil {
+				summary = b
+			}
+		}
+	}
+	return github, summary
 }
 
 // githubFailure is what a run that could not do its job leaves on GitHub, as
@@ -186,6 +224,24 @@ func githubFailure(p *process, title, msg string, summary bool) {
 			fmt.Fprintln(p.stderr, "lambdagate: writing the job summary:", err)
 		}
 	}
+}
+
+// outsideRepository is the repository's top level (or, outside a work
+// tree, the current folder) when path is not under it, else "".
+func outsideRepository(path string) string {
+	root := gitTopLevel(".")
+	if root == "" {
+		root = "."
+	}
+	absRoot, err1 := filepath.Abs(root)
+	abs, err2 := filepath.Abs(path)
+	if err1 != nil || err2 != nil {
+		return ""
+	}
+	if rel, err := filepath.Rel(absRoot, abs); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return absRoot
+	}
+	return ""
 }
 
 // sarifFallback is the file SARIF places findings without a template line
@@ -215,6 +271,14 @@ func sarifFallback(named string, env actionEnv) string {
 func unusedTemplates(named []string, found *deployed.Result, stacks []string) []deployed.Problem {
 	if len(stacks) == 0 {
 		return nil // functions named directly are not matched to templates
+	}
+	for _, p := range found.Problems {
+		if p.Stack != "" && p.Resource == "" {
+			// A stack not listed (denied, gone, deleted), or matched to no
+			// template for a tie, is said already; that the template
+			// defines none of its functions would be a guess.
+			return nil
+		}
 	}
 	var out []deployed.Problem
 	for _, arg := range named {

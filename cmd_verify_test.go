@@ -434,11 +434,17 @@ func TestSetupErrorsHonourSummaryFalse(t *testing.T) {
 // workspace with the template in svc/.
 func runPostDeploy(t *testing.T, a *fakeaws.Account, inputs map[string]string) (stdout, stderr string, code int, dir, outputs, summary string) {
 	t.Helper()
+	return runPostDeployWith(t, a, verifyTemplate, inputs)
+}
+
+// runPostDeployWith is runPostDeploy with svc/template.yaml holding tpl.
+func runPostDeployWith(t *testing.T, a *fakeaws.Account, tpl string, inputs map[string]string) (stdout, stderr string, code int, dir, outputs, summary string) {
+	t.Helper()
 	dir = t.TempDir()
 	if err := os.MkdirAll(filepath.Join(dir, "svc"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "svc", "template.yaml"), []byte(verifyTemplate), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "svc", "template.yaml"), []byte(tpl), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	in := map[string]string{"mode": "post-deploy", "stack-name": "shop", "region": "eu-west-1"}
@@ -718,5 +724,125 @@ func TestVerifyByTags(t *testing.T) {
 		if code != exitUsage || !strings.Contains(stdout, "::error title=lambdagate configuration error::"+inputs) {
 			t.Errorf("%v: exit %d\n%s", says, code, stdout)
 		}
+	}
+}
+
+// Every partition's regions, as the SDK's partitions.json has them, are
+// regions; the shape still refuses what none is.
+func TestVerifyRegionNamesOfEveryPartition(t *testing.T) {
+	for _, r := range []string{"eu-west-1", "ap-southeast-5", "mx-central-1", "cn-north-1", "us-gov-west-1", "eusc-de-east-1",
+		"us-iso-east-1", "us-isob-east-1", "eu-isoe-west-1", "us-isof-south-1"} {
+		if bad := badRegion(r); bad != "" {
+			t.Errorf("%s refused", r)
+		}
+	}
+	for _, r := range []string{"mars", "eu-west", "EU-WEST-1", "eu_west_1", "europe-west-1"} {
+		if badRegion(r) == "" {
+			t.Errorf("%s taken for a region", r)
+		}
+	}
+}
+
+// Review 12, F17: sarif-suppressed is honoured after a deploy (include
+// puts the suppressed findings in the SARIF file), and a bad value refused.
+func TestPostDeployHonoursSARIFSuppressed(t *testing.T) {
+	const suppressed = `
+Metadata:
+  lambdagate:
+    ignore:
+      - rule: active-tracing
+        reason: tracing is off on purpose
+`
+	for value, want := range map[string]bool{"include": true, "exclude": false} {
+		t.Run(value, func(t *testing.T) {
+			a := verifyAccount("PassThrough")
+			out, errOut, code, dir, _, _ := runPostDeployWith(t, a, verifyTemplate+suppressed, map[string]string{"sarif-file": "out.sarif", "sarif-suppressed": value})
+			if code == exitUsage {
+				t.Fatalf("exit %d\n%s%s", code, out, errOut)
+			}
+			data, err := os.ReadFile(filepath.Join(dir, "out.sarif"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Contains(string(data), `"ruleId": "active-tracing"`); got != want {
+				t.Errorf("sarif-suppressed %s: the suppressed active-tracing in the SARIF: %v, want %v\n%.2000s", value, got, want, data)
+			}
+		})
+	}
+	out, _, code, _, outputs, _ := runPostDeploy(t, verifyAccount("Active"), map[string]string{"sarif-suppressed": "bogus"})
+	if code != exitUsage || !strings.Contains(out, "::error title=lambdagate configuration error::input sarif-suppressed: ") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	if got := readOutputs(t, outputs); got["result"] != "error" {
+		t.Errorf("outputs %v", got)
+	}
+}
+
+// Review 12, F18: a flag that does not parse under --format github still
+// writes the annotation, result error and a summary line (none with
+// --summary=false).
+func TestVerifyABadFlagLeavesATraceOnGitHub(t *testing.T) {
+	for name, args := range map[string][]string{
+		"unknown flag":  {"--format", "github", "--stack", "shop", "--bogus"},
+		"bad value":     {"--format=github", "--concurrency", "abc", "--stack", "shop"},
+		"summary false": {"-format", "github", "--summary=false", "--bogus"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			env, outputs, summary := runnerEnv(t, dir, filepath.Join(dir, "event.json"), nil)
+			var stdout, stderr bytes.Buffer
+			if code := runVerify(newProcess(env, &stdout, &stderr), args); code != exitUsage {
+				t.Fatalf("exit %d", code)
+			}
+			if !strings.Contains(stdout.String(), "::error title=lambdagate verify%3A not verified::lambdagate verify: ") {
+				t.Errorf("no annotation:\n%s", stdout.String())
+			}
+			if got := readOutputs(t, outputs); got["result"] != "error" {
+				t.Errorf("outputs %v", got)
+			}
+			sum, _ := os.ReadFile(summary)
+			if want := name != "summary false"; strings.Contains(string(sum), "not verified") != want {
+				t.Errorf("summary (wanted: %v):\n%s", want, sum)
+			}
+		})
+	}
+	// Not asked for: nothing but stderr.
+	var stdout, stderr bytes.Buffer
+	if code := runVerify(newProcess(nil, &stdout, &stderr), []string{"--bogus", "--format", "text"}); code != exitUsage || stdout.Len() != 0 {
+		t.Errorf("exit %d, stdout %q", code, stdout.String())
+	}
+}
+
+// Review 12, F19: a stack that could not be listed says so once; that the
+// template defines none of its functions would be a second, wrong problem.
+func TestVerifyAStackNotListedIsNotATemplateDefiningNone(t *testing.T) {
+	a := verifyAccount("Active")
+	a.Fault = func(c fakeaws.Call) *fakeaws.Fault {
+		if c.Action == "cloudformation:ListStackResources" {
+			return &fakeaws.Fault{Error: &fakeaws.Error{Status: 403, Code: "AccessDenied", Message: "denied"}}
+		}
+		return nil
+	}
+	out, errOut, code := runVerifyOn(t, a, writeTemplate(t), nil, "--stack", "shop", "--template", "template.yaml")
+	if code != exitUnverified || !strings.Contains(out, "missing permission cloudformation:ListStackResources") {
+		t.Fatalf("exit %d, want 2 naming the permission\n%s%s", code, out, errOut)
+	}
+	if strings.Contains(out, "defines none of the functions") {
+		t.Errorf("a template blamed for a stack not listed:\n%s", out)
+	}
+}
+
+// Review 12, F19: --sarif-location must be a file of the repository, which
+// is all code scanning can place a result on.
+func TestVerifySARIFLocationOutsideTheRepositoryIsRefused(t *testing.T) {
+	dir := writeTemplate(t)
+	for _, loc := range []string{"../outside.yml", filepath.Join(t.TempDir(), "deploy.yml")} {
+		_, errOut, code := runVerifyOn(t, verifyAccount("Active"), dir, nil, "--stack", "shop", "--sarif", "out.sarif", "--sarif-location", loc)
+		if code != exitUsage || !strings.Contains(errOut, "--sarif-location "+loc+" is outside the repository") {
+			t.Errorf("%s: exit %d\n%s", loc, code, errOut)
+		}
+	}
+	if _, errOut, code := runVerifyOn(t, verifyAccount("Active"), dir, nil, "--stack", "shop", "--sarif", "out.sarif", "--sarif-location", ".github/workflows/deploy.yml"); code != exitOK {
+		t.Errorf("a repository file refused: exit %d\n%s", code, errOut)
 	}
 }

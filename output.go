@@ -80,8 +80,9 @@ type output struct {
 	// inputs).
 	noSummary, noAnnotations bool
 
-	streaming resultStream // when the results are streamed
-	verdict   evaluation.Verdict
+	streaming   resultStream // when the results are streamed
+	sarifStream *sarifFile   // with it, when there is a SARIF file
+	verdict     evaluation.Verdict
 }
 
 // live reports whether the output is written to stdout as the results come.
@@ -95,14 +96,16 @@ func (o *output) stream() func(evaluation.File) {
 	if f.stream == nil {
 		return nil
 	}
-	streams := tee{f.stream(o)}
+	o.streaming = f.stream(o)
 	if o.flags.sarif != "" {
-		streams = append(streams, newSARIFFile(o.flags.sarif, o.sarifOptions()))
+		o.sarifStream = newSARIFFile(o.flags.sarif, o.sarifOptions())
 	}
-	o.streaming = streams
 	return func(u evaluation.File) {
 		o.verdict.Add(u)
 		o.streaming.Add(u)
+		if o.sarifStream != nil {
+			o.sarifStream.Add(u)
+		}
 	}
 }
 
@@ -114,17 +117,35 @@ func (o *output) finish(res *evaluation.Result) (failing bool, err error) {
 	}
 	v := o.verdict
 	v.Errors += len(res.Errors)
-	return v.Failing(o.threshold), o.streaming.Close(res)
+	var serr error
+	if o.sarifStream != nil {
+		serr = o.sarifStream.Close(res)
+	}
+	return v.Failing(o.threshold), o.after(serr, func() error { return o.streaming.Close(res) })
 }
 
 func (o *output) write(res *evaluation.Result) error {
-	if err := formatOf(o.flags.format).write(o, res); err != nil {
+	var serr error
+	if o.flags.sarif != "" {
+		serr = writeSARIF(o.flags.sarif, res, o.sarifOptions())
+	}
+	return o.after(serr, func() error { return formatOf(o.flags.format).write(o, res) })
+}
+
+// after writes the format's output once the SARIF file is written (or
+// failed to be, serr). The GitHub format's outputs and summary would say
+// the run passed, so when the file could not be written they are instead
+// the failure's: an error annotation, result error and a summary line.
+// Text and JSON are written in full beside the error.
+func (o *output) after(serr error, format func() error) error {
+	if serr != nil && o.flags.format == "github" {
+		githubFailure(o.p, o.title+": the SARIF file was not written", serr.Error(), !o.noSummary)
+		return serr
+	}
+	if err := format(); err != nil {
 		return err
 	}
-	if o.flags.sarif == "" {
-		return nil
-	}
-	return writeSARIF(o.flags.sarif, res, o.sarifOptions())
+	return serr
 }
 
 // textOptions: colour with --color always, or on a terminal (auto) unless
@@ -219,24 +240,6 @@ func (g *githubOutput) Close(res *evaluation.Result) error {
 		return err
 	}
 	return g.env.writeOutputs(append(g.s.Stats().Outputs(), g.extra...))
-}
-
-// tee streams to several outputs: stdout's, then the SARIF file.
-type tee []resultStream
-
-func (t tee) Add(f evaluation.File) {
-	for _, s := range t {
-		s.Add(f)
-	}
-}
-
-func (t tee) Close(res *evaluation.Result) error {
-	for _, s := range t {
-		if err := s.Close(res); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // sarifFile streams the SARIF log to a file, created (with its folder) when

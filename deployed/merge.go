@@ -31,15 +31,23 @@ func Merge(results []*Result) *Result {
 			if rules, ok := r.Unverified[fn.Name]; ok {
 				out.Unverified[fn.Name+" ("+region+")"] = rules
 			}
+			served := fn.Name
 			fn.Name += " (" + region + ")"
+			if fn.Resource == served {
+				// No logical id: the finding names the function once.
+				fn.Resource = fn.Name
+			}
 			out.Functions = append(out.Functions, fn)
 		}
 		for _, p := range r.Problems {
 			if p.selectedNone && selected {
 				continue
 			}
-			if p.Stack != "" {
+			switch {
+			case p.Stack != "":
 				p.Stack += " (" + region + ")"
+			case p.Resource != "":
+				p.Resource += " (" + region + ")" // a function named directly
 			}
 			out.Problems = append(out.Problems, p)
 		}

@@ -47,7 +47,7 @@ func (s *stack) arn(r *run) string {
 	if strings.HasPrefix(s.id, "arn:") {
 		return s.id
 	}
-	return fmt.Sprintf("arn:%s:cloudformation:%s:%s:stack/%s/*", r.part, r.c.Region, accountMark, s.id)
+	return fmt.Sprintf("arn:%s:cloudformation:%s:%s:stack/%s/*", r.partition(), r.c.Region, accountMark, s.id)
 }
 
 // listStacks reads the stacks and, in parallel, their nested stacks,
@@ -93,6 +93,31 @@ func (r *run) listStacks(names []string, found func(*entry)) []*stack {
 	wg.Wait()
 	slices.SortFunc(out, func(a, b *stack) int { return cmp.Compare(a.path, b.path) })
 	return out
+}
+
+// emptyStacks says of each stack named that was read, nested stacks
+// included, and holds no function, that nothing of it was verified: a
+// pass would claim what no check saw.
+func (r *run) emptyStacks(names []string, stacks []*stack) {
+	for _, n := range names {
+		root, held := stackName(n), false
+		var read *stack
+		for _, s := range stacks {
+			if s.path != root && !strings.HasPrefix(s.path, root+"/") {
+				continue
+			}
+			if s.path == root {
+				read = s
+			}
+			for _, res := range s.resources {
+				held = held || res.typ == typeFunction
+			}
+		}
+		if read != nil && !held {
+			r.problem(pendingProblem{stack: read, subject: "stack " + root,
+				msg: "it holds no function (ListStackResources lists none, nested stacks included), so nothing was verified; check the stack's name and region"})
+		}
+	}
 }
 
 // stackName is the name in a stack ARN (arn:...:stack/NAME/uuid), or the name.
@@ -141,18 +166,36 @@ func (r *run) describeStack(s *stack) bool {
 		}
 		s.params[deref(p.ParameterKey)] = v
 	}
-	if text, ok := stackNotes[s.status]; ok {
+	if s.status == "DELETE_COMPLETE" || s.status == "DELETE_IN_PROGRESS" {
+		// Found by its ARN only: by name, a deleted stack does not exist.
+		r.problem(pendingProblem{stack: s, subject: "stack " + s.path,
+			msg: fmt.Sprintf("the stack was deleted (%s): none of its functions is verified; name the stack that runs them now", s.status)})
+		return false
+	}
+	settled := s.status
+	if done, ok := cleanedUp[s.status]; ok {
+		settled = done
+	}
+	if text, ok := stackNotes[settled]; ok {
 		r.note(evaluation.Note{Severity: checks.Warning, Subject: "stack " + s.path, Stack: s.path, Text: "is " + s.status + ": " + text})
 	}
 	switch {
-	case strings.HasSuffix(s.status, "_IN_PROGRESS"):
+	case strings.HasSuffix(settled, "_IN_PROGRESS"):
 		r.problem(pendingProblem{stack: s, subject: "stack " + s.path,
 			msg: fmt.Sprintf("it is %s: a deployment is under way and what runs may still change; verify again once it has settled", s.status)})
-	case strings.HasSuffix(s.status, "_FAILED"):
+	case strings.HasSuffix(settled, "_FAILED"):
 		r.problem(pendingProblem{stack: s, subject: "stack " + s.path,
 			msg: fmt.Sprintf("it is %s: its resources may match neither the old template nor the new; fix the stack and verify again", s.status)})
 	}
 	return true
+}
+
+// cleanedUp are the statuses in which CloudFormation only deletes the
+// resources an update (or its rollback) replaced: the functions are final,
+// as in the status they lead to.
+var cleanedUp = map[string]string{
+	"UPDATE_COMPLETE_CLEANUP_IN_PROGRESS":          "UPDATE_COMPLETE",
+	"UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS": "UPDATE_ROLLBACK_COMPLETE",
 }
 
 // stackNotes are the settled statuses whose functions are verified but are
@@ -161,6 +204,7 @@ func (r *run) describeStack(s *stack) bool {
 var stackNotes = map[string]string{
 	"UPDATE_ROLLBACK_COMPLETE": "its last update failed and was rolled back, so the functions verified are those of the deployment before it, not of the latest template; fix what made the update fail and deploy again",
 	"ROLLBACK_COMPLETE":        "its creation failed and was rolled back, so it runs no function; delete the stack and deploy again",
+	"IMPORT_ROLLBACK_COMPLETE": "its last import failed and was rolled back, so the functions verified are those of the stack before it, not of the latest template; fix what made the import fail and import again",
 }
 
 // listStack pages through a stack's resources; false when nothing could be

@@ -1,60 +1,193 @@
 package deployed
 
 import (
+	"cmp"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/lambdagate/lambdagate/evaluation"
 	"github.com/lambdagate/lambdagate/lambda"
 	"github.com/lambdagate/lambdagate/source"
+	"github.com/lambdagate/lambdagate/template"
 )
 
-// matchTemplates pairs each stack with the template that defines the most
-// of its functions' logical ids (on a tie, the one with the fewest other
-// functions, then the first given): nested stacks find their own templates
-// the same way.
+// matchTemplates pairs each stack with the template it was deployed from.
+// A nested stack takes the template its parent's names in TemplateURL (or
+// a SAM application's Location) when that file is one of those given;
+// otherwise each stack takes the template that best covers it: first the
+// one whose nested stacks (AWS::CloudFormation::Stack, SAM applications)
+// are the stack's, then the one defining the most of the stack's logical
+// ids (of every type: a key, a role, a group, a nested stack, not only the
+// functions), then the one with the fewest resources the stack lacks. A
+// template that defines none of the stack's functions is never used, and a
+// tie is a problem, not a guess: a wrongly matched template's suppressions
+// would hide deployed findings, and its drift would be false.
 func (r *run) matchTemplates(stacks []*stack) {
 	if len(r.o.Templates) == 0 {
 		return
 	}
-	byID := make([]map[string]*lambda.Function, len(r.o.Templates))
-	for i, u := range r.o.Templates {
-		byID[i] = map[string]*lambda.Function{}
-		for _, fn := range u.Functions {
-			byID[i][fn.Resource] = fn
-		}
-	}
-	used := make([]bool, len(r.o.Templates))
-	for _, s := range stacks {
-		best, score, extra := -1, 0, 0
-		for i, fns := range byID {
-			n := 0
-			for _, e := range s.functions {
-				if fns[e.logical] != nil {
-					n++
-				}
-			}
-			if n == 0 {
-				continue
-			}
-			if x := len(fns) - n; n > score || (n == score && x < extra) {
-				best, score, extra = i, n, x
-			}
-		}
-		if best < 0 {
+	var cands []*candidate
+	byFile := map[string]*candidate{}
+	for _, u := range r.o.Templates {
+		if u.Template == nil || byFile[filepath.Clean(u.Template.File)] != nil {
 			continue
 		}
-		used[best] = true
+		c := newCandidate(u)
+		byFile[filepath.Clean(u.Template.File)] = c
+		cands = append(cands, c)
+	}
+	matched := map[string]*candidate{} // by stack path
+	for _, s := range stacks {
+		c := followNested(s, matched, byFile)
+		if c == nil {
+			var tied []*candidate
+			c, tied = bestTemplate(s, cands)
+			if len(tied) > 1 {
+				files := make([]string, len(tied))
+				for i, t := range tied {
+					files[i] = t.unit.Template.File
+				}
+				r.problem(pendingProblem{stack: s, subject: "stack " + s.path + " against a template", rule: "drift",
+					msg: fmt.Sprintf("%s define its logical ids equally well, so none is used: the findings name the deployed functions, drift is not checked and no template's suppressions apply; name the template it was deployed from with --template", joinAnd(files))})
+				continue
+			}
+		}
+		if c == nil {
+			continue
+		}
+		matched[s.path] = c
+		c.used = true
 		for _, e := range s.functions {
-			e.tf = byID[best][e.logical]
-			e.tpl = r.o.Templates[best].Template
+			e.tf = c.functions[e.logical]
+			e.tpl = c.unit.Template
 		}
 	}
-	for i, t := range r.o.Templates {
-		if used[i] {
-			r.templates = append(r.templates, t)
+	for _, c := range cands {
+		if c.used {
+			r.templates = append(r.templates, c.unit)
 		}
 	}
+}
+
+// candidate is a template a stack may have been deployed from.
+type candidate struct {
+	unit      evaluation.Unit
+	functions map[string]*lambda.Function // by logical id
+	// nested are its nested stacks' logical ids, with the local file each
+	// is deployed from ("" when it is not a local path).
+	nested map[string]string
+	used   bool
+}
+
+func newCandidate(u evaluation.Unit) *candidate {
+	c := &candidate{unit: u, functions: map[string]*lambda.Function{}, nested: map[string]string{}}
+	for _, fn := range u.Functions {
+		c.functions[fn.Resource] = fn
+	}
+	for _, res := range u.Template.Resources {
+		var loc *template.Value
+		switch res.Type {
+		case typeStack:
+			loc = res.Properties.Get("TemplateURL")
+		case "AWS::Serverless::Application":
+			loc = res.Properties.Get("Location")
+		default:
+			continue
+		}
+		c.nested[res.ID] = ""
+		if text, ok := loc.Known(); ok && localPath(text) {
+			c.nested[res.ID] = filepath.Join(filepath.Dir(u.Template.File), filepath.FromSlash(text))
+		}
+	}
+	return c
+}
+
+// localPath reports whether a TemplateURL is a file of the repository (as
+// `sam deploy` and `aws cloudformation package` take it) rather than an
+// uploaded object.
+func localPath(url string) bool {
+	return url != "" && !strings.Contains(url, "://") && !strings.HasPrefix(url, "/")
+}
+
+// followNested is the template a nested stack's parent names for it, when
+// the parent was matched and the file is one of those given.
+func followNested(s *stack, matched map[string]*candidate, byFile map[string]*candidate) *candidate {
+	i := strings.LastIndexByte(s.path, '/')
+	if i < 0 {
+		return nil
+	}
+	parent := matched[s.path[:i]]
+	if parent == nil {
+		return nil
+	}
+	file := parent.nested[s.path[i+1:]]
+	if file == "" {
+		return nil
+	}
+	return byFile[filepath.Clean(file)]
+}
+
+// bestTemplate is the candidate that best covers the stack (see
+// matchTemplates), or nil; tied lists the candidates that cover it equally
+// well when there are several.
+func bestTemplate(s *stack, cands []*candidate) (best *candidate, tied []*candidate) {
+	type score struct{ nestedMismatch, defined, lacking int }
+	better := func(a, b score) int {
+		return cmp.Or(cmp.Compare(b.nestedMismatch, a.nestedMismatch), cmp.Compare(a.defined, b.defined), cmp.Compare(b.lacking, a.lacking))
+	}
+	var top score
+	for _, c := range cands {
+		fns := 0
+		for _, e := range s.functions {
+			if c.functions[e.logical] != nil {
+				fns++
+			}
+		}
+		if fns == 0 {
+			continue
+		}
+		t := c.unit.Template
+		var sc score
+		for id, res := range s.resources {
+			if t.Resource(id) != nil || t.Generated(id) != nil {
+				sc.defined++
+			}
+			if _, ok := c.nested[id]; res.typ == typeStack && !ok {
+				sc.nestedMismatch++
+			}
+		}
+		for id := range c.nested {
+			if res, ok := s.resources[id]; !ok || res.typ != typeStack {
+				sc.nestedMismatch++
+			}
+		}
+		for _, res := range t.Resources {
+			if _, ok := s.resources[res.ID]; !ok && res.Condition == "" {
+				sc.lacking++ // a resource under a condition may rightly be absent
+			}
+		}
+		d := 1
+		if best != nil {
+			d = better(sc, top)
+		}
+		switch {
+		case d > 0:
+			best, top, tied = c, sc, []*candidate{c}
+		case d == 0:
+			tied = append(tied, c)
+		}
+	}
+	return best, tied
+}
+
+// joinAnd is "a", "a and b", "a, b and c".
+func joinAnd(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
 
 // attach gives a deployed function its template's positions, so findings
@@ -119,7 +252,7 @@ func resolve(e *entry, tf *lambda.Function, s *stack, r *run) *lambda.Function {
 			account := r.account
 			r.mu.Unlock()
 			out.KmsKey[i].State = lambda.Literal
-			out.KmsKey[i].Text = fmt.Sprintf("arn:%s:kms:%s:%s:key/%s", r.part, r.c.Region, account, res.physical)
+			out.KmsKey[i].Text = fmt.Sprintf("arn:%s:kms:%s:%s:key/%s", r.partition(), r.c.Region, account, res.physical)
 			out.KmsKey[i].Unresolved = ""
 		}
 	}

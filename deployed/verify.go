@@ -141,6 +141,7 @@ func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error
 		return res, nil
 	}
 	if t.All {
+		listed := true
 		pages := awslambda.NewListFunctionsPaginator(r.c.Lambda, &awslambda.ListFunctionsInput{})
 		for pages.HasMorePages() {
 			var out *awslambda.ListFunctionsOutput
@@ -151,6 +152,7 @@ func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error
 			})
 			if err != nil {
 				r.problem(pendingProblem{subject: "the functions of " + r.c.Region, err: err})
+				listed = false
 				break
 			}
 			for _, f := range out.Functions {
@@ -158,6 +160,10 @@ func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error
 			}
 		}
 		wg.Wait()
+		if listed && len(entries) == 0 {
+			r.problem(pendingProblem{subject: "the functions of " + r.c.Region, selectedNone: true,
+				msg: "lambda:ListFunctions lists none, so nothing was verified; check --region"})
+		}
 		r.readGroups(entries)
 		res := r.result(entries)
 		res.Deployed.All = true
@@ -180,6 +186,7 @@ func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error
 					qualifier: q, alias: q, named: true})
 			}
 		})
+		r.emptyStacks(t.Stacks, stacks)
 		for _, n := range f.unmatched() {
 			r.problem(pendingProblem{subject: "function " + n, msg: "no function of the stacks has this name, ARN or logical id"})
 		}
@@ -230,11 +237,14 @@ func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error
 // what was read so far. Roles and managed policies are fetched once however
 // many functions share them.
 type run struct {
-	ctx  context.Context
-	c    Clients
-	o    Options
-	sem  chan struct{}
-	part string
+	ctx context.Context
+	c   Clients
+	o   Options
+	sem chan struct{}
+	// part is the partition (aws, aws-cn, ...): guessed from the region,
+	// then taken from the first ARN read, as the account is; under mu.
+	part       string
+	partLearnt bool
 
 	mu        sync.Mutex
 	calls     map[string]int
@@ -399,24 +409,17 @@ func (r *run) learnAccount(arn string) {
 	if r.account == "" {
 		r.account = parts[4]
 	}
-	r.mu.Unlock()
-}
-
-func partition(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
+	if !r.partLearnt && parts[1] != "" {
+		r.part, r.partLearnt = parts[1], true // AWS's word over the region's prefix
 	}
-	return "aws"
+	r.mu.Unlock()
 }
 
 func (r *run) functionARN(e *entry) string {
 	if e.arn != "" {
 		return e.arn
 	}
-	return fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", r.part, r.c.Region, accountMark, e.name)
+	return fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", r.partition(), r.c.Region, accountMark, e.name)
 }
 
 // filter narrows the stacks' functions to those named (by name, ARN or

@@ -135,7 +135,13 @@ func textFinding(bw io.Writer, ex *excerpt, f checks.Finding) {
 	}
 	// File names are chosen as freely as template text (a pull request
 	// can add "evil\x1b[2J.yaml"): both are shown, never obeyed.
-	fmt.Fprintf(bw, "%s: %s: %s: %s: %s\n", Sanitize(f.Pos.String()), sev, o.paint(ansiBold, f.Rule), Sanitize(name), Sanitize(f.Message))
+	// A deployed function with no template has no place: the line starts
+	// with the severity, as a problem with none does, not with "-".
+	at := ""
+	if f.Pos.File != "" {
+		at = Sanitize(f.Pos.String()) + ": "
+	}
+	fmt.Fprintf(bw, "%s%s: %s: %s: %s\n", at, sev, o.paint(ansiBold, f.Rule), Sanitize(name), Sanitize(f.Message))
 	if s := f.Suppression; s != nil {
 		fmt.Fprintf(bw, "    suppressed by %s %s at %s: %s\n", s.Source, Sanitize(s.ID), Sanitize(s.Pos.String()), Sanitize(s.Reason))
 	}
