@@ -128,10 +128,13 @@ func (r *run) aliases(e *entry) {
 }
 
 // permissions reads a function's resource policy as the statements that
-// allow invoking it: who (Principal "*", or {"AWS": "*"}, is anyone) and
-// whether a condition on the source (aws:SourceArn, aws:SourceAccount,
-// aws:PrincipalOrgID) scopes it. A statement that is a function URL's
-// (lambda:FunctionUrlAuthType) is the URL's: its AuthType says it.
+// allow invoking it, one lambda.Permission per principal: who (Principal
+// "*", or {"AWS": "*"}, is anyone; {"Service": "s3.amazonaws.com"} the
+// service, as a template's Principal names it) and which conditions on the
+// source scope it (sourceScopes). A statement for a function URL
+// (lambda:FunctionUrlAuthType) whose AuthType is NONE is the URL's: the
+// URL's own finding says it; one for AWS_IAM is a permission like any
+// other, since "*" there is every authenticated principal of every account.
 func permissions(doc string) ([]lambda.Permission, error) {
 	var p struct {
 		Statement []struct {
@@ -150,50 +153,95 @@ func permissions(doc string) ([]lambda.Permission, error) {
 		if st.Effect != "Allow" {
 			continue
 		}
-		scoped, url := false, false
-		for _, keys := range st.Condition {
-			for k := range keys {
-				switch strings.ToLower(k) {
-				case "aws:sourcearn":
-					// `arn:aws:s3:::*` names every bucket of every account.
-					scoped = scoped || namesSources(keys[k])
-				case "aws:sourceaccount", "aws:principalorgid":
-					scoped = true
-				case "lambda:functionurlauthtype":
-					url = true
-				}
-			}
-		}
-		if url {
+		sc := sourceScopes(st.Condition)
+		if sc.urlAuth != "" {
 			continue
 		}
 		id := st.Sid
 		if id == "" {
 			id = fmt.Sprintf("Statement[%d]", i)
 		}
-		out = append(out, lambda.Permission{ID: id, Principal: principal(st.Principal), Action: strings.Trim(string(st.Action), `"`), Scoped: scoped})
+		out = append(out, lambda.Permission{ID: id, Principal: principal(st.Principal), Action: strings.Trim(string(st.Action), `"`), Scoped: sc.arn || sc.account || sc.org})
 	}
 	return out, nil
 }
 
-// namesSources reports whether a condition's SourceArn values (one, or a
-// list) each name sources of one account (lambda.NamesSource).
-func namesSources(raw json.RawMessage) bool {
-	var many []string
-	var one string
-	switch {
-	case json.Unmarshal(raw, &one) == nil:
-		many = []string{one}
-	case json.Unmarshal(raw, &many) == nil:
-	default:
-		return false
+// scopes are what a statement's Condition limits: the source by ARN, by
+// account, the caller's organization, and the function URL AuthType it is
+// for ("" when it is not a URL's).
+type scopes struct {
+	arn, account, org bool
+	urlAuth           string
+}
+
+// scopingOperators are the condition operators under which a source key
+// names who may invoke: the key must be present and match. The negated
+// ones (StringNotEquals lets every other account in), ...IfExists (true
+// when the key is absent, as it is for a principal calling directly), Null
+// and the rest scope nothing. ForAnyValue: on these single-valued keys is
+// the operator itself; ForAllValues: is true when the key is absent, so it
+// scopes nothing either.
+var scopingOperators = map[string]bool{
+	"stringequals": true, "stringequalsignorecase": true, "stringlike": true, "arnequals": true, "arnlike": true,
+}
+
+// sourceScopes reads a statement's Condition block (scopes).
+func sourceScopes(cond map[string]map[string]json.RawMessage) scopes {
+	var sc scopes
+	for op, keys := range cond {
+		base := strings.ToLower(op)
+		base = strings.TrimPrefix(base, "foranyvalue:")
+		positive := scopingOperators[base]
+		for k, raw := range keys {
+			values := stringsOf(raw)
+			switch strings.ToLower(k) {
+			case "aws:sourcearn":
+				// `arn:aws:s3:::*` names every bucket of every account.
+				sc.arn = sc.arn || positive && allOf(values, lambda.NamesSource)
+			case "aws:sourceaccount":
+				sc.account = sc.account || positive && allOf(values, exact)
+			case "aws:principalorgid":
+				sc.org = sc.org || positive && allOf(values, exact)
+			case "lambda:functionurlauthtype":
+				if len(values) == 1 && base == "stringequals" {
+					sc.urlAuth = values[0]
+				} else if sc.urlAuth == "" {
+					sc.urlAuth = "AWS_IAM" // read as the stricter one: never dropped as the URL's
+				}
+			}
+		}
 	}
-	for _, arn := range many {
-		if !lambda.NamesSource(arn) {
+	return sc
+}
+
+// exact reports whether an account or organization id names one: not
+// empty, no wildcard.
+func exact(v string) bool {
+	return strings.TrimSpace(v) != "" && !strings.ContainsAny(v, "*?")
+}
+
+// allOf reports whether there are values and each satisfies ok.
+func allOf(values []string, ok func(string) bool) bool {
+	for _, v := range values {
+		if !ok(v) {
 			return false
 		}
 	}
-	return len(many) > 0
+	return len(values) > 0
+}
+
+// stringsOf reads a policy element that is a string or a list of strings;
+// anything else is no strings.
+func stringsOf(raw json.RawMessage) []string {
+	var one string
+	if json.Unmarshal(raw, &one) == nil {
+		return []string{one}
+	}
+	var many []string
+	if json.Unmarshal(raw, &many) == nil {
+		return many
+	}
+	return nil
 }
 
 // principal is "*" when the statement's principal is anyone, else its text.

@@ -639,6 +639,48 @@ func TestDeployedPublicInvokeAndSecrets(t *testing.T) {
 	}
 }
 
+// A condition on the source scopes a statement only under an operator
+// that requires the key to be present and to match (StringEquals,
+// StringLike, ArnLike...; ForAnyValue: too), with every value naming one
+// account's sources: StringNotEquals lets every other account in, a
+// wildcard account every account, Null and ...IfExists any caller that
+// sends no source, ForAllValues: one with no key at all.
+func TestASourceConditionScopesOnlyUnderAPositiveOperator(t *testing.T) {
+	cases := map[string]string{
+		"notequals":   `{"StringNotEquals":{"aws:SourceAccount":"123456789012"}}`,
+		"likestar":    `{"StringLike":{"aws:SourceAccount":"*"}}`,
+		"likeq":       `{"StringLike":{"aws:SourceAccount":"12345678901?"}}`,
+		"null":        `{"Null":{"aws:PrincipalOrgID":"false"}}`,
+		"orgstar":     `{"StringLike":{"aws:PrincipalOrgID":"o-*"}}`,
+		"ifexists":    `{"StringEqualsIfExists":{"aws:SourceAccount":"123456789012"}}`,
+		"arnnotlike":  `{"ArnNotLike":{"aws:SourceArn":"arn:aws:sns:eu-west-1:123456789012:t"}}`,
+		"allvalues":   `{"ForAllValues:StringEquals":{"aws:SourceAccount":"123456789012"}}`,
+		"arnanyacct":  `{"ArnLike":{"aws:SourceArn":"arn:aws:sns:eu-west-1:*:t"}}`,
+		"emptyacct":   `{"StringEquals":{"aws:SourceAccount":""}}`,
+		"other":       `{"StringEquals":{"aws:SourceIp":"203.0.113.0/24"}}`,
+		"okequals":    `{"StringEquals":{"aws:SourceAccount":"123456789012"}}`,
+		"okicase":     `{"StringEqualsIgnoreCase":{"AWS:SourceAccount":["123456789012","210987654321"]}}`,
+		"oklike":      `{"StringLike":{"aws:PrincipalOrgID":"o-abc123"}}`,
+		"okarnequals": `{"ArnEquals":{"aws:SourceArn":"arn:aws:sns:eu-west-1:123456789012:t"}}`,
+		"okanyvalue":  `{"ForAnyValue:StringEquals":{"aws:SourceAccount":"123456789012"}}`,
+		"okand":       `{"StringNotEquals":{"aws:SourceIp":"1.2.3.4"},"StringEquals":{"aws:SourceAccount":"123456789012"}}`,
+	}
+	var sts []string
+	for sid, cond := range cases {
+		sts = append(sts, fmt.Sprintf(`{"Sid":%q,"Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunction","Condition":%s}`, sid, cond))
+	}
+	a := app()
+	a.Functions["app-Good-X"].Policy = `{"Version":"2012-10-17","Statement":[` + strings.Join(sts, ",") + `]}`
+	_, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}, Functions: []string{"Good"}}, deployed.Options{})
+	for sid := range cases {
+		if strings.HasPrefix(sid, "ok") {
+			hasNo(t, lines, "permission "+sid+" ")
+		} else {
+			has(t, lines, "warning public-invoke Good: permission "+sid+" lets any principal invoke the function")
+		}
+	}
+}
+
 // What runs, not only $LATEST: each alias's version (through the alias,
 // with its own policy and URL) and the versions its routing weights send
 // traffic to are verified, and a finding names the alias and the version.
