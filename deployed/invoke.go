@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -161,7 +162,10 @@ func permissions(doc string) ([]lambda.Permission, error) {
 		if id == "" {
 			id = fmt.Sprintf("Statement[%d]", i)
 		}
-		out = append(out, lambda.Permission{ID: id, Principal: principal(st.Principal), Action: strings.Trim(string(st.Action), `"`), Scoped: sc.arn || sc.account || sc.org})
+		for _, who := range principals(st.Principal) {
+			out = append(out, lambda.Permission{ID: id, Principal: who, Action: strings.Join(stringsOf(st.Action), ", "),
+				Scoped: sc.arn || sc.account || sc.org, SourceArn: sc.arn, SourceAccount: sc.account})
+		}
 	}
 	return out, nil
 }
@@ -244,24 +248,31 @@ func stringsOf(raw json.RawMessage) []string {
 	return nil
 }
 
-// principal is "*" when the statement's principal is anyone, else its text.
-func principal(raw json.RawMessage) string {
+// principals lists a statement's principals as a template's Principal
+// names them: "*" for anyone ("*", {"AWS": "*"}), a service principal
+// (s3.amazonaws.com) or an account or ARN, each once, in order.
+func principals(raw json.RawMessage) []string {
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
-		return s
+		return []string{s}
 	}
 	var m map[string]json.RawMessage
-	if json.Unmarshal(raw, &m) == nil {
-		for _, v := range m {
-			var one string
-			if json.Unmarshal(v, &one) == nil && one == "*" {
-				return "*"
-			}
-			var many []string
-			if json.Unmarshal(v, &many) == nil && slices.Contains(many, "*") {
-				return "*"
+	if json.Unmarshal(raw, &m) != nil {
+		return []string{string(raw)}
+	}
+	var out []string
+	for _, kind := range slices.Sorted(maps.Keys(m)) {
+		for _, who := range stringsOf(m[kind]) {
+			if !slices.Contains(out, who) {
+				out = append(out, who)
 			}
 		}
 	}
-	return string(raw)
+	if slices.Contains(out, "*") {
+		return []string{"*"} // anyone: the other principals add nothing
+	}
+	if len(out) == 0 {
+		return []string{string(raw)}
+	}
+	return out
 }

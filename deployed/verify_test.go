@@ -681,6 +681,34 @@ func TestASourceConditionScopesOnlyUnderAPositiveOperator(t *testing.T) {
 	}
 }
 
+// A deployed statement for a service principal is that service's
+// permission, as an AWS::Lambda::Permission's Principal names it, so
+// confused-deputy judges it as in templates: `aws lambda add-permission
+// --principal s3.amazonaws.com` without --source-arn is an error, a
+// SourceArn alone does not pin a bucket's owner, a condition that scopes
+// nothing (F2's rules) is no source. Each principal of a statement is its
+// own permission.
+func TestDeployedServicePermissionsAreJudgedForConfusedDeputy(t *testing.T) {
+	a := app()
+	a.Functions["app-Good-X"].Policy = `{"Version":"2012-10-17","Statement":[` +
+		`{"Sid":"nosource","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction"},` +
+		`{"Sid":"arnonly","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction","Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::b"}}},` +
+		`{"Sid":"both","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction","Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::b"},"StringEquals":{"AWS:SourceAccount":"123456789012"}}},` +
+		`{"Sid":"negated","Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},"Action":"lambda:InvokeFunction","Condition":{"ArnNotLike":{"AWS:SourceArn":"arn:aws:sns:eu-west-1:123456789012:t"}}},` +
+		`{"Sid":"topic","Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},"Action":"lambda:InvokeFunction","Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:sns:eu-west-1:123456789012:t"}}},` +
+		`{"Sid":"two","Effect":"Allow","Principal":{"Service":["events.amazonaws.com","sns.amazonaws.com"]},"Action":"lambda:InvokeFunction"},` +
+		`{"Sid":"account","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::210987654321:root"},"Action":"lambda:InvokeFunction"}]}`
+	_, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}, Functions: []string{"Good"}}, deployed.Options{})
+	has(t, lines, "error confused-deputy Good: permission nosource lets s3.amazonaws.com invoke the function with no SourceArn or SourceAccount")
+	has(t, lines, "error confused-deputy Good: permission arnonly names its source only by SourceArn, but Amazon S3 ARNs carry no account")
+	has(t, lines, "error confused-deputy Good: permission negated lets sns.amazonaws.com invoke the function with no SourceArn")
+	has(t, lines, "error confused-deputy Good: permission two lets events.amazonaws.com invoke")
+	has(t, lines, "error confused-deputy Good: permission two lets sns.amazonaws.com invoke")
+	hasNo(t, lines, "permission both")
+	hasNo(t, lines, "permission topic")
+	hasNo(t, lines, "permission account")
+}
+
 // What runs, not only $LATEST: each alias's version (through the alias,
 // with its own policy and URL) and the versions its routing weights send
 // traffic to are verified, and a finding names the alias and the version.
