@@ -155,7 +155,7 @@ func permissions(doc string) ([]lambda.Permission, error) {
 			continue
 		}
 		sc := sourceScopes(st.Condition)
-		if sc.urlAuth != "" {
+		if sc.urlAuth == "NONE" {
 			continue
 		}
 		id := st.Sid
@@ -164,7 +164,7 @@ func permissions(doc string) ([]lambda.Permission, error) {
 		}
 		for _, who := range principals(st.Principal) {
 			out = append(out, lambda.Permission{ID: id, Principal: who, Action: strings.Join(stringsOf(st.Action), ", "),
-				Scoped: sc.arn || sc.account || sc.org, SourceArn: sc.arn, SourceAccount: sc.account})
+				Scoped: sc.arn || sc.account || sc.org, SourceArn: sc.arn, SourceAccount: sc.account, URLAuthType: sc.urlAuth})
 		}
 	}
 	return out, nil

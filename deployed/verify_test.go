@@ -709,6 +709,30 @@ func TestDeployedServicePermissionsAreJudgedForConfusedDeputy(t *testing.T) {
 	hasNo(t, lines, "permission account")
 }
 
+// A function URL with AuthType AWS_IAM is not public, but a statement that
+// lets Principal "*" invoke it (lambda:FunctionUrlAuthType AWS_IAM) lets
+// every authenticated principal of every account in: a public-invoke
+// finding unless an account or organization condition scopes it. The
+// statement for AuthType NONE is the URL's own finding.
+func TestAnIAMFunctionURLOpenToEveryAccount(t *testing.T) {
+	a := app()
+	url := func(sid, auth, extra string) string {
+		return fmt.Sprintf(`{"Sid":%q,"Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunctionUrl","Condition":{"StringEquals":{"lambda:FunctionUrlAuthType":%q%s}}}`, sid, auth, extra)
+	}
+	a.Functions["app-Good-X"].URLAuthType = "AWS_IAM"
+	a.Functions["app-Good-X"].Policy = `{"Version":"2012-10-17","Statement":[` + url("anyaccount", "AWS_IAM", "") + `,` +
+		url("ouraccount", "AWS_IAM", `,"aws:SourceAccount":"123456789012"`) + `,` + url("ourorg", "AWS_IAM", `,"aws:PrincipalOrgID":"o-abc123"`) + `]}`
+	a.Functions["app-Bad-Z"].URLAuthType = "NONE"
+	a.Functions["app-Bad-Z"].Policy = `{"Version":"2012-10-17","Statement":[` + url("open", "NONE", "") + `]}`
+	_, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
+	has(t, lines, "warning public-invoke Good: permission anyaccount lets any authenticated principal of any AWS account invoke the function URL")
+	hasNo(t, lines, "permission ouraccount")
+	hasNo(t, lines, "permission ourorg")
+	hasNo(t, lines, "has AuthType AWS_IAM")
+	has(t, lines, "warning public-invoke Bad: the function URL https://app-Bad-Z.lambda-url.eu-west-1.on.aws/ has AuthType NONE")
+	hasNo(t, lines, "permission open")
+}
+
 // What runs, not only $LATEST: each alias's version (through the alias,
 // with its own policy and URL) and the versions its routing weights send
 // traffic to are verified, and a finding names the alias and the version.
