@@ -73,9 +73,22 @@ func (r *run) surroundings(e *entry, env *types.EnvironmentResponse) *lambda.Sur
 		r.problem(pendingProblem{e: e, subject: "the function URL of " + e.label(), err: err, rule: rulePublicInvoke})
 		r.unverified(e, rulePublicInvoke)
 	case err == nil:
-		around.URLs = []lambda.URL{{Where: "the function URL " + deref(u.FunctionUrl), AuthType: string(u.AuthType)}}
+		around.URLs = []lambda.URL{{Where: "the function URL " + deref(u.FunctionUrl), AuthType: string(u.AuthType), Cors: cors(u.Cors)}}
 	}
 	return around
+}
+
+// cors is a URL's CORS configuration as the template's is read
+// (lambda.Cors); nil when it has none.
+func cors(c *types.Cors) *lambda.Cors {
+	if c == nil {
+		return nil
+	}
+	out := &lambda.Cors{Credentials: c.AllowCredentials != nil && *c.AllowCredentials}
+	for _, o := range c.AllowOrigins {
+		out.AnyOrigin = out.AnyOrigin || strings.TrimSpace(o) == "*"
+	}
+	return out
 }
 
 // unverified records that a rule could not be checked on the entry; the

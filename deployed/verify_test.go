@@ -733,6 +733,36 @@ func TestAnIAMFunctionURLOpenToEveryAccount(t *testing.T) {
 	hasNo(t, lines, "permission open")
 }
 
+// function-url-cors on deployed URLs: GetFunctionUrlConfig's Cors is read
+// as the template's (every origin with credentials, or on an
+// unauthenticated URL), per alias too.
+func TestDeployedFunctionURLCors(t *testing.T) {
+	a := app()
+	good := a.Functions["app-Good-X"]
+	good.URLAuthType, good.URLCors = "AWS_IAM", &fakeaws.Cors{AllowOrigins: []string{"*"}, AllowCredentials: true}
+	good.Versions = map[string]*fakeaws.Function{"2": {Name: "app-Good-X", Role: "app-FnRole-A1", KMSKeyArn: keyARN, Tracing: "Active", SecurityGroups: []string{"sg-1"}, VpcID: "vpc-1"}}
+	good.Aliases = map[string]*fakeaws.Alias{
+		"live": {Version: "2", URLAuthType: "NONE", URLCors: &fakeaws.Cors{AllowOrigins: []string{"*"}}},
+		"beta": {Version: "2", URLAuthType: "NONE", URLCors: &fakeaws.Cors{AllowOrigins: []string{"https://app.example.com"}, AllowCredentials: true}},
+		"iam":  {Version: "2", URLAuthType: "AWS_IAM", URLCors: &fakeaws.Cors{AllowOrigins: []string{"*"}}},
+	}
+	out, _ := verify(t, a, deployed.Target{Stacks: []string{"app"}, Functions: []string{"Good"}}, deployed.Options{})
+	pass := checks.NewPass(checks.Options{})
+	pass.Run([]*checks.Check{checks.FunctionURLCors}, out.Functions)
+	var got []string
+	for _, f := range pass.Findings() {
+		got = append(got, f.FunctionName+": "+f.Message)
+	}
+	slices.Sort(got)
+	want := []string{
+		`app-Good-X: the function URL https://app-Good-X.lambda-url.eu-west-1.on.aws/ allows every origin (AllowOrigins "*") with AllowCredentials: any website can call the function with its visitors' credentials; list the allowed origins`,
+		`app-Good-X:live: the function URL https://app-Good-X.lambda-url.eu-west-1.on.aws/ allows every origin (AllowOrigins "*") and has AuthType NONE: any website can call the function from its visitors' browsers; list the allowed origins`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("function-url-cors findings:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}
+
 // What runs, not only $LATEST: each alias's version (through the alias,
 // with its own policy and URL) and the versions its routing weights send
 // traffic to are verified, and a finding names the alias and the version.

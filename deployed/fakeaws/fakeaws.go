@@ -34,6 +34,7 @@ type Function struct {
 	Policy               string // the resource policy's JSON; "" for none
 	Tags                 map[string]string
 	URLAuthType          string // the function URL's AuthType; "" for no URL
+	URLCors              *Cors  // the function URL's Cors; nil for none
 	// Versions are the published versions, by number, each as it was
 	// published; Aliases route to them.
 	Versions map[string]*Function
@@ -45,8 +46,16 @@ type Function struct {
 type Alias struct {
 	Version string
 	Weights map[string]float64 // AdditionalVersionWeights
-	// Policy and URLAuthType are the alias's own resource policy and URL.
+	// Policy, URLAuthType and URLCors are the alias's own resource policy
+	// and URL.
 	Policy, URLAuthType string
+	URLCors             *Cors
+}
+
+// Cors is a function URL's CORS configuration.
+type Cors struct {
+	AllowOrigins     []string
+	AllowCredentials bool
 }
 
 // Role is an IAM role.
@@ -442,7 +451,7 @@ func (a *Account) lambdaExtra(w http.ResponseWriter, r *http.Request, action, na
 			notFound("Alias")
 			return
 		}
-		fn = &Function{Name: name, Policy: al.Policy, URLAuthType: al.URLAuthType}
+		fn = &Function{Name: name, Policy: al.Policy, URLAuthType: al.URLAuthType, URLCors: al.URLCors}
 	}
 	switch {
 	case !ok:
@@ -461,6 +470,9 @@ func (a *Account) lambdaExtra(w http.ResponseWriter, r *http.Request, action, na
 		}
 		out = map[string]any{"AuthType": fn.URLAuthType, "FunctionUrl": "https://" + name + ".lambda-url." + a.Region + ".on.aws/",
 			"FunctionArn": fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", a.Region, a.ID, name), "CreationTime": "2025-01-01T00:00:00Z", "LastModifiedTime": "2025-01-01T00:00:00Z"}
+		if c := fn.URLCors; c != nil {
+			out["Cors"] = map[string]any{"AllowOrigins": c.AllowOrigins, "AllowCredentials": c.AllowCredentials}
+		}
 	}
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(out)
