@@ -76,6 +76,8 @@ func (r *run) verifyFunction(e *entry) {
 	wg.Go(func() { key, awsManaged = r.key(e, deref(cfg.KMSKeyArn)) })
 	if e.alias == "" {
 		wg.Go(func() { r.aliases(e) }) // $LATEST: what its aliases serve is verified too
+	} else {
+		wg.Go(func() { r.aliasRouting(e) }) // an alias named alone: the versions it routes to as well
 	}
 	wg.Wait()
 	if key != nil {

@@ -124,21 +124,56 @@ func (r *run) aliases(e *entry) {
 			name := deref(a.Name)
 			r.start(&entry{parent: e, stack: e.stack, logical: e.logical, name: e.name, arn: e.arn, status: e.status,
 				qualifier: name, alias: name})
-			if a.RoutingConfig == nil {
-				continue
-			}
-			versions := make([]string, 0, len(a.RoutingConfig.AdditionalVersionWeights))
-			for v := range a.RoutingConfig.AdditionalVersionWeights {
-				versions = append(versions, v)
-			}
-			slices.Sort(versions)
-			for _, v := range versions {
-				w := a.RoutingConfig.AdditionalVersionWeights[v]
-				r.start(&entry{parent: e, stack: e.stack, logical: e.logical, name: e.name, arn: e.arn, status: e.status,
-					qualifier: v, alias: name, version: v, share: fmt.Sprintf("%g%%", w*100)})
-			}
+			r.routed(e, name, a.RoutingConfig)
 		}
 	}
+}
+
+// routed starts the versions an alias's weighted routing sends a share of
+// the traffic to; fn is the function's entry, which they take their
+// template from.
+func (r *run) routed(fn *entry, alias string, rc *types.AliasRoutingConfiguration) {
+	if rc == nil {
+		return
+	}
+	for _, v := range slices.Sorted(maps.Keys(rc.AdditionalVersionWeights)) {
+		w := rc.AdditionalVersionWeights[v]
+		r.start(&entry{parent: fn, stack: fn.stack, logical: fn.logical, name: fn.name, arn: fn.arn, status: fn.status,
+			qualifier: v, alias: alias, version: v, share: fmt.Sprintf("%g%%", w*100)})
+	}
+}
+
+// aliasRouting reads an alias named on its own (--function Fn:live, a
+// qualified ARN, a tagged alias) with GetAlias, since its configuration
+// does not say where its weighted routing sends traffic, and verifies
+// those versions as aliases does. A version named so (Fn:3) routes
+// nothing; an alias that does not exist is the configuration read's to
+// report.
+func (r *run) aliasRouting(e *entry) {
+	if e.alias == "" || e.share != "" || isVersion(e.alias) || e.parent != nil && !e.named {
+		return // $LATEST, a routed version, a version, or an alias ListAliases gave with its routing
+	}
+	var out *awslambda.GetAliasOutput
+	err := r.call("lambda:GetAlias", r.functionARN(e)+":"+e.alias, func(ctx context.Context) error {
+		var err error
+		out, err = r.c.Lambda.GetAlias(ctx, &awslambda.GetAliasInput{FunctionName: &e.name, Name: &e.alias})
+		return err
+	})
+	switch {
+	case err != nil && err.(*callError).notFound():
+	case err != nil:
+		r.problem(pendingProblem{e: e, subject: "the routing of alias " + e.label(), err: err})
+	case e.parent != nil:
+		r.routed(e.parent, e.alias, out.RoutingConfig) // --stack: the stack's function, with its template
+	default:
+		r.routed(e, e.alias, out.RoutingConfig)
+	}
+}
+
+// isVersion reports whether a qualifier is a published version's number
+// (an alias name cannot be all digits) or $LATEST.
+func isVersion(q string) bool {
+	return q == "$LATEST" || q != "" && strings.Trim(q, "0123456789") == ""
 }
 
 // permissions reads a function's resource policy as the statements that

@@ -53,7 +53,8 @@ func readmePolicy(t *testing.T) []string {
 
 // The README's IAM policy is exactly what a full run calls (through the
 // fake: stacks and a nested stack, roles with inline, attached and customer
-// managed policies and a boundary, keys, security groups, --all and --tag):
+// managed policies and a boundary, keys, security groups, --all, --tag and
+// an alias named alone):
 // neither can drift from the other.
 func TestTheREADMEsPolicyIsWhatVerifyCalls(t *testing.T) {
 	a := app()
@@ -75,11 +76,15 @@ func TestTheREADMEsPolicyIsWhatVerifyCalls(t *testing.T) {
 	if len(tagged.Problems) > 0 || len(tagged.Functions) == 0 {
 		t.Fatalf("the run by tags is not clean: %v", tagged.Problems)
 	}
+	named, _ := verify(t, a, deployed.Target{Functions: []string{"app-Good-X:live"}}, deployed.Options{}) // lambda:GetAlias
+	if len(named.Problems) > 0 {
+		t.Fatalf("the run of an alias is not clean: %v", named.Problems)
+	}
 	var called []string
 	for action := range out.Calls {
 		called = append(called, action)
 	}
-	for _, other := range []*deployed.Result{all, tagged} {
+	for _, other := range []*deployed.Result{all, tagged, named} {
 		for action := range other.Calls {
 			if !slices.Contains(called, action) {
 				called = append(called, action)

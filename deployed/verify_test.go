@@ -832,6 +832,60 @@ func TestAFunctionNamedWithItsAlias(t *testing.T) {
 	}
 }
 
+// An alias named alone (name:alias, a qualified ARN, --stack with
+// Fn:alias, a tagged alias) is verified with the versions its weighted
+// routing sends traffic to (GetAlias), as when its function is named.
+func TestANamedAliasVerifiesTheVersionsItRoutesTo(t *testing.T) {
+	tpl, err := template.Parse("infra/template.yaml", []byte(appTemplate), template.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := app()
+	good := a.Functions["app-Good-X"]
+	good.Versions = map[string]*fakeaws.Function{
+		"3": {Name: "app-Good-X", Role: "app-FnRole-A1", KMSKeyArn: keyARN, Tracing: "Active", SecurityGroups: []string{"sg-1"}, VpcID: "vpc-1"},
+		"4": {Name: "app-Good-X", Role: "app-FnRole-A1", KMSKeyArn: keyARN, Tracing: "PassThrough", SecurityGroups: []string{"sg-1"}, VpcID: "vpc-1"},
+	}
+	good.Aliases = map[string]*fakeaws.Alias{"live": {Version: "3", Weights: map[string]float64{"4": 0.1}}}
+	const qualified = "arn:aws:lambda:eu-west-1:123456789012:function:app-Good-X:live"
+	a.AliasTags = map[string]map[string]string{qualified: {"team": "orders"}}
+	for name, target := range map[string]deployed.Target{
+		"name:alias":     {Functions: []string{"app-Good-X:live"}},
+		"qualified ARN":  {Functions: []string{qualified}},
+		"--stack":        {Stacks: []string{"app"}, Functions: []string{"Good:live"}},
+		"a tagged alias": {Tags: []deployed.Tag{{Key: "team", Value: "orders"}}},
+	} {
+		o := deployed.Options{}
+		if target.Stacks != nil {
+			o.Templates = units(tpl)
+		}
+		out, lines := verify(t, a, target, o)
+		var names []string
+		for _, fn := range out.Functions {
+			names = append(names, fn.Name+" "+fn.ARN)
+		}
+		want := []string{"app-Good-X:live " + qualified[:len(qualified)-len("live")] + "3",
+			"app-Good-X:live (version 4, 10% of the traffic) " + qualified[:len(qualified)-len("live")] + "4"}
+		if !slices.Equal(names, want) || len(out.Problems) != 0 {
+			t.Errorf("%s: verified %q, want %q; %v", name, names, want, lines)
+			continue
+		}
+		if target.Stacks != nil {
+			has(t, lines, "error active-tracing Good @20: Tracing is PassThrough, not Active")
+		} else {
+			has(t, lines, "error active-tracing app-Good-X:live (version 4, 10% of the traffic): TracingConfig.Mode is PassThrough")
+		}
+		if out.Calls["lambda:GetAlias"] != 1 {
+			t.Errorf("%s: %d GetAlias calls, want 1", name, out.Calls["lambda:GetAlias"])
+		}
+	}
+	// A version named so routes nothing: no GetAlias.
+	out, _ := verify(t, a, deployed.Target{Functions: []string{"app-Good-X:4"}}, deployed.Options{})
+	if len(out.Functions) != 1 || out.Calls["lambda:GetAlias"] != 0 {
+		t.Errorf("app-Good-X:4: %d functions, %d GetAlias calls", len(out.Functions), out.Calls["lambda:GetAlias"])
+	}
+}
+
 // --function Good:live with --stack: that alias of the stack's function
 // only (by logical id, name, path or qualified ARN), findings on the
 // template's lines; an alias it does not have is said.

@@ -188,6 +188,18 @@ func (a *Account) serve(w http.ResponseWriter, r *http.Request) {
 		a.listFunctions(w, r)
 		return
 	}
+	if rest, ok := strings.CutPrefix(r.URL.EscapedPath(), fnPrefix); ok && strings.Contains(rest, "/aliases/") && r.Method == http.MethodGet {
+		fn, alias, _ := strings.Cut(rest, "/aliases/")
+		name, _ := url.PathUnescape(fn)
+		alias, _ = url.PathUnescape(alias)
+		a.getAlias(w, r, name, alias)
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, fnPrefix) && strings.HasSuffix(r.URL.Path, "/versions") && r.Method == http.MethodGet {
+		name, _ := url.PathUnescape(strings.TrimSuffix(strings.TrimPrefix(r.URL.EscapedPath(), fnPrefix), "/versions"))
+		a.listVersions(w, r, name)
+		return
+	}
 	if strings.HasPrefix(r.URL.Path, fnPrefix) && strings.HasSuffix(r.URL.Path, "/aliases") && r.Method == http.MethodGet {
 		name, _ := url.PathUnescape(strings.TrimSuffix(strings.TrimPrefix(r.URL.EscapedPath(), fnPrefix), "/aliases"))
 		a.listAliases(w, r, name)
@@ -431,6 +443,69 @@ func (a *Account) listAliases(w http.ResponseWriter, r *http.Request, name strin
 	json.NewEncoder(w).Encode(map[string]any{"Aliases": list})
 }
 
+// getAlias answers GetAlias.
+func (a *Account) getAlias(w http.ResponseWriter, r *http.Request, name, alias string) {
+	if !a.begin(w, r, "lambda:GetAlias", name+":"+alias, writeJSONError) {
+		return
+	}
+	if i := strings.LastIndex(name, ":function:"); i >= 0 {
+		name = name[i+len(":function:"):]
+	}
+	fn, ok := a.Functions[name]
+	var al *Alias
+	if ok {
+		al = fn.Aliases[alias]
+	}
+	if al == nil {
+		writeJSONError(w, Error{404, "ResourceNotFoundException", "Alias not found: arn:aws:lambda:" + a.Region + ":" + a.ID + ":function:" + name + ":" + alias})
+		return
+	}
+	out := map[string]any{"Name": alias, "FunctionVersion": al.Version,
+		"AliasArn": fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s:%s", a.Region, a.ID, name, alias)}
+	if len(al.Weights) > 0 {
+		out["RoutingConfig"] = map[string]any{"AdditionalVersionWeights": al.Weights}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(out)
+}
+
+// listVersions answers ListVersionsByFunction: $LATEST and the published
+// versions in order, paginated.
+func (a *Account) listVersions(w http.ResponseWriter, r *http.Request, name string) {
+	if !a.begin(w, r, "lambda:ListVersionsByFunction", name, writeJSONError) {
+		return
+	}
+	if i := strings.LastIndex(name, ":function:"); i >= 0 {
+		name = name[i+len(":function:"):]
+	}
+	fn, ok := a.Functions[name]
+	if !ok {
+		writeJSONError(w, Error{404, "ResourceNotFoundException", "Function not found: arn:aws:lambda:" + a.Region + ":" + a.ID + ":function:" + name})
+		return
+	}
+	versions := []string{"$LATEST"}
+	for v := range fn.Versions {
+		versions = append(versions, v)
+	}
+	slices.SortFunc(versions[1:], func(x, y string) int {
+		nx, _ := strconv.Atoi(x)
+		ny, _ := strconv.Atoi(y)
+		return nx - ny
+	})
+	items, next := a.page(versions, r.URL.Query().Get("Marker"))
+	var list []map[string]any
+	for _, v := range items {
+		arn := fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s:%s", a.Region, a.ID, name, v)
+		list = append(list, map[string]any{"FunctionName": name, "FunctionArn": arn, "Version": v})
+	}
+	out := map[string]any{"Versions": list}
+	if next != "" {
+		out["NextMarker"] = next
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(out)
+}
+
 // lambdaExtra answers GetPolicy and GetFunctionUrlConfig; a function
 // without a policy or URL answers ResourceNotFoundException, as Lambda does.
 func (a *Account) lambdaExtra(w http.ResponseWriter, r *http.Request, action, name string) {
@@ -446,12 +521,16 @@ func (a *Account) lambdaExtra(w http.ResponseWriter, r *http.Request, action, na
 	}
 	var out map[string]any
 	if q := r.URL.Query().Get("Qualifier"); ok && q != "" {
-		al := fn.Aliases[q]
-		if al == nil {
+		al, v := fn.Aliases[q], fn.Versions[q]
+		switch {
+		case al != nil:
+			fn = &Function{Name: name, Policy: al.Policy, URLAuthType: al.URLAuthType, URLCors: al.URLCors}
+		case v != nil && action == "lambda:GetPolicy":
+			fn = &Function{Name: name, Policy: v.Policy} // a version's own policy; it has no URL
+		default:
 			notFound("Alias")
 			return
 		}
-		fn = &Function{Name: name, Policy: al.Policy, URLAuthType: al.URLAuthType, URLCors: al.URLCors}
 	}
 	switch {
 	case !ok:
