@@ -36,12 +36,14 @@ func (r *run) surroundings(e *entry, env *types.EnvironmentResponse) *lambda.Sur
 			around.Environment = append(around.Environment, lambda.EnvVar{Name: n, Value: env.Variables[n]})
 		}
 	}
-	if e.share != "" {
-		return around // a version an alias sends a share to: the alias's policy and URL are read on its main version
-	}
 	arn := r.functionARN(e)
 	var qualifier *string
-	if e.alias != "" {
+	switch {
+	case e.version != "":
+		// A version an alias sends a share to, or one read for its policy:
+		// invoked by its qualified ARN, it has its own resource policy.
+		qualifier, arn = &e.version, arn+":"+e.version
+	case e.alias != "":
 		qualifier, arn = &e.alias, arn+":"+e.alias
 	}
 	var pol *awslambda.GetPolicyOutput
@@ -61,6 +63,9 @@ func (r *run) surroundings(e *entry, env *types.EnvironmentResponse) *lambda.Sur
 			r.unverified(e, rulePublicInvoke)
 		}
 		around.Permissions = perms
+	}
+	if qualifier != nil && isVersion(*qualifier) {
+		return around // a function URL is $LATEST's or an alias's, never a version's
 	}
 	var u *awslambda.GetFunctionUrlConfigOutput
 	err = r.call("lambda:GetFunctionUrlConfig", arn, func(ctx context.Context) error {
@@ -105,7 +110,7 @@ func (r *run) unverified(e *entry, rule string) {
 // each serves: its version (read through the alias, with the alias's own
 // resource policy and URL) and every version its routing sends a share of
 // the traffic to.
-func (r *run) aliases(e *entry) {
+func (r *run) aliases(e *entry) (routed []string) {
 	arn := r.functionARN(e)
 	pages := awslambda.NewListAliasesPaginator(r.c.Lambda, &awslambda.ListAliasesInput{FunctionName: &e.name})
 	for pages.HasMorePages() {
@@ -118,29 +123,32 @@ func (r *run) aliases(e *entry) {
 		if err != nil {
 			r.problem(pendingProblem{e: e, subject: "the aliases of " + e.label(), err: err,
 				msg: "", rule: ""})
-			return
+			return routed
 		}
 		for _, a := range out.Aliases {
 			name := deref(a.Name)
 			r.start(&entry{parent: e, stack: e.stack, logical: e.logical, name: e.name, arn: e.arn, status: e.status,
 				qualifier: name, alias: name})
-			r.routed(e, name, a.RoutingConfig)
+			routed = append(routed, r.routed(e, name, a.RoutingConfig)...)
 		}
 	}
+	return routed
 }
 
 // routed starts the versions an alias's weighted routing sends a share of
 // the traffic to; fn is the function's entry, which they take their
 // template from.
-func (r *run) routed(fn *entry, alias string, rc *types.AliasRoutingConfiguration) {
+func (r *run) routed(fn *entry, alias string, rc *types.AliasRoutingConfiguration) (versions []string) {
 	if rc == nil {
-		return
+		return nil
 	}
 	for _, v := range slices.Sorted(maps.Keys(rc.AdditionalVersionWeights)) {
 		w := rc.AdditionalVersionWeights[v]
 		r.start(&entry{parent: fn, stack: fn.stack, logical: fn.logical, name: fn.name, arn: fn.arn, status: fn.status,
 			qualifier: v, alias: alias, version: v, share: fmt.Sprintf("%g%%", w*100)})
+		versions = append(versions, v)
 	}
+	return versions
 }
 
 // aliasRouting reads an alias named on its own (--function Fn:live, a
@@ -163,10 +171,17 @@ func (r *run) aliasRouting(e *entry) {
 	case err != nil && err.(*callError).notFound():
 	case err != nil:
 		r.problem(pendingProblem{e: e, subject: "the routing of alias " + e.label(), err: err})
-	case e.parent != nil:
-		r.routed(e.parent, e.alias, out.RoutingConfig) // --stack: the stack's function, with its template
 	default:
-		r.routed(e, e.alias, out.RoutingConfig)
+		fn := e
+		if e.parent != nil {
+			fn = e.parent // --stack: the stack's function, with its template
+		}
+		routed := r.routed(fn, e.alias, out.RoutingConfig)
+		// The version the alias serves has a policy of its own as well.
+		if v := deref(out.FunctionVersion); isVersion(v) && v != "$LATEST" && !slices.Contains(routed, v) {
+			r.start(&entry{parent: fn, stack: fn.stack, logical: fn.logical, name: fn.name, arn: fn.arn, status: fn.status,
+				qualifier: v, version: v, policyOnly: true})
+		}
 	}
 }
 

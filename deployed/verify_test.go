@@ -817,6 +817,63 @@ func TestAliasesAndTheVersionsTheyServeAreVerified(t *testing.T) {
 	has(t, lines, "unverified Also: cannot verify the aliases of function app-Also-Y (Also in stack app): missing permission lambda:ListAliases")
 }
 
+// Every published version is invokable by its qualified ARN under its own
+// resource policy: a version no alias points to, and one an alias routes
+// to, are read (GetPolicy with the version) and judged by the rules that
+// read a policy; a version without a policy of its own adds nothing.
+func TestPublishedVersionsPoliciesAreRead(t *testing.T) {
+	a := app()
+	anyone := `{"Version":"2012-10-17","Statement":[{"Sid":"anyone","Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunction"}]}`
+	deputy := `{"Version":"2012-10-17","Statement":[{"Sid":"s3","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction"}]}`
+	version := func(policy string) *fakeaws.Function {
+		return &fakeaws.Function{Name: "app-Good-X", Role: "app-FnRole-A1", KMSKeyArn: keyARN, Tracing: "PassThrough", SecurityGroups: []string{"sg-1"}, VpcID: "vpc-1", Policy: policy}
+	}
+	good := a.Functions["app-Good-X"]
+	good.Versions = map[string]*fakeaws.Function{"1": version(anyone), "2": version(""), "3": version(deputy), "4": version(anyone)}
+	good.Aliases = map[string]*fakeaws.Alias{"live": {Version: "3", Weights: map[string]float64{"4": 0.1}}}
+	a.PageSize = 1 // ListVersionsByFunction page after page
+	out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}, Functions: []string{"Good"}}, deployed.Options{})
+	var names []string
+	for _, fn := range out.Functions {
+		names = append(names, fn.Name)
+	}
+	want := []string{"app-Good-X", "app-Good-X:1", "app-Good-X:3", "app-Good-X:live", "app-Good-X:live (version 4, 10% of the traffic)"}
+	if !slices.Equal(names, want) || len(out.Problems) != 0 {
+		t.Errorf("verified %q, want %q; %v", names, want, lines)
+	}
+	pass := checks.NewPass(checks.Options{Today: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)})
+	pass.Run(checks.All(), out.Functions)
+	var got []string
+	for _, f := range pass.Findings() {
+		if strings.HasSuffix(f.FunctionName, ":1") || strings.HasSuffix(f.FunctionName, ":3") || strings.Contains(f.FunctionName, "version 4") {
+			got = append(got, f.Rule+" "+f.FunctionName)
+		}
+	}
+	slices.Sort(got)
+	// Versions 1 and 3 are judged on their policy only; version 4, routed
+	// to, whole (its PassThrough tracing) and on its own policy.
+	wantFindings := []string{"active-tracing app-Good-X:live (version 4, 10% of the traffic)", "confused-deputy app-Good-X:3", "public-invoke app-Good-X:1",
+		"public-invoke app-Good-X:live (version 4, 10% of the traffic)"}
+	if !slices.Equal(got, wantFindings) {
+		t.Errorf("findings on versions:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(wantFindings, "\n  "))
+	}
+	if n := out.Calls["lambda:ListVersionsByFunction"]; n != 5 {
+		t.Errorf("%d ListVersionsByFunction calls, want 5 pages", n)
+	}
+	// A version's policy that cannot be read is not verified, never passed.
+	a.Fault = func(c fakeaws.Call) *fakeaws.Fault {
+		if c.Action == "lambda:ListVersionsByFunction" {
+			return &fakeaws.Fault{Error: &fakeaws.Error{Status: 403, Code: "AccessDeniedException", Message: "denied"}}
+		}
+		return nil
+	}
+	out, lines = verify(t, a, deployed.Target{Stacks: []string{"app"}, Functions: []string{"Good"}}, deployed.Options{})
+	has(t, lines, "unverified Good: cannot verify the published versions of function app-Good-X (Good in stack app): missing permission lambda:ListVersionsByFunction")
+	if !slices.Contains(out.Unverified["app-Good-X"], "public-invoke") {
+		t.Errorf("unverified %v", out.Unverified)
+	}
+}
+
 // --function takes name:alias and qualified ARNs: that alias only.
 func TestAFunctionNamedWithItsAlias(t *testing.T) {
 	a := app()
