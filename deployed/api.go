@@ -38,6 +38,7 @@ type LambdaAPI interface {
 	ListAliases(context.Context, *awslambda.ListAliasesInput, ...func(*awslambda.Options)) (*awslambda.ListAliasesOutput, error)
 	GetAlias(context.Context, *awslambda.GetAliasInput, ...func(*awslambda.Options)) (*awslambda.GetAliasOutput, error)
 	ListVersionsByFunction(context.Context, *awslambda.ListVersionsByFunctionInput, ...func(*awslambda.Options)) (*awslambda.ListVersionsByFunctionOutput, error)
+	GetFunctionEventInvokeConfig(context.Context, *awslambda.GetFunctionEventInvokeConfigInput, ...func(*awslambda.Options)) (*awslambda.GetFunctionEventInvokeConfigOutput, error)
 	ListFunctions(context.Context, *awslambda.ListFunctionsInput, ...func(*awslambda.Options)) (*awslambda.ListFunctionsOutput, error)
 	GetFunctionUrlConfig(context.Context, *awslambda.GetFunctionUrlConfigInput, ...func(*awslambda.Options)) (*awslambda.GetFunctionUrlConfigOutput, error)
 }

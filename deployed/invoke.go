@@ -17,6 +17,7 @@ import (
 // Rules the reads of this file let run on a deployed function.
 const (
 	rulePublicInvoke = "public-invoke"
+	ruleAsync        = "async-failure-destination"
 )
 
 // surroundings are what the API says around a deployed function, for the
@@ -64,6 +65,9 @@ func (r *run) surroundings(e *entry, env *types.EnvironmentResponse) *lambda.Sur
 		}
 		around.Permissions = perms
 	}
+	if around.Async = lambda.AsyncSources(around.Permissions); len(around.Async) > 0 && !e.policyOnly {
+		r.invokeConfig(e, around, arn, qualifier)
+	}
 	if qualifier != nil && isVersion(*qualifier) {
 		return around // a function URL is $LATEST's or an alias's, never a version's
 	}
@@ -81,6 +85,30 @@ func (r *run) surroundings(e *entry, env *types.EnvironmentResponse) *lambda.Sur
 		around.URLs = []lambda.URL{{Where: "the function URL " + deref(u.FunctionUrl), AuthType: string(u.AuthType), Cors: cors(u.Cors)}}
 	}
 	return around
+}
+
+// invokeConfig reads the EventInvokeConfig of a function that a service
+// invokes asynchronously (async-failure-destination): its OnFailure
+// destination keeps the events that fail. Functions no such service invokes
+// are not asked.
+func (r *run) invokeConfig(e *entry, around *lambda.Surroundings, arn string, qualifier *string) {
+	var out *awslambda.GetFunctionEventInvokeConfigOutput
+	err := r.call("lambda:GetFunctionEventInvokeConfig", arn, func(ctx context.Context) error {
+		var err error
+		out, err = r.c.Lambda.GetFunctionEventInvokeConfig(ctx, &awslambda.GetFunctionEventInvokeConfigInput{FunctionName: &e.name, Qualifier: qualifier})
+		return err
+	})
+	switch {
+	case err != nil && err.(*callError).notFound():
+	case err != nil:
+		r.problem(pendingProblem{e: e, subject: "the EventInvokeConfig of " + e.label(), err: err, rule: ruleAsync})
+		r.unverified(e, ruleAsync)
+		around.InvokeConfigs = []lambda.InvokeConfig{{Where: "the EventInvokeConfig", OnFailure: true}} // not verified, never a finding
+	default:
+		dest := out.DestinationConfig
+		around.InvokeConfigs = []lambda.InvokeConfig{{Where: "the EventInvokeConfig",
+			OnFailure: dest != nil && dest.OnFailure != nil && deref(dest.OnFailure.Destination) != ""}}
+	}
 }
 
 // cors is a URL's CORS configuration as the template's is read

@@ -199,6 +199,11 @@ func TestAgainstMoto(t *testing.T) {
 		Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("s3.amazonaws.com"), SourceArn: aws.String("arn:aws:s3:::app-bucket"), SourceAccount: aws.String("123456789012")}); err != nil {
 		t.Fatal(err)
 	}
+	// S3 invokes it asynchronously: failed events go to a queue.
+	if _, err := lam.PutFunctionEventInvokeConfig(ctx, &awslambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String("app-good"),
+		DestinationConfig: &lambdatypes.DestinationConfig{OnFailure: &lambdatypes.OnFailure{Destination: aws.String("arn:aws:sqs:us-east-1:123456789012:failed")}}}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := lam.UpdateFunctionConfiguration(ctx, &awslambda.UpdateFunctionConfigurationInput{FunctionName: aws.String("app-bad"),
 		Environment: &lambdatypes.Environment{Variables: map[string]string{"DB_PASSWORD": "hunter2hunter2"}}}); err != nil {
 		t.Fatal(err)

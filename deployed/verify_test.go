@@ -704,9 +704,43 @@ func TestDeployedServicePermissionsAreJudgedForConfusedDeputy(t *testing.T) {
 	has(t, lines, "error confused-deputy Good: permission negated lets sns.amazonaws.com invoke the function with no SourceArn")
 	has(t, lines, "error confused-deputy Good: permission two lets events.amazonaws.com invoke")
 	has(t, lines, "error confused-deputy Good: permission two lets sns.amazonaws.com invoke")
-	hasNo(t, lines, "permission both")
-	hasNo(t, lines, "permission topic")
-	hasNo(t, lines, "permission account")
+	hasNo(t, lines, "confused-deputy Good: permission both")
+	hasNo(t, lines, "confused-deputy Good: permission topic")
+	hasNo(t, lines, "confused-deputy Good: permission account")
+}
+
+// async-failure-destination on deployed functions: a service that invokes
+// asynchronously (a resource-policy statement for s3.amazonaws.com) with
+// neither a DeadLetterConfig nor an EventInvokeConfig OnFailure
+// destination drops the events that fail; either keeps them. Only
+// functions such a service invokes are asked for their EventInvokeConfig.
+func TestDeployedAsyncInvocationKeepsFailedEvents(t *testing.T) {
+	a := app()
+	s3 := `{"Version":"2012-10-17","Statement":[{"Sid":"s3","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction","Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::b"},"StringEquals":{"AWS:SourceAccount":"123456789012"}}}]}`
+	a.Functions["app-Good-X"].Policy = s3
+	a.Functions["app-Also-Y"].Policy = s3
+	a.Functions["app-Also-Y"].OnFailure = "arn:aws:sqs:eu-west-1:123456789012:failed"
+	a.Functions["app-Bad-Z"].Policy = s3
+	a.Functions["app-Bad-Z"].DeadLetter = "arn:aws:sqs:eu-west-1:123456789012:dlq"
+	out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
+	has(t, lines, "notice async-failure-destination Good: the function is invoked asynchronously (permission s3 (Amazon S3)) but has neither a DeadLetterConfig nor an OnFailure destination")
+	hasNo(t, lines, "async-failure-destination Also")
+	hasNo(t, lines, "async-failure-destination Bad")
+	if n := out.Calls["lambda:GetFunctionEventInvokeConfig"]; n != 3 {
+		t.Errorf("%d GetFunctionEventInvokeConfig calls, want 3", n)
+	}
+	a.Fault = func(c fakeaws.Call) *fakeaws.Fault {
+		if c.Action == "lambda:GetFunctionEventInvokeConfig" {
+			return &fakeaws.Fault{Error: &fakeaws.Error{Status: 403, Code: "AccessDeniedException", Message: "denied"}}
+		}
+		return nil
+	}
+	out, lines = verify(t, a, deployed.Target{Stacks: []string{"app"}, Functions: []string{"Good"}}, deployed.Options{})
+	hasNo(t, lines, "notice async-failure-destination")
+	has(t, lines, "unverified Good: cannot verify the EventInvokeConfig of function app-Good-X (Good in stack app): missing permission lambda:GetFunctionEventInvokeConfig")
+	if !slices.Contains(out.Unverified["app-Good-X"], "async-failure-destination") {
+		t.Errorf("unverified %v", out.Unverified)
+	}
 }
 
 // A function URL with AuthType AWS_IAM is not public, but a statement that

@@ -35,6 +35,9 @@ type Function struct {
 	Tags                 map[string]string
 	URLAuthType          string // the function URL's AuthType; "" for no URL
 	URLCors              *Cors  // the function URL's Cors; nil for none
+	// DeadLetter is DeadLetterConfig.TargetArn; OnFailure the OnFailure
+	// destination of its EventInvokeConfig, "" for no EventInvokeConfig.
+	DeadLetter, OnFailure string
 	// Versions are the published versions, by number, each as it was
 	// published; Aliases route to them.
 	Versions map[string]*Function
@@ -50,6 +53,7 @@ type Alias struct {
 	// and URL.
 	Policy, URLAuthType string
 	URLCors             *Cors
+	OnFailure           string // the alias's EventInvokeConfig OnFailure destination
 }
 
 // Cors is a function URL's CORS configuration.
@@ -195,6 +199,11 @@ func (a *Account) serve(w http.ResponseWriter, r *http.Request) {
 		a.getAlias(w, r, name, alias)
 		return
 	}
+	if rest, ok := strings.CutPrefix(r.URL.EscapedPath(), "/2019-09-25/functions/"); ok && strings.HasSuffix(rest, "/event-invoke-config") && r.Method == http.MethodGet {
+		name, _ := url.PathUnescape(strings.TrimSuffix(rest, "/event-invoke-config"))
+		a.eventInvokeConfig(w, r, name)
+		return
+	}
 	if strings.HasPrefix(r.URL.Path, fnPrefix) && strings.HasSuffix(r.URL.Path, "/versions") && r.Method == http.MethodGet {
 		name, _ := url.PathUnescape(strings.TrimSuffix(strings.TrimPrefix(r.URL.EscapedPath(), fnPrefix), "/versions"))
 		a.listVersions(w, r, name)
@@ -337,6 +346,9 @@ func (a *Account) lambdaConfig(w http.ResponseWriter, r *http.Request, name stri
 	if fn.Tracing != "" {
 		out["TracingConfig"] = map[string]string{"Mode": fn.Tracing}
 	}
+	if fn.DeadLetter != "" {
+		out["DeadLetterConfig"] = map[string]string{"TargetArn": fn.DeadLetter}
+	}
 	vpc := map[string]any{"SubnetIds": []string{}, "SecurityGroupIds": []string{}, "VpcId": ""}
 	if len(fn.SecurityGroups) > 0 || fn.VpcID != "" {
 		vpc = map[string]any{"SubnetIds": []string{"subnet-1"}, "SecurityGroupIds": fn.SecurityGroups, "VpcId": fn.VpcID}
@@ -467,6 +479,39 @@ func (a *Account) getAlias(w http.ResponseWriter, r *http.Request, name, alias s
 	}
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(out)
+}
+
+// eventInvokeConfig answers GetFunctionEventInvokeConfig: of the function,
+// an alias or a version (Qualifier).
+func (a *Account) eventInvokeConfig(w http.ResponseWriter, r *http.Request, name string) {
+	if !a.begin(w, r, "lambda:GetFunctionEventInvokeConfig", name, writeJSONError) {
+		return
+	}
+	if i := strings.LastIndex(name, ":function:"); i >= 0 {
+		name = name[i+len(":function:"):]
+	}
+	fn, ok := a.Functions[name]
+	onFailure := ""
+	if ok {
+		onFailure = fn.OnFailure
+		if q := r.URL.Query().Get("Qualifier"); q != "" && q != "$LATEST" {
+			switch al, v := fn.Aliases[q], fn.Versions[q]; {
+			case al != nil:
+				onFailure = al.OnFailure
+			case v != nil:
+				onFailure = v.OnFailure
+			default:
+				ok = false
+			}
+		}
+	}
+	if !ok || onFailure == "" {
+		writeJSONError(w, Error{404, "ResourceNotFoundException", "The function " + name + " doesn't have an EventInvokeConfig"})
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]any{"FunctionArn": fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", a.Region, a.ID, name),
+		"DestinationConfig": map[string]any{"OnFailure": map[string]string{"Destination": onFailure}}})
 }
 
 // listVersions answers ListVersionsByFunction: $LATEST and the published
