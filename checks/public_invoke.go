@@ -12,7 +12,9 @@ var PublicInvoke = &Check{
 	Title: "Lambda functions cannot be invoked by anyone on the internet",
 	Doc: `An ` + "`AWS::Lambda::Permission`" + ` that targets the function (directly, or through an alias or version)
 with ` + "`Principal: \"*\"`" + ` and no ` + "`SourceArn`" + `, ` + "`SourceAccount`" + ` or ` + "`PrincipalOrgID`" + ` is a warning, and so is a
-function URL (` + "`AWS::Lambda::Url`" + ` or SAM ` + "`FunctionUrlConfig`" + `) with ` + "`AuthType: NONE`" + `. A ` + "`SourceArn`" + ` that
+function URL (` + "`AWS::Lambda::Url`" + ` or SAM ` + "`FunctionUrlConfig`" + `) with ` + "`AuthType: NONE`" + `. A permission
+for ` + "`Principal: \"*\"`" + ` to invoke a URL with ` + "`FunctionUrlAuthType: AWS_IAM`" + ` is one too: every authenticated
+principal of every AWS account can then call the URL. A ` + "`SourceArn`" + ` that
 any account's resource matches (` + "`arn:aws:s3:::*`" + `, a bucket name with a wildcard, an account that is
 ` + "`*`" + `) limits nothing. A value a parameter gives is read on its default and on every value its
 ` + "`AllowedValues`" + ` or Mappings rows allow: the finding names that branch. The permissions SAM creates for
@@ -54,7 +56,11 @@ FromBucket:
 			return
 		}
 		for _, perm := range fn.Around.Permissions {
-			if (perm.Principal == "*") && !perm.Scoped {
+			switch {
+			case perm.Principal != "*" || perm.Scoped:
+			case perm.URLAuthType == "AWS_IAM":
+				p.ReportOn(perm.ID, Warning, perm.PrincPos, whenMsg(perm.PrincipalWhen, fmt.Sprintf("permission %s lets any authenticated principal of any AWS account invoke the function URL (Principal \"*\" for AuthType AWS_IAM, with no SourceAccount or PrincipalOrgID); name the account or organization that calls it", perm.ID)))
+			default:
 				p.ReportOn(perm.ID, Warning, perm.PrincPos, whenMsg(perm.PrincipalWhen, fmt.Sprintf("permission %s lets any principal invoke the function (Principal \"*\" with no SourceArn that names sources of one account, SourceAccount or PrincipalOrgID); name the caller and scope it", perm.ID)))
 			}
 		}

@@ -37,6 +37,9 @@ type LambdaAPI interface {
 	GetFunctionConfiguration(context.Context, *awslambda.GetFunctionConfigurationInput, ...func(*awslambda.Options)) (*awslambda.GetFunctionConfigurationOutput, error)
 	GetPolicy(context.Context, *awslambda.GetPolicyInput, ...func(*awslambda.Options)) (*awslambda.GetPolicyOutput, error)
 	ListAliases(context.Context, *awslambda.ListAliasesInput, ...func(*awslambda.Options)) (*awslambda.ListAliasesOutput, error)
+	GetAlias(context.Context, *awslambda.GetAliasInput, ...func(*awslambda.Options)) (*awslambda.GetAliasOutput, error)
+	ListVersionsByFunction(context.Context, *awslambda.ListVersionsByFunctionInput, ...func(*awslambda.Options)) (*awslambda.ListVersionsByFunctionOutput, error)
+	GetFunctionEventInvokeConfig(context.Context, *awslambda.GetFunctionEventInvokeConfigInput, ...func(*awslambda.Options)) (*awslambda.GetFunctionEventInvokeConfigOutput, error)
 	ListFunctions(context.Context, *awslambda.ListFunctionsInput, ...func(*awslambda.Options)) (*awslambda.ListFunctionsOutput, error)
 	GetFunctionUrlConfig(context.Context, *awslambda.GetFunctionUrlConfigInput, ...func(*awslambda.Options)) (*awslambda.GetFunctionUrlConfigOutput, error)
 }

@@ -15,6 +15,10 @@ import (
 
 // verifyFunction reads one function's configuration and its role.
 func (r *run) verifyFunction(e *entry) {
+	if e.policyOnly {
+		r.versionPolicy(e)
+		return
+	}
 	var cfg *awslambda.GetFunctionConfigurationOutput
 	err := r.call("lambda:GetFunctionConfiguration", r.functionARN(e), func(ctx context.Context) error {
 		var err error
@@ -77,8 +81,12 @@ func (r *run) verifyFunction(e *entry) {
 	var awsManaged bool
 	wg.Go(func() { fn.Around = r.surroundings(e, cfg.Environment) })
 	wg.Go(func() { key, awsManaged = r.key(e, deref(cfg.KMSKeyArn)) })
-	if e.alias == "" {
-		wg.Go(func() { r.aliases(e) }) // $LATEST: what its aliases serve is verified too
+	if e.alias == "" && e.version == "" {
+		// $LATEST: what its aliases serve is verified too, and the resource
+		// policy of every other published version.
+		wg.Go(func() { r.versions(e, r.aliases(e)) })
+	} else {
+		wg.Go(func() { r.aliasRouting(e) }) // an alias named alone: the versions it routes to as well
 	}
 	wg.Wait()
 	if key != nil {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -198,6 +199,11 @@ func TestAgainstMoto(t *testing.T) {
 		Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("s3.amazonaws.com"), SourceArn: aws.String("arn:aws:s3:::app-bucket"), SourceAccount: aws.String("123456789012")}); err != nil {
 		t.Fatal(err)
 	}
+	// S3 invokes it asynchronously: failed events go to a queue.
+	if _, err := lam.PutFunctionEventInvokeConfig(ctx, &awslambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String("app-good"),
+		DestinationConfig: &lambdatypes.DestinationConfig{OnFailure: &lambdatypes.OnFailure{Destination: aws.String("arn:aws:sqs:us-east-1:123456789012:failed")}}}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := lam.UpdateFunctionConfiguration(ctx, &awslambda.UpdateFunctionConfigurationInput{FunctionName: aws.String("app-bad"),
 		Environment: &lambdatypes.Environment{Variables: map[string]string{"DB_PASSWORD": "hunter2hunter2"}}}); err != nil {
 		t.Fatal(err)
@@ -294,7 +300,10 @@ func TestAgainstMoto(t *testing.T) {
 		for _, fn := range out.Functions {
 			names = append(names, fn.Name)
 		}
-		if len(out.Problems) != 0 || strings.Join(names, " ") != "app-bad app-bad:live" {
+		// app-bad:1 is the published version, read for its own resource
+		// policy: moto ignores GetPolicy's Qualifier and answers the
+		// function's, which lets anyone invoke it.
+		if len(out.Problems) != 0 || strings.Join(names, " ") != "app-bad app-bad:1 app-bad:live" {
 			t.Errorf("functions %v, problems %v", names, out.Problems)
 		}
 		has(t, withoutKMS(seen(t, out)), "error active-tracing app-bad: TracingConfig.Mode is PassThrough")
@@ -347,6 +356,38 @@ func TestAgainstMoto(t *testing.T) {
 		}
 		has(t, seen(t, out), "unverified nope: cannot verify stack nope: it does not exist in us-east-1")
 	})
+
+	// Last: it adds a version and an alias the runs above do not expect.
+	t.Run("an alias named alone, with its weighted routing", func(t *testing.T) {
+		v2, err := lam.PublishVersion(ctx, &awslambda.PublishVersionInput{FunctionName: aws.String("app-bad"), Description: aws.String("2")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := lam.CreateAlias(ctx, &awslambda.CreateAliasInput{FunctionName: aws.String("app-bad"), Name: aws.String("canary"), FunctionVersion: v2.Version,
+			RoutingConfig: &lambdatypes.AliasRoutingConfiguration{AdditionalVersionWeights: map[string]float64{deref(v.Version): 0.1}}}); err != nil {
+			t.Fatal(err)
+		}
+		out, err := deployed.Verify(ctx, c, deployed.Target{Functions: []string{"app-bad:canary"}}, deployed.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, fn := range out.Functions {
+			names = append(names, fn.Name)
+		}
+		routed := fmt.Sprintf("app-bad:canary (version %s, 10%% of the traffic)", deref(v.Version))
+		if len(out.Problems) != 0 || !slices.Contains(names, "app-bad:canary") || !slices.Contains(names, routed) {
+			t.Errorf("functions %v, problems %v", names, out.Problems)
+		}
+		has(t, withoutKMS(seen(t, out)), "error active-tracing "+routed+": TracingConfig.Mode is PassThrough")
+	})
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 // withoutKMS drops what moto cannot show: it never returns KMSKeyArn.

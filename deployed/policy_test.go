@@ -53,7 +53,8 @@ func readmePolicy(t *testing.T) []string {
 
 // The README's IAM policy is exactly what a full run calls (through the
 // fake: stacks and a nested stack, roles with inline, attached and customer
-// managed policies and a boundary, keys, security groups, --all and --tag):
+// managed policies and a boundary, keys, security groups, a function S3
+// invokes, --all, --tag and an alias named alone):
 // neither can drift from the other.
 func TestTheREADMEsPolicyIsWhatVerifyCalls(t *testing.T) {
 	a := app()
@@ -65,6 +66,8 @@ func TestTheREADMEsPolicyIsWhatVerifyCalls(t *testing.T) {
 	a.Functions["app-Api-N1-Handler-H"] = &fakeaws.Function{Name: "app-Api-N1-Handler-H", Role: "app-FnRole-A1", Tracing: "Active", KMSKeyArn: keyARN, SecurityGroups: []string{"sg-9"}, VpcID: "vpc-1"}
 	a.Functions["app-Good-X"].Versions = map[string]*fakeaws.Function{"1": {Name: "app-Good-X", Role: "app-FnRole-A1", KMSKeyArn: keyARN, Tracing: "Active", SecurityGroups: []string{"sg-1"}, VpcID: "vpc-1"}}
 	a.Functions["app-Good-X"].Aliases = map[string]*fakeaws.Alias{"live": {Version: "1"}}
+	// S3 invokes it asynchronously: lambda:GetFunctionEventInvokeConfig.
+	a.Functions["app-Also-Y"].Policy = `{"Version":"2012-10-17","Statement":[{"Sid":"s3","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction","Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::b"},"StringEquals":{"AWS:SourceAccount":"123456789012"}}}]}`
 	out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
 	if len(out.Problems) > 0 {
 		t.Fatalf("the full run is not clean: %v", lines)
@@ -75,11 +78,15 @@ func TestTheREADMEsPolicyIsWhatVerifyCalls(t *testing.T) {
 	if len(tagged.Problems) > 0 || len(tagged.Functions) == 0 {
 		t.Fatalf("the run by tags is not clean: %v", tagged.Problems)
 	}
+	named, _ := verify(t, a, deployed.Target{Functions: []string{"app-Good-X:live"}}, deployed.Options{}) // lambda:GetAlias
+	if len(named.Problems) > 0 {
+		t.Fatalf("the run of an alias is not clean: %v", named.Problems)
+	}
 	var called []string
 	for action := range out.Calls {
 		called = append(called, action)
 	}
-	for _, other := range []*deployed.Result{all, tagged} {
+	for _, other := range []*deployed.Result{all, tagged, named} {
 		for action := range other.Calls {
 			if !slices.Contains(called, action) {
 				called = append(called, action)

@@ -194,7 +194,7 @@ func Verify(ctx context.Context, c Clients, t Target, o Options) (*Result, error
 		r.readGroups(entries)
 		r.matchTemplates(stacks)
 		for _, e := range entries {
-			if e.parent != nil {
+			if e.parent != nil && !e.policyOnly {
 				e.tf, e.tpl = e.parent.tf, e.parent.tpl
 			}
 		}
@@ -285,6 +285,9 @@ type entry struct {
 	// named: the alias was named with --function (Api:live), not listed
 	// by ListAliases: one that does not exist is the user's to fix.
 	named bool
+	// policyOnly: a published version read for its own resource policy
+	// only (versions.go); it takes no template.
+	policyOnly bool
 }
 
 // label names a function in messages: `app-Fn-1X2Y (Fn in stack app)`,
@@ -305,6 +308,8 @@ func (e *entry) served(name string) string {
 		return fmt.Sprintf("%s:%s (version %s, %s of the traffic)", name, e.alias, e.version, e.share)
 	case e.alias != "":
 		return name + ":" + e.alias
+	case e.version != "":
+		return name + ":" + e.version
 	}
 	return name
 }

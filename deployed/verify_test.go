@@ -695,6 +695,164 @@ func TestDeployedPublicInvokeAndSecrets(t *testing.T) {
 	}
 }
 
+// A condition on the source scopes a statement only under an operator
+// that requires the key to be present and to match (StringEquals,
+// StringLike, ArnLike...; ForAnyValue: too), with every value naming one
+// account's sources: StringNotEquals lets every other account in, a
+// wildcard account every account, Null and ...IfExists any caller that
+// sends no source, ForAllValues: one with no key at all.
+func TestASourceConditionScopesOnlyUnderAPositiveOperator(t *testing.T) {
+	cases := map[string]string{
+		"notequals":   `{"StringNotEquals":{"aws:SourceAccount":"123456789012"}}`,
+		"likestar":    `{"StringLike":{"aws:SourceAccount":"*"}}`,
+		"likeq":       `{"StringLike":{"aws:SourceAccount":"12345678901?"}}`,
+		"null":        `{"Null":{"aws:PrincipalOrgID":"false"}}`,
+		"orgstar":     `{"StringLike":{"aws:PrincipalOrgID":"o-*"}}`,
+		"ifexists":    `{"StringEqualsIfExists":{"aws:SourceAccount":"123456789012"}}`,
+		"arnnotlike":  `{"ArnNotLike":{"aws:SourceArn":"arn:aws:sns:eu-west-1:123456789012:t"}}`,
+		"allvalues":   `{"ForAllValues:StringEquals":{"aws:SourceAccount":"123456789012"}}`,
+		"arnanyacct":  `{"ArnLike":{"aws:SourceArn":"arn:aws:sns:eu-west-1:*:t"}}`,
+		"emptyacct":   `{"StringEquals":{"aws:SourceAccount":""}}`,
+		"other":       `{"StringEquals":{"aws:SourceIp":"203.0.113.0/24"}}`,
+		"okequals":    `{"StringEquals":{"aws:SourceAccount":"123456789012"}}`,
+		"okicase":     `{"StringEqualsIgnoreCase":{"AWS:SourceAccount":["123456789012","210987654321"]}}`,
+		"oklike":      `{"StringLike":{"aws:PrincipalOrgID":"o-abc123"}}`,
+		"okarnequals": `{"ArnEquals":{"aws:SourceArn":"arn:aws:sns:eu-west-1:123456789012:t"}}`,
+		"okanyvalue":  `{"ForAnyValue:StringEquals":{"aws:SourceAccount":"123456789012"}}`,
+		"okand":       `{"StringNotEquals":{"aws:SourceIp":"1.2.3.4"},"StringEquals":{"aws:SourceAccount":"123456789012"}}`,
+	}
+	var sts []string
+	for sid, cond := range cases {
+		sts = append(sts, fmt.Sprintf(`{"Sid":%q,"Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunction","Condition":%s}`, sid, cond))
+	}
+	a := app()
+	a.Functions["app-Good-X"].Policy = `{"Version":"2012-10-17","Statement":[` + strings.Join(sts, ",") + `]}`
+	_, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}, Functions: []string{"Good"}}, deployed.Options{})
+	for sid := range cases {
+		if strings.HasPrefix(sid, "ok") {
+			hasNo(t, lines, "permission "+sid+" ")
+		} else {
+			has(t, lines, "warning public-invoke Good: permission "+sid+" lets any principal invoke the function")
+		}
+	}
+}
+
+// A deployed statement for a service principal is that service's
+// permission, as an AWS::Lambda::Permission's Principal names it, so
+// confused-deputy judges it as in templates: `aws lambda add-permission
+// --principal s3.amazonaws.com` without --source-arn is an error, a
+// SourceArn alone does not pin a bucket's owner, a condition that scopes
+// nothing (F2's rules) is no source. Each principal of a statement is its
+// own permission.
+func TestDeployedServicePermissionsAreJudgedForConfusedDeputy(t *testing.T) {
+	a := app()
+	a.Functions["app-Good-X"].Policy = `{"Version":"2012-10-17","Statement":[` +
+		`{"Sid":"nosource","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction"},` +
+		`{"Sid":"arnonly","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction","Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::b"}}},` +
+		`{"Sid":"both","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction","Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::b"},"StringEquals":{"AWS:SourceAccount":"123456789012"}}},` +
+		`{"Sid":"negated","Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},"Action":"lambda:InvokeFunction","Condition":{"ArnNotLike":{"AWS:SourceArn":"arn:aws:sns:eu-west-1:123456789012:t"}}},` +
+		`{"Sid":"topic","Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},"Action":"lambda:InvokeFunction","Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:sns:eu-west-1:123456789012:t"}}},` +
+		`{"Sid":"two","Effect":"Allow","Principal":{"Service":["events.amazonaws.com","sns.amazonaws.com"]},"Action":"lambda:InvokeFunction"},` +
+		`{"Sid":"account","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::210987654321:root"},"Action":"lambda:InvokeFunction"}]}`
+	_, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}, Functions: []string{"Good"}}, deployed.Options{})
+	has(t, lines, "error confused-deputy Good: permission nosource lets s3.amazonaws.com invoke the function with no SourceArn or SourceAccount")
+	has(t, lines, "error confused-deputy Good: permission arnonly names its source only by SourceArn, but Amazon S3 ARNs carry no account")
+	has(t, lines, "error confused-deputy Good: permission negated lets sns.amazonaws.com invoke the function with no SourceArn")
+	has(t, lines, "error confused-deputy Good: permission two lets events.amazonaws.com invoke")
+	has(t, lines, "error confused-deputy Good: permission two lets sns.amazonaws.com invoke")
+	hasNo(t, lines, "confused-deputy Good: permission both")
+	hasNo(t, lines, "confused-deputy Good: permission topic")
+	hasNo(t, lines, "confused-deputy Good: permission account")
+}
+
+// async-failure-destination on deployed functions: a service that invokes
+// asynchronously (a resource-policy statement for s3.amazonaws.com) with
+// neither a DeadLetterConfig nor an EventInvokeConfig OnFailure
+// destination drops the events that fail; either keeps them. Only
+// functions such a service invokes are asked for their EventInvokeConfig.
+func TestDeployedAsyncInvocationKeepsFailedEvents(t *testing.T) {
+	a := app()
+	s3 := `{"Version":"2012-10-17","Statement":[{"Sid":"s3","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction","Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::b"},"StringEquals":{"AWS:SourceAccount":"123456789012"}}}]}`
+	a.Functions["app-Good-X"].Policy = s3
+	a.Functions["app-Also-Y"].Policy = s3
+	a.Functions["app-Also-Y"].OnFailure = "arn:aws:sqs:eu-west-1:123456789012:failed"
+	a.Functions["app-Bad-Z"].Policy = s3
+	a.Functions["app-Bad-Z"].DeadLetter = "arn:aws:sqs:eu-west-1:123456789012:dlq"
+	out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
+	has(t, lines, "notice async-failure-destination Good: the function is invoked asynchronously (permission s3 (Amazon S3)) but has neither a DeadLetterConfig nor an OnFailure destination")
+	hasNo(t, lines, "async-failure-destination Also")
+	hasNo(t, lines, "async-failure-destination Bad")
+	if n := out.Calls["lambda:GetFunctionEventInvokeConfig"]; n != 3 {
+		t.Errorf("%d GetFunctionEventInvokeConfig calls, want 3", n)
+	}
+	a.Fault = func(c fakeaws.Call) *fakeaws.Fault {
+		if c.Action == "lambda:GetFunctionEventInvokeConfig" {
+			return &fakeaws.Fault{Error: &fakeaws.Error{Status: 403, Code: "AccessDeniedException", Message: "denied"}}
+		}
+		return nil
+	}
+	out, lines = verify(t, a, deployed.Target{Stacks: []string{"app"}, Functions: []string{"Good"}}, deployed.Options{})
+	hasNo(t, lines, "notice async-failure-destination")
+	has(t, lines, "unverified Good: cannot verify the EventInvokeConfig of function app-Good-X (Good in stack app): missing permission lambda:GetFunctionEventInvokeConfig")
+	if !slices.Contains(out.Unverified["app-Good-X"], "async-failure-destination") {
+		t.Errorf("unverified %v", out.Unverified)
+	}
+}
+
+// A function URL with AuthType AWS_IAM is not public, but a statement that
+// lets Principal "*" invoke it (lambda:FunctionUrlAuthType AWS_IAM) lets
+// every authenticated principal of every account in: a public-invoke
+// finding unless an account or organization condition scopes it. The
+// statement for AuthType NONE is the URL's own finding.
+func TestAnIAMFunctionURLOpenToEveryAccount(t *testing.T) {
+	a := app()
+	url := func(sid, auth, extra string) string {
+		return fmt.Sprintf(`{"Sid":%q,"Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunctionUrl","Condition":{"StringEquals":{"lambda:FunctionUrlAuthType":%q%s}}}`, sid, auth, extra)
+	}
+	a.Functions["app-Good-X"].URLAuthType = "AWS_IAM"
+	a.Functions["app-Good-X"].Policy = `{"Version":"2012-10-17","Statement":[` + url("anyaccount", "AWS_IAM", "") + `,` +
+		url("ouraccount", "AWS_IAM", `,"aws:SourceAccount":"123456789012"`) + `,` + url("ourorg", "AWS_IAM", `,"aws:PrincipalOrgID":"o-abc123"`) + `]}`
+	a.Functions["app-Bad-Z"].URLAuthType = "NONE"
+	a.Functions["app-Bad-Z"].Policy = `{"Version":"2012-10-17","Statement":[` + url("open", "NONE", "") + `]}`
+	_, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
+	has(t, lines, "warning public-invoke Good: permission anyaccount lets any authenticated principal of any AWS account invoke the function URL")
+	hasNo(t, lines, "permission ouraccount")
+	hasNo(t, lines, "permission ourorg")
+	hasNo(t, lines, "has AuthType AWS_IAM")
+	has(t, lines, "warning public-invoke Bad: the function URL https://app-Bad-Z.lambda-url.eu-west-1.on.aws/ has AuthType NONE")
+	hasNo(t, lines, "permission open")
+}
+
+// function-url-cors on deployed URLs: GetFunctionUrlConfig's Cors is read
+// as the template's (every origin with credentials, or on an
+// unauthenticated URL), per alias too.
+func TestDeployedFunctionURLCors(t *testing.T) {
+	a := app()
+	good := a.Functions["app-Good-X"]
+	good.URLAuthType, good.URLCors = "AWS_IAM", &fakeaws.Cors{AllowOrigins: []string{"*"}, AllowCredentials: true}
+	good.Versions = map[string]*fakeaws.Function{"2": {Name: "app-Good-X", Role: "app-FnRole-A1", KMSKeyArn: keyARN, Tracing: "Active", SecurityGroups: []string{"sg-1"}, VpcID: "vpc-1"}}
+	good.Aliases = map[string]*fakeaws.Alias{
+		"live": {Version: "2", URLAuthType: "NONE", URLCors: &fakeaws.Cors{AllowOrigins: []string{"*"}}},
+		"beta": {Version: "2", URLAuthType: "NONE", URLCors: &fakeaws.Cors{AllowOrigins: []string{"https://app.example.com"}, AllowCredentials: true}},
+		"iam":  {Version: "2", URLAuthType: "AWS_IAM", URLCors: &fakeaws.Cors{AllowOrigins: []string{"*"}}},
+	}
+	out, _ := verify(t, a, deployed.Target{Stacks: []string{"app"}, Functions: []string{"Good"}}, deployed.Options{})
+	pass := checks.NewPass(checks.Options{})
+	pass.Run([]*checks.Check{checks.FunctionURLCors}, out.Functions)
+	var got []string
+	for _, f := range pass.Findings() {
+		got = append(got, f.FunctionName+": "+f.Message)
+	}
+	slices.Sort(got)
+	want := []string{
+		`app-Good-X: the function URL https://app-Good-X.lambda-url.eu-west-1.on.aws/ allows every origin (AllowOrigins "*") with AllowCredentials: any website can call the function with its visitors' credentials; list the allowed origins`,
+		`app-Good-X:live: the function URL https://app-Good-X.lambda-url.eu-west-1.on.aws/ allows every origin (AllowOrigins "*") and has AuthType NONE: any website can call the function from its visitors' browsers; list the allowed origins`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("function-url-cors findings:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}
+
 // What runs, not only $LATEST: each alias's version (through the alias,
 // with its own policy and URL) and the versions its routing weights send
 // traffic to are verified, and a finding names the alias and the version.
@@ -749,6 +907,63 @@ func TestAliasesAndTheVersionsTheyServeAreVerified(t *testing.T) {
 	has(t, lines, "unverified Also: cannot verify the aliases of function app-Also-Y (Also in stack app): missing permission lambda:ListAliases")
 }
 
+// Every published version is invokable by its qualified ARN under its own
+// resource policy: a version no alias points to, and one an alias routes
+// to, are read (GetPolicy with the version) and judged by the rules that
+// read a policy; a version without a policy of its own adds nothing.
+func TestPublishedVersionsPoliciesAreRead(t *testing.T) {
+	a := app()
+	anyone := `{"Version":"2012-10-17","Statement":[{"Sid":"anyone","Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunction"}]}`
+	deputy := `{"Version":"2012-10-17","Statement":[{"Sid":"s3","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction"}]}`
+	version := func(policy string) *fakeaws.Function {
+		return &fakeaws.Function{Name: "app-Good-X", Role: "app-FnRole-A1", KMSKeyArn: keyARN, Tracing: "PassThrough", SecurityGroups: []string{"sg-1"}, VpcID: "vpc-1", Policy: policy}
+	}
+	good := a.Functions["app-Good-X"]
+	good.Versions = map[string]*fakeaws.Function{"1": version(anyone), "2": version(""), "3": version(deputy), "4": version(anyone)}
+	good.Aliases = map[string]*fakeaws.Alias{"live": {Version: "3", Weights: map[string]float64{"4": 0.1}}}
+	a.PageSize = 1 // ListVersionsByFunction page after page
+	out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}, Functions: []string{"Good"}}, deployed.Options{})
+	var names []string
+	for _, fn := range out.Functions {
+		names = append(names, fn.Name)
+	}
+	want := []string{"app-Good-X", "app-Good-X:1", "app-Good-X:3", "app-Good-X:live", "app-Good-X:live (version 4, 10% of the traffic)"}
+	if !slices.Equal(names, want) || len(out.Problems) != 0 {
+		t.Errorf("verified %q, want %q; %v", names, want, lines)
+	}
+	pass := checks.NewPass(checks.Options{Today: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)})
+	pass.Run(checks.All(), out.Functions)
+	var got []string
+	for _, f := range pass.Findings() {
+		if strings.HasSuffix(f.FunctionName, ":1") || strings.HasSuffix(f.FunctionName, ":3") || strings.Contains(f.FunctionName, "version 4") {
+			got = append(got, f.Rule+" "+f.FunctionName)
+		}
+	}
+	slices.Sort(got)
+	// Versions 1 and 3 are judged on their policy only; version 4, routed
+	// to, whole (its PassThrough tracing) and on its own policy.
+	wantFindings := []string{"active-tracing app-Good-X:live (version 4, 10% of the traffic)", "confused-deputy app-Good-X:3", "public-invoke app-Good-X:1",
+		"public-invoke app-Good-X:live (version 4, 10% of the traffic)"}
+	if !slices.Equal(got, wantFindings) {
+		t.Errorf("findings on versions:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(wantFindings, "\n  "))
+	}
+	if n := out.Calls["lambda:ListVersionsByFunction"]; n != 5 {
+		t.Errorf("%d ListVersionsByFunction calls, want 5 pages", n)
+	}
+	// A version's policy that cannot be read is not verified, never passed.
+	a.Fault = func(c fakeaws.Call) *fakeaws.Fault {
+		if c.Action == "lambda:ListVersionsByFunction" {
+			return &fakeaws.Fault{Error: &fakeaws.Error{Status: 403, Code: "AccessDeniedException", Message: "denied"}}
+		}
+		return nil
+	}
+	out, lines = verify(t, a, deployed.Target{Stacks: []string{"app"}, Functions: []string{"Good"}}, deployed.Options{})
+	has(t, lines, "unverified Good: cannot verify the published versions of function app-Good-X (Good in stack app): missing permission lambda:ListVersionsByFunction")
+	if !slices.Contains(out.Unverified["app-Good-X"], "public-invoke") {
+		t.Errorf("unverified %v", out.Unverified)
+	}
+}
+
 // --function takes name:alias and qualified ARNs: that alias only.
 func TestAFunctionNamedWithItsAlias(t *testing.T) {
 	a := app()
@@ -761,6 +976,60 @@ func TestAFunctionNamedWithItsAlias(t *testing.T) {
 			t.Errorf("%s: %d functions; %v", name, len(out.Functions), lines)
 		}
 		has(t, lines, "error active-tracing app-Good-X:live: TracingConfig.Mode is PassThrough")
+	}
+}
+
+// An alias named alone (name:alias, a qualified ARN, --stack with
+// Fn:alias, a tagged alias) is verified with the versions its weighted
+// routing sends traffic to (GetAlias), as when its function is named.
+func TestANamedAliasVerifiesTheVersionsItRoutesTo(t *testing.T) {
+	tpl, err := template.Parse("infra/template.yaml", []byte(appTemplate), template.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := app()
+	good := a.Functions["app-Good-X"]
+	good.Versions = map[string]*fakeaws.Function{
+		"3": {Name: "app-Good-X", Role: "app-FnRole-A1", KMSKeyArn: keyARN, Tracing: "Active", SecurityGroups: []string{"sg-1"}, VpcID: "vpc-1"},
+		"4": {Name: "app-Good-X", Role: "app-FnRole-A1", KMSKeyArn: keyARN, Tracing: "PassThrough", SecurityGroups: []string{"sg-1"}, VpcID: "vpc-1"},
+	}
+	good.Aliases = map[string]*fakeaws.Alias{"live": {Version: "3", Weights: map[string]float64{"4": 0.1}}}
+	const qualified = "arn:aws:lambda:eu-west-1:123456789012:function:app-Good-X:live"
+	a.AliasTags = map[string]map[string]string{qualified: {"team": "orders"}}
+	for name, target := range map[string]deployed.Target{
+		"name:alias":     {Functions: []string{"app-Good-X:live"}},
+		"qualified ARN":  {Functions: []string{qualified}},
+		"--stack":        {Stacks: []string{"app"}, Functions: []string{"Good:live"}},
+		"a tagged alias": {Tags: []deployed.Tag{{Key: "team", Value: "orders"}}},
+	} {
+		o := deployed.Options{}
+		if target.Stacks != nil {
+			o.Templates = units(tpl)
+		}
+		out, lines := verify(t, a, target, o)
+		var names []string
+		for _, fn := range out.Functions {
+			names = append(names, fn.Name+" "+fn.ARN)
+		}
+		want := []string{"app-Good-X:live " + qualified[:len(qualified)-len("live")] + "3",
+			"app-Good-X:live (version 4, 10% of the traffic) " + qualified[:len(qualified)-len("live")] + "4"}
+		if !slices.Equal(names, want) || len(out.Problems) != 0 {
+			t.Errorf("%s: verified %q, want %q; %v", name, names, want, lines)
+			continue
+		}
+		if target.Stacks != nil {
+			has(t, lines, "error active-tracing Good @20: Tracing is PassThrough, not Active")
+		} else {
+			has(t, lines, "error active-tracing app-Good-X:live (version 4, 10% of the traffic): TracingConfig.Mode is PassThrough")
+		}
+		if out.Calls["lambda:GetAlias"] != 1 {
+			t.Errorf("%s: %d GetAlias calls, want 1", name, out.Calls["lambda:GetAlias"])
+		}
+	}
+	// A version named so routes nothing: no GetAlias.
+	out, _ := verify(t, a, deployed.Target{Functions: []string{"app-Good-X:4"}}, deployed.Options{})
+	if len(out.Functions) != 1 || out.Calls["lambda:GetAlias"] != 0 {
+		t.Errorf("app-Good-X:4: %d functions, %d GetAlias calls", len(out.Functions), out.Calls["lambda:GetAlias"])
 	}
 }
 

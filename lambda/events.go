@@ -54,11 +54,7 @@ func (b *builder) invocation(s *Surroundings, r *template.Resource, props *templ
 		}
 		s.Async = append(s.Async, AsyncSource{What: fmt.Sprintf("SAM event %s (%s)", ev.Key, t), Pos: ev.KeyPos})
 	}
-	for _, p := range s.Permissions {
-		if svc, ok := AsyncServices[p.Principal]; ok && invokes(p.Action) {
-			s.Async = append(s.Async, AsyncSource{What: fmt.Sprintf("permission %s (%s)", p.ID, svc), ID: p.ID, Pos: p.PrincPos})
-		}
-	}
+	s.Async = append(s.Async, AsyncSources(s.Permissions)...)
 	if eic := props.Get("EventInvokeConfig"); eic != nil {
 		s.InvokeConfigs = append(s.InvokeConfigs, InvokeConfig{Where: "EventInvokeConfig", Pos: eic.Pos,
 			OnFailure: b.onEveryBranch(props, "EventInvokeConfig", "DestinationConfig", "OnFailure")})
@@ -85,6 +81,19 @@ func (b *builder) sqsSubscription(v *template.Value) bool {
 
 // invokes reports whether a permission's action lets the principal invoke
 // the function (an action known only at deployment counts).
+// AsyncSources are the permissions that let a service of AsyncServices
+// invoke the function: the template's and a deployed resource policy's
+// are read by this one rule.
+func AsyncSources(perms []Permission) []AsyncSource {
+	var out []AsyncSource
+	for _, p := range perms {
+		if svc, ok := AsyncServices[p.Principal]; ok && invokes(p.Action) {
+			out = append(out, AsyncSource{What: fmt.Sprintf("permission %s (%s)", p.ID, svc), ID: p.ID, Pos: p.PrincPos})
+		}
+	}
+	return out
+}
+
 func invokes(action string) bool {
 	a := strings.ToLower(action)
 	return a == "" || a == "lambda:invokefunction" || a == "lambda:*" || a == "*"

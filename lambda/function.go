@@ -265,6 +265,11 @@ type Permission struct {
 	// SourceArn and SourceAccount say which of the two limit it on every
 	// branch (confused-deputy).
 	SourceArn, SourceAccount bool
+	// URLAuthType is, for a permission to invoke the function URL
+	// (FunctionUrlAuthType; lambda:FunctionUrlAuthType in a deployed
+	// policy), the AuthType it is for: with AWS_IAM, "*" is every
+	// authenticated principal of every account.
+	URLAuthType string
 }
 
 // URL is a function URL (AWS::Lambda::Url or SAM FunctionUrlConfig).

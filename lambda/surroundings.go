@@ -123,6 +123,9 @@ func (b *builder) permission(pr *template.Resource) Permission {
 	if a, ok := b.literal(pp.Get("Action")); ok {
 		perm.Action = a
 	}
+	if u, ok := b.literal(pp.Get("FunctionUrlAuthType")); ok {
+		perm.URLAuthType = u
+	}
 	for _, k := range []string{"SourceArn", "SourceAccount", "PrincipalOrgID"} {
 		v := pp.Get(k)
 		if v == nil {

@@ -34,6 +34,10 @@ type Function struct {
 	Policy               string // the resource policy's JSON; "" for none
 	Tags                 map[string]string
 	URLAuthType          string // the function URL's AuthType; "" for no URL
+	URLCors              *Cors  // the function URL's Cors; nil for none
+	// DeadLetter is DeadLetterConfig.TargetArn; OnFailure the OnFailure
+	// destination of its EventInvokeConfig, "" for no EventInvokeConfig.
+	DeadLetter, OnFailure string
 	// Versions are the published versions, by number, each as it was
 	// published; Aliases route to them.
 	Versions map[string]*Function
@@ -45,8 +49,17 @@ type Function struct {
 type Alias struct {
 	Version string
 	Weights map[string]float64 // AdditionalVersionWeights
-	// Policy and URLAuthType are the alias's own resource policy and URL.
+	// Policy, URLAuthType and URLCors are the alias's own resource policy
+	// and URL.
 	Policy, URLAuthType string
+	URLCors             *Cors
+	OnFailure           string // the alias's EventInvokeConfig OnFailure destination
+}
+
+// Cors is a function URL's CORS configuration.
+type Cors struct {
+	AllowOrigins     []string
+	AllowCredentials bool
 }
 
 // Role is an IAM role.
@@ -177,6 +190,23 @@ func (a *Account) serve(w http.ResponseWriter, r *http.Request) {
 	const urlPrefix = "/2021-10-31/functions/"
 	if (r.URL.Path == "/2015-03-31/functions/" || r.URL.Path == "/2015-03-31/functions") && r.Method == http.MethodGet {
 		a.listFunctions(w, r)
+		return
+	}
+	if rest, ok := strings.CutPrefix(r.URL.EscapedPath(), fnPrefix); ok && strings.Contains(rest, "/aliases/") && r.Method == http.MethodGet {
+		fn, alias, _ := strings.Cut(rest, "/aliases/")
+		name, _ := url.PathUnescape(fn)
+		alias, _ = url.PathUnescape(alias)
+		a.getAlias(w, r, name, alias)
+		return
+	}
+	if rest, ok := strings.CutPrefix(r.URL.EscapedPath(), "/2019-09-25/functions/"); ok && strings.HasSuffix(rest, "/event-invoke-config") && r.Method == http.MethodGet {
+		name, _ := url.PathUnescape(strings.TrimSuffix(rest, "/event-invoke-config"))
+		a.eventInvokeConfig(w, r, name)
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, fnPrefix) && strings.HasSuffix(r.URL.Path, "/versions") && r.Method == http.MethodGet {
+		name, _ := url.PathUnescape(strings.TrimSuffix(strings.TrimPrefix(r.URL.EscapedPath(), fnPrefix), "/versions"))
+		a.listVersions(w, r, name)
 		return
 	}
 	if strings.HasPrefix(r.URL.Path, fnPrefix) && strings.HasSuffix(r.URL.Path, "/aliases") && r.Method == http.MethodGet {
@@ -319,6 +349,9 @@ func (a *Account) lambdaConfig(w http.ResponseWriter, r *http.Request, name stri
 	if fn.Tracing != "" {
 		out["TracingConfig"] = map[string]string{"Mode": fn.Tracing}
 	}
+	if fn.DeadLetter != "" {
+		out["DeadLetterConfig"] = map[string]string{"TargetArn": fn.DeadLetter}
+	}
 	vpc := map[string]any{"SubnetIds": []string{}, "SecurityGroupIds": []string{}, "VpcId": ""}
 	if len(fn.SecurityGroups) > 0 || fn.VpcID != "" {
 		vpc = map[string]any{"SubnetIds": []string{"subnet-1"}, "SecurityGroupIds": fn.SecurityGroups, "VpcId": fn.VpcID}
@@ -425,6 +458,102 @@ func (a *Account) listAliases(w http.ResponseWriter, r *http.Request, name strin
 	json.NewEncoder(w).Encode(map[string]any{"Aliases": list})
 }
 
+// getAlias answers GetAlias.
+func (a *Account) getAlias(w http.ResponseWriter, r *http.Request, name, alias string) {
+	if !a.begin(w, r, "lambda:GetAlias", name+":"+alias, writeJSONError) {
+		return
+	}
+	if i := strings.LastIndex(name, ":function:"); i >= 0 {
+		name = name[i+len(":function:"):]
+	}
+	fn, ok := a.Functions[name]
+	var al *Alias
+	if ok {
+		al = fn.Aliases[alias]
+	}
+	if al == nil {
+		writeJSONError(w, Error{404, "ResourceNotFoundException", "Alias not found: arn:aws:lambda:" + a.Region + ":" + a.ID + ":function:" + name + ":" + alias})
+		return
+	}
+	out := map[string]any{"Name": alias, "FunctionVersion": al.Version,
+		"AliasArn": fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s:%s", a.Region, a.ID, name, alias)}
+	if len(al.Weights) > 0 {
+		out["RoutingConfig"] = map[string]any{"AdditionalVersionWeights": al.Weights}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(out)
+}
+
+// eventInvokeConfig answers GetFunctionEventInvokeConfig: of the function,
+// an alias or a version (Qualifier).
+func (a *Account) eventInvokeConfig(w http.ResponseWriter, r *http.Request, name string) {
+	if !a.begin(w, r, "lambda:GetFunctionEventInvokeConfig", name, writeJSONError) {
+		return
+	}
+	if i := strings.LastIndex(name, ":function:"); i >= 0 {
+		name = name[i+len(":function:"):]
+	}
+	fn, ok := a.Functions[name]
+	onFailure := ""
+	if ok {
+		onFailure = fn.OnFailure
+		if q := r.URL.Query().Get("Qualifier"); q != "" && q != "$LATEST" {
+			switch al, v := fn.Aliases[q], fn.Versions[q]; {
+			case al != nil:
+				onFailure = al.OnFailure
+			case v != nil:
+				onFailure = v.OnFailure
+			default:
+				ok = false
+			}
+		}
+	}
+	if !ok || onFailure == "" {
+		writeJSONError(w, Error{404, "ResourceNotFoundException", "The function " + name + " doesn't have an EventInvokeConfig"})
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]any{"FunctionArn": fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", a.Region, a.ID, name),
+		"DestinationConfig": map[string]any{"OnFailure": map[string]string{"Destination": onFailure}}})
+}
+
+// listVersions answers ListVersionsByFunction: $LATEST and the published
+// versions in order, paginated.
+func (a *Account) listVersions(w http.ResponseWriter, r *http.Request, name string) {
+	if !a.begin(w, r, "lambda:ListVersionsByFunction", name, writeJSONError) {
+		return
+	}
+	if i := strings.LastIndex(name, ":function:"); i >= 0 {
+		name = name[i+len(":function:"):]
+	}
+	fn, ok := a.Functions[name]
+	if !ok {
+		writeJSONError(w, Error{404, "ResourceNotFoundException", "Function not found: arn:aws:lambda:" + a.Region + ":" + a.ID + ":function:" + name})
+		return
+	}
+	versions := []string{"$LATEST"}
+	for v := range fn.Versions {
+		versions = append(versions, v)
+	}
+	slices.SortFunc(versions[1:], func(x, y string) int {
+		nx, _ := strconv.Atoi(x)
+		ny, _ := strconv.Atoi(y)
+		return nx - ny
+	})
+	items, next := a.page(versions, r.URL.Query().Get("Marker"))
+	var list []map[string]any
+	for _, v := range items {
+		arn := fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s:%s", a.Region, a.ID, name, v)
+		list = append(list, map[string]any{"FunctionName": name, "FunctionArn": arn, "Version": v})
+	}
+	out := map[string]any{"Versions": list}
+	if next != "" {
+		out["NextMarker"] = next
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(out)
+}
+
 // lambdaExtra answers GetPolicy and GetFunctionUrlConfig; a function
 // without a policy or URL answers ResourceNotFoundException, as Lambda does.
 func (a *Account) lambdaExtra(w http.ResponseWriter, r *http.Request, action, name string) {
@@ -440,12 +569,16 @@ func (a *Account) lambdaExtra(w http.ResponseWriter, r *http.Request, action, na
 	}
 	var out map[string]any
 	if q := r.URL.Query().Get("Qualifier"); ok && q != "" {
-		al := fn.Aliases[q]
-		if al == nil {
+		al, v := fn.Aliases[q], fn.Versions[q]
+		switch {
+		case al != nil:
+			fn = &Function{Name: name, Policy: al.Policy, URLAuthType: al.URLAuthType, URLCors: al.URLCors}
+		case v != nil && action == "lambda:GetPolicy":
+			fn = &Function{Name: name, Policy: v.Policy} // a version's own policy; it has no URL
+		default:
 			notFound("Alias")
 			return
 		}
-		fn = &Function{Name: name, Policy: al.Policy, URLAuthType: al.URLAuthType}
 	}
 	switch {
 	case !ok:
@@ -464,6 +597,9 @@ func (a *Account) lambdaExtra(w http.ResponseWriter, r *http.Request, action, na
 		}
 		out = map[string]any{"AuthType": fn.URLAuthType, "FunctionUrl": "https://" + name + ".lambda-url." + a.Region + ".on.aws/",
 			"FunctionArn": fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", a.Region, a.ID, name), "CreationTime": "2025-01-01T00:00:00Z", "LastModifiedTime": "2025-01-01T00:00:00Z"}
+		if c := fn.URLCors; c != nil {
+			out["Cors"] = map[string]any{"AllowOrigins": c.AllowOrigins, "AllowCredentials": c.AllowCredentials}
+		}
 	}
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(out)
