@@ -65,7 +65,7 @@ func (r *run) verifyFunction(e *entry) {
 	}
 	fn := &lambda.Function{
 		Resource: e.resource(), Type: lambda.TypeLambda,
-		Name: e.served(name), ARN: cmpOr(e.qualifiedARN, e.arn), Deployed: true,
+		Name: e.served(name), ARN: cmpOr(e.qualifiedARN, e.arn), Deployed: true, Serves: e.serves(),
 		SecurityGroups: []lambda.Setting{securityGroups(cfg.VpcConfig)},
 		KmsKey:         []lambda.Setting{kmsKey(deref(cfg.KMSKeyArn))},
 		Tracing:        []lambda.Setting{tracing(cfg.TracingConfig)},

@@ -302,6 +302,20 @@ func (e *entry) label() string {
 // served is the name of what the entry verifies: the function, `Fn:live`
 // for the version an alias serves, `Fn:live (version 4, 10% of the
 // traffic)` for one its routing sends a share to.
+// serves is what the entry is read as besides a function (see
+// lambda.Function.Serves).
+func (e *entry) serves() string {
+	switch {
+	case e.share != "" || e.policyOnly:
+		return "version"
+	case e.alias != "":
+		return "alias"
+	case e.version != "":
+		return "version"
+	}
+	return ""
+}
+
 func (e *entry) served(name string) string {
 	switch {
 	case e.share != "":

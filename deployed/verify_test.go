@@ -880,10 +880,16 @@ func TestAliasesAndTheVersionsTheyServeAreVerified(t *testing.T) {
 		t.Errorf("functions verified: %v", names)
 	}
 	var latest []string
+	serves := map[string]string{}
 	for _, fn := range out.Functions {
 		if fn.Name == "app-Good-X" {
 			latest = append(latest, fn.Name)
 		}
+		serves[fn.Name] = fn.Serves
+	}
+	// Counted apart: an alias and a version it routes to are not functions.
+	if serves["app-Good-X"] != "" || serves["app-Good-X:live"] != "alias" || serves["app-Good-X:live (version 3, 10% of the traffic)"] != "version" {
+		t.Errorf("what each entry serves: %v", serves)
 	}
 	if len(latest) != 1 {
 		t.Errorf("$LATEST of app-Good-X verified %d times", len(latest))

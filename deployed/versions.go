@@ -52,5 +52,5 @@ func (r *run) versionPolicy(e *entry) {
 		return
 	}
 	e.fn = &lambda.Function{Resource: e.resource(), Type: lambda.TypeLambda, Name: e.served(e.name),
-		ARN: r.functionARN(e) + ":" + e.version, Deployed: true, Around: around}
+		ARN: r.functionARN(e) + ":" + e.version, Deployed: true, Serves: e.serves(), Around: around}
 }

@@ -38,6 +38,7 @@ type FunctionRow struct {
 	Line     int    // the logical id's line
 	Resource string // logical id
 	Name     string // the deployed name, if known
+	Serves   string // lambda.Function.Serves: "alias", "version" or ""
 	// Unverified are the rules that could not be checked on the function
 	// (its role's policies could not be read, ...): not a pass.
 	Unverified []string
@@ -73,8 +74,11 @@ type Result struct {
 	Errors    []FileError
 	Skipped   []Skipped
 	Templates int // files read as templates
-	Functions int
-	Files     []string // the templates read, in order
+	Functions int // functions (their $LATEST), not the aliases and versions
+	// Aliases and Versions are what a verification read through a
+	// qualifier besides the functions (lambda.Function.Serves).
+	Aliases, Versions int
+	Files             []string // the templates read, in order
 	// Rows are the functions evaluated, in order.
 	Rows []FunctionRow
 	// Fixed are baseline findings that no longer occur.
@@ -151,13 +155,27 @@ func (d *Deployed) Subject() string {
 	return out
 }
 
+// count counts the rows: functions, aliases and versions.
+func (r *Result) count(rows []FunctionRow) {
+	for _, row := range rows {
+		switch row.Serves {
+		case "alias":
+			r.Aliases++
+		case "version":
+			r.Versions++
+		default:
+			r.Functions++
+		}
+	}
+}
+
 // Add appends a unit's evaluation; file is the template's path, "" for
 // functions that have no template.
 func (r *Result) Add(file string, f File) {
 	r.Findings = append(r.Findings, f.Findings...)
 	r.Errors = append(r.Errors, f.Errors...)
 	r.Rows = append(r.Rows, f.Rows...)
-	r.Functions += len(f.Rows)
+	r.count(f.Rows)
 	if file != "" {
 		r.Templates++
 		r.Files = append(r.Files, file)
@@ -167,7 +185,7 @@ func (r *Result) Add(file string, f File) {
 // Count counts a unit's evaluation that is passed on rather than kept (a
 // streamed output): the template and its functions, not what was found.
 func (r *Result) Count(file string, f File) {
-	r.Functions += len(f.Rows)
+	r.count(f.Rows)
 	if file != "" {
 		r.Templates++
 		r.Files = append(r.Files, file)

@@ -104,7 +104,7 @@ func (s *Stage) Evaluate(u Unit) File {
 	}
 	out.Rows = make([]FunctionRow, 0, len(u.Functions))
 	for _, fn := range u.Functions {
-		out.Rows = append(out.Rows, FunctionRow{File: fn.Pos.File, Line: fn.Pos.Line, Resource: fn.Resource, Name: fn.Name, Unverified: u.Unverified[fn.Name]})
+		out.Rows = append(out.Rows, FunctionRow{File: fn.Pos.File, Line: fn.Pos.Line, Resource: fn.Resource, Name: fn.Name, Serves: fn.Serves, Unverified: u.Unverified[fn.Name]})
 	}
 	return out
 }

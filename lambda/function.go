@@ -22,6 +22,11 @@ type Function struct {
 	// Version is, for a deployed published version (what an alias
 	// serves), its number; "" for $LATEST. A version never changes.
 	Version string
+	// Serves is, for a deployed function read through a qualifier, what it
+	// is: "alias" (what an alias serves) or "version" (a version an
+	// alias routes a share to, one named, or one read for its own
+	// policy); "" for the function itself ($LATEST) and in templates.
+	Serves string
 
 	SecurityGroups []Setting // VpcConfig.SecurityGroupIds
 	KmsKey         []Setting // KmsKeyArn

@@ -131,8 +131,12 @@ type JSONError struct {
 type JSONSummary struct {
 	Templates int `json:"templates"`
 	Functions int `json:"functions"`
-	Findings  int `json:"findings"`
-	Errors    int `json:"errors"`
+	// Aliases and Versions are what a verification read through a
+	// qualifier besides the functions.
+	Aliases  int `json:"aliases,omitempty"`
+	Versions int `json:"versions,omitempty"`
+	Findings int `json:"findings"`
+	Errors   int `json:"errors"`
 }
 
 // ToJSON builds the JSON document of a result.
@@ -145,7 +149,7 @@ func ToJSON(r *evaluation.Result) JSON {
 	for _, f := range r.Fixed {
 		out.Fixed = append(out.Fixed, JSONFixed{Rule: f.Rule, File: f.File, Resource: f.Resource, Message: f.Message})
 	}
-	out.Summary = JSONSummary{Templates: r.Templates, Functions: r.Functions, Findings: len(r.Findings), Errors: len(r.Errors)}
+	out.Summary = JSONSummary{Templates: r.Templates, Functions: r.Functions, Aliases: r.Aliases, Versions: r.Versions, Findings: len(r.Findings), Errors: len(r.Errors)}
 	out.Verified = jsonVerified(r)
 	return out
 }
@@ -227,7 +231,7 @@ func (s *JSONStream) Close(r *evaluation.Result) error {
 	}
 	errs := append(slices.Clip(r.Errors), s.errors...)
 	tail := JSON{Findings: []JSONFinding{}, Errors: jsonErrors(errs),
-		Summary: JSONSummary{Templates: r.Templates, Functions: r.Functions, Findings: s.findings, Errors: len(errs)}, Verified: jsonVerified(r)}
+		Summary: JSONSummary{Templates: r.Templates, Functions: r.Functions, Aliases: r.Aliases, Versions: r.Versions, Findings: s.findings, Errors: len(errs)}, Verified: jsonVerified(r)}
 	for _, f := range r.Fixed {
 		tail.Fixed = append(tail.Fixed, JSONFixed{Rule: f.Rule, File: f.File, Resource: f.Resource, Message: f.Message})
 	}

@@ -129,7 +129,7 @@ func (s *summary) head(res *evaluation.Result, st GitHubStats) {
 			fmt.Fprintf(&s.b, "> [!%s]\n> %s\n\n", kind, esc(n.Message()))
 		}
 		fmt.Fprintf(&s.b, "%s (%s matched) · %s: %s, %s, %s, %d suppressed",
-			plural(res.Functions, "function"), plural(res.Templates, "template"), plural(st.Findings, "finding"),
+			Verified(res), plural(res.Templates, "template"), plural(st.Findings, "finding"),
 			plural(st.Errors, "error"), plural(st.Warnings, "warning"), plural(st.Notices, "notice"), st.Suppressed)
 	} else {
 		fmt.Fprintf(&s.b, "%s in %s · %s: %s, %s, %s, %d suppressed",
@@ -499,9 +499,28 @@ func capitalize(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
+// Verified says what a verification read: "2 functions, 1 alias and 1
+// version"; the functions alone when it read no alias or version.
+func Verified(r *evaluation.Result) string {
+	parts := []string{plural(r.Functions, "function")}
+	if r.Aliases > 0 {
+		parts = append(parts, plural(r.Aliases, "alias"))
+	}
+	if r.Versions > 0 {
+		parts = append(parts, plural(r.Versions, "version"))
+	}
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
 func plural(n int, what string) string {
 	if n == 1 {
 		return fmt.Sprintf("1 %s", what)
+	}
+	if strings.HasSuffix(what, "s") {
+		return fmt.Sprintf("%d %ses", n, what) // aliases
 	}
 	return fmt.Sprintf("%d %ss", n, what)
 }

@@ -155,7 +155,7 @@ func textEnd(bw *bufio.Writer, r *evaluation.Result, findings int, c Counts, err
 	}
 	if d := r.Deployed; d != nil {
 		fmt.Fprintf(bw, "%s (%d errors, %d warnings, %d notices, %d suppressed) in %s (%s matched) of %s",
-			plural(findings, "finding"), c.Errors, c.Warnings, c.Notices, c.Suppressed, plural(r.Functions, "function"), plural(r.Templates, "template"), Sanitize(d.Subject()))
+			plural(findings, "finding"), c.Errors, c.Warnings, c.Notices, c.Suppressed, Verified(r), plural(r.Templates, "template"), Sanitize(d.Subject()))
 		if errors > 0 {
 			fmt.Fprintf(bw, "; %d not verified, listed above", errors)
 		}
