@@ -33,7 +33,7 @@ func runVerify(p *process, args []string) int {
 	fs.SetOutput(p.stderr)
 	var stacks, functions, templates multiFlag
 	fs.Var(&stacks, "stack", "a CloudFormation stack name or ARN to verify, with its nested stacks; repeatable")
-	fs.Var(&functions, "function", "a function name or ARN to verify, NAME:ALIAS for one alias; with --stack, only the stack's functions named so (name, ARN or logical id, each with :ALIAS for that alias only); repeatable")
+	fs.Var(&functions, "function", "a function name or ARN to verify, NAME:ALIAS for one alias (NAME:VERSION for one version); with --stack, only the stack's functions named so (name, ARN or logical id, each with :ALIAS or :VERSION for that one only); repeatable")
 	fs.Var(&templates, "template", "a template file or folder that defines the stacks' functions, so findings point at its lines and drift is found; repeatable (default: the templates under the current folder that define the stack's logical ids)")
 	templateRoot := fs.String("template-root", ".", "the folder searched for templates when none is named with --template")
 	var exclude multiFlag

@@ -74,7 +74,7 @@ func parseSARIFSuppressed(s string) (include bool, err error) {
 }
 
 func configFlag(fs *flag.FlagSet, p *string) {
-	fs.StringVar(p, "config", "", "configuration file (default: .lambdagate.yml at the repository root, if any)")
+	fs.StringVar(p, "config", "", "configuration file (default: .lambdagate.yml in the current folder, else at the repository root, if any)")
 }
 
 func excludeFlag(fs *flag.FlagSet, p *multiFlag) {
