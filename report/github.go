@@ -427,15 +427,7 @@ func annotate(w io.Writer, items []item, perLevel map[checks.Severity]int, total
 
 	a := githubactions.New(githubactions.WithWriter(w))
 	for _, n := range shown {
-		aa := a.WithFieldsMap(map[string]string{"title": n.title})
-		switch n.sev {
-		case checks.Error:
-			aa.Errorf("%s", n.message)
-		case checks.Warning:
-			aa.Warningf("%s", n.message)
-		default:
-			aa.Noticef("%s", n.message)
-		}
+		annotateAt(a.WithFieldsMap(map[string]string{"title": n.title}), n.sev, n.message)
 	}
 	annotated := 0
 	for _, it := range items {
@@ -455,15 +447,7 @@ func annotate(w io.Writer, items []item, perLevel map[checks.Severity]int, total
 				}
 			}
 		}
-		aa := a.WithFieldsMap(fields)
-		switch it.sev {
-		case checks.Error:
-			aa.Errorf("%s", it.message)
-		case checks.Warning:
-			aa.Warningf("%s", it.message)
-		default:
-			aa.Noticef("%s", it.message)
-		}
+		annotateAt(a.WithFieldsMap(fields), it.sev, it.message)
 	}
 	if left := total - annotated; left > 0 && overflow {
 		a.WithFieldsMap(map[string]string{"title": "lambdagate"}).Noticef(
@@ -480,4 +464,17 @@ func cmpBool(a, b bool) int {
 		return 1
 	}
 	return -1
+}
+
+// annotateAt writes one annotation at its level (the message as an
+// argument: Errorf mangles a % in its format).
+func annotateAt(a *githubactions.Action, sev checks.Severity, msg string) {
+	switch sev {
+	case checks.Error:
+		a.Errorf("%s", msg)
+	case checks.Warning:
+		a.Warningf("%s", msg)
+	default:
+		a.Noticef("%s", msg)
+	}
 }
