@@ -304,7 +304,7 @@ var lineRef = regexp.MustCompile(`\bline \d+`)
 func (s *SARIFStream) result(f checks.Finding, rule int) sarifResult {
 	r := sarifResult{
 		RuleID: f.Rule, RuleIndex: rule, Level: sarifLevels[f.Severity],
-		Message:             sarifText{Text: f.Resource + ": " + f.Message},
+		Message:             sarifText{Text: sarifSubject(f) + ": " + f.Message},
 		PartialFingerprints: map[string]string{"lambdagate/v1": fingerprint(f, s.paths.rel(f.Pos.File))},
 	}
 	if loc, ok := s.location(f.Pos.File, f.Pos.Line, f.Pos.Column); ok {
@@ -313,7 +313,7 @@ func (s *SARIFStream) result(f checks.Finding, rule int) sarifResult {
 		// Nowhere in the repository: name the function itself in the
 		// message, and place the result on the fallback file, if any.
 		if f.FunctionARN != "" {
-			r.Message.Text = fmt.Sprintf("%s (%s): %s", f.Resource, f.FunctionARN, f.Message)
+			r.Message.Text = fmt.Sprintf("%s (%s): %s", sarifSubject(f), f.FunctionARN, f.Message)
 		}
 		if fb := s.opts.Fallback; fb != "" {
 			loc, ok := s.location(fb, 1, 0)
@@ -617,4 +617,15 @@ func fingerprint(f checks.Finding, repoPath string) string {
 	f.Pos.File = repoPath
 	sum := sha256.Sum256([]byte(baseline.Fingerprint(f)))
 	return hex.EncodeToString(sum[:16])
+}
+
+// sarifSubject names what a result is about as the text output does: the
+// logical id, and the deployed function, alias or version it was read as
+// when that is another name (`Fn (app-Fn-1:live (version 4, 10% of the
+// traffic))`), so that code scanning tells an alias from $LATEST.
+func sarifSubject(f checks.Finding) string {
+	if f.FunctionName != "" && f.FunctionName != f.Resource {
+		return f.Resource + " (" + f.FunctionName + ")"
+	}
+	return f.Resource
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -326,5 +327,30 @@ func TestSARIFVersionStartsWithANumber(t *testing.T) {
 		if got := sarifVersion(v); got != want {
 			t.Errorf("sarifVersion(%q) = %q, want %q", v, got, want)
 		}
+	}
+}
+
+// TestSARIFNamesTheAliasAFindingWasReadThrough: a finding on an alias or a
+// version it routes to lands on the template's line like $LATEST's, so its
+// message names what was read, as the text output does.
+func TestSARIFNamesTheAliasAFindingWasReadThrough(t *testing.T) {
+	res := &evaluation.Result{Templates: 1, Functions: 1, Aliases: 1, Findings: []checks.Finding{
+		{Rule: "active-tracing", Severity: checks.Error, Pos: source.Pos{File: "infra/app.yaml", Line: 9, Column: 7}, Resource: "Fn",
+			FunctionName: "app-Fn-1:live (version 4, 10% of the traffic)", FunctionARN: "arn:aws:lambda:eu-west-1:1:function:app-Fn-1:4", Message: "tracing is PassThrough"},
+		{Rule: "active-tracing", Severity: checks.Error, Pos: source.Pos{File: "infra/app.yaml", Line: 9, Column: 7}, Resource: "Fn", Message: "tracing is PassThrough"},
+	}}
+	var b bytes.Buffer
+	wd, _ := os.Getwd()
+	if err := SARIF(&b, res, SARIFOptions{Root: wd, Category: "lambdagate"}); err != nil {
+		t.Fatal(err)
+	}
+	var log sarifLog
+	if err := json.Unmarshal(b.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	got := []string{log.Runs[0].Results[0].Message.Text, log.Runs[0].Results[1].Message.Text}
+	want := []string{"Fn (app-Fn-1:live (version 4, 10% of the traffic)): tracing is PassThrough", "Fn: tracing is PassThrough"}
+	if !slices.Equal(got, want) {
+		t.Errorf("messages %q, want %q", got, want)
 	}
 }
