@@ -54,7 +54,9 @@ named roles.`,
 			return
 		}
 		for _, k := range fn.Around.Keys {
-			if k.Symmetric && k.Rotation != "true" {
+			if k.Symmetric && k.Rotation != "true" && k.NoAutoRotation != "" {
+				p.ReportOn(k.ID, Warning, k.Pos, fmt.Sprintf("KMS key %s does not rotate, and KMS cannot rotate it on its own: %s; rotate it by hand (new key material in a new key, then move the alias), or use a key whose material KMS generates", k.ID, k.NoAutoRotation))
+			} else if k.Symmetric && k.Rotation != "true" {
 				pos, msg := k.Pos, fmt.Sprintf("KMS key %s does not rotate; set EnableKeyRotation: true", k.ID)
 				if k.RotationPos.Known() {
 					pos, msg = k.RotationPos, whenMsg(k.RotationWhen, fmt.Sprintf("KMS key %s has EnableKeyRotation %s; set it to true", k.ID, k.Rotation))

@@ -74,6 +74,12 @@ func (r *run) readKey(arn string) (key *lambda.Key, awsManaged bool, is *issue) 
 	if md.KeyState != "" && md.KeyState != kmstypes.KeyStateEnabled {
 		k.State = string(md.KeyState)
 	}
+	switch {
+	case md.Origin == kmstypes.OriginTypeExternal:
+		k.NoAutoRotation = "its key material is imported (Origin EXTERNAL)"
+	case deref(md.CustomKeyStoreId) != "":
+		k.NoAutoRotation = "it is in a custom key store (" + deref(md.CustomKeyStoreId) + ")"
+	}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var first *issue

@@ -1422,3 +1422,13 @@ func TestAResolvedSecretIsReportedAsItsReference(t *testing.T) {
 	hasNo(t, lines, "correct-horse")
 	hasNo(t, lines, "or use a {{resolve")
 }
+
+// Imported key material: KMS cannot rotate it, so "set EnableKeyRotation"
+// would be advice no one can follow; the finding says how to rotate it.
+func TestImportedKeyMaterialIsRotatedByHand(t *testing.T) {
+	a := app()
+	a.Keys[keyARN] = &fakeaws.Key{Rotation: false, Origin: "EXTERNAL"}
+	_, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
+	has(t, lines, "warning kms-key-rotation Good:", "KMS cannot rotate it on its own: its key material is imported (Origin EXTERNAL)")
+	hasNo(t, lines, "set EnableKeyRotation: true")
+}

@@ -308,8 +308,11 @@ type Key struct {
 	Symmetric    bool // only symmetric keys can rotate
 	// State is, for a deployed key that is not Enabled, its KeyState
 	// (Disabled, PendingDeletion): the function cannot decrypt with it.
-	State  string
-	Policy *iam.Policy
+	State string
+	// NoAutoRotation says why KMS cannot rotate a deployed key on its own
+	// (imported key material, a custom key store); "" when it can.
+	NoAutoRotation string
+	Policy         *iam.Policy
 	// Problems are what could not be read in the key policy (a malformed
 	// document, one known only at deployment).
 	Problems []iam.Problem

@@ -78,6 +78,7 @@ type Key struct {
 	Rotation   bool
 	Policy     string // JSON
 	State      string // KeyState; default Enabled
+	Origin     string // default AWS_KMS; EXTERNAL for imported key material
 }
 
 // SecurityGroup is an EC2 security group.
@@ -393,7 +394,11 @@ func (a *Account) kms(w http.ResponseWriter, r *http.Request, op string) {
 		if state == "" {
 			state = "Enabled"
 		}
-		out = map[string]any{"KeyMetadata": map[string]any{"KeyId": in.KeyId, "Arn": in.KeyId, "KeyManager": manager, "KeySpec": spec, "Enabled": state == "Enabled", "KeyState": state}}
+		origin := k.Origin
+		if origin == "" {
+			origin = "AWS_KMS"
+		}
+		out = map[string]any{"KeyMetadata": map[string]any{"KeyId": in.KeyId, "Arn": in.KeyId, "KeyManager": manager, "KeySpec": spec, "Enabled": state == "Enabled", "KeyState": state, "Origin": origin}}
 	case "GetKeyRotationStatus":
 		out = map[string]any{"KeyRotationEnabled": k.Rotation}
 	case "GetKeyPolicy":
