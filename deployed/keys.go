@@ -48,8 +48,7 @@ func (r *run) key(e *entry, arn string) (*lambda.Key, bool) {
 	}
 	<-f.done
 	if f.issue != nil {
-		r.problem(pendingProblem{e: e, subject: "KMS key " + arn + " (of " + e.label() + ")", err: f.issue.err, msg: f.issue.msg, rule: ruleKeyRotation})
-		r.unverified(e, ruleKeyRotation)
+		r.unverified(e, ruleKeyRotation) // the problem is said once for the key (see Verify)
 	}
 	return f.key, f.awsManaged
 }

@@ -592,6 +592,11 @@ func (r *run) result(entries []*entry) *Result {
 		}
 	}
 	for arn, f := range r.keys {
+		if f.issue != nil {
+			// Once for a key however many functions use it, as for a role.
+			users := sortedUsers(f.users)
+			r.pending = append(r.pending, pendingProblem{e: users[0], subject: fmt.Sprintf("KMS key %s (of %s)", arn, describeFunctions(users)), err: f.issue.err, msg: f.issue.msg, rule: ruleKeyRotation})
+		}
 		if f.awsManaged {
 			r.notes = append(r.notes, evaluation.Note{Severity: checks.Notice, Subject: fmt.Sprintf("KMS key %s (of %s)", arn, describeFunctions(sortedUsers(f.users))),
 				Text: "is an AWS managed key: AWS rotates it every year and owns its key policy, so kms-key-rotation passes it; to choose who can use the key and how it rotates, use a customer managed key"})

@@ -1111,7 +1111,7 @@ func TestDeployedKeysAreJudged(t *testing.T) {
 	if slices.Contains(out.Unverified["app-Bad-Z"], "kms-key-rotation") {
 		t.Errorf("the AWS managed key is verified: %v", out.Unverified)
 	}
-	has(t, lines, "unverified Also: cannot verify KMS key "+hidden+" (of function app-Also-Y (Also in stack app)): missing permission kms:GetKeyPolicy")
+	has(t, lines, "unverified Also: cannot verify KMS key "+hidden+" (of app-Also-Y): missing permission kms:GetKeyPolicy")
 	if !slices.Contains(out.Unverified["app-Also-Y"], "kms-key-rotation") {
 		t.Errorf("unverified %v", out.Unverified)
 	}
@@ -1431,4 +1431,35 @@ func TestImportedKeyMaterialIsRotatedByHand(t *testing.T) {
 	_, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
 	has(t, lines, "warning kms-key-rotation Good:", "KMS cannot rotate it on its own: its key material is imported (Origin EXTERNAL)")
 	hasNo(t, lines, "set EnableKeyRotation: true")
+}
+
+// A key several functions share that cannot be read is one problem naming
+// them all, as a role is, and each function's rotation is not verified.
+func TestASharedKeyThatCannotBeReadIsOneProblem(t *testing.T) {
+	a := app()
+	for _, fn := range []string{"app-Good-X", "app-Also-Y", "app-Bad-Z"} {
+		a.Functions[fn].KMSKeyArn = keyARN
+	}
+	a.Fault = func(c fakeaws.Call) *fakeaws.Fault {
+		if c.Action == "kms:DescribeKey" {
+			return &fakeaws.Fault{Error: &fakeaws.Error{Status: 400, Code: "AccessDeniedException", Message: "denied"}}
+		}
+		return nil
+	}
+	out, lines := verify(t, a, deployed.Target{Stacks: []string{"app"}}, deployed.Options{})
+	n := 0
+	for _, p := range out.Problems {
+		if strings.Contains(p.Message, "KMS key "+keyARN) {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d problems for the shared key, want 1", n)
+	}
+	has(t, lines, "cannot verify KMS key "+keyARN+" (of app-Also-Y, app-Bad-Z, app-Good-X): missing permission kms:DescribeKey")
+	for _, fn := range []string{"app-Good-X", "app-Also-Y", "app-Bad-Z"} {
+		if !slices.Contains(out.Unverified[fn], "kms-key-rotation") {
+			t.Errorf("%s: unverified %v", fn, out.Unverified[fn])
+		}
+	}
 }
