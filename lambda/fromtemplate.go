@@ -2,6 +2,7 @@ package lambda
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/lambdagate/lambdagate/template"
@@ -115,6 +116,21 @@ func (b *builder) lookup(props *template.Value, keys ...string) []template.Found
 		}
 	}
 	return out
+}
+
+// under reads what follows also where cond holds (a resource's Condition,
+// or ""), until the function it returns puts b.deployed back.
+func (b *builder) under(cond string) (restore func()) {
+	saved := b.deployed
+	b.deployed = append(slices.Clone(saved), cond)
+	return func() { b.deployed = saved }
+}
+
+// canExist reports whether a resource whose Condition is cond can exist
+// where the resource being read does.
+func (b *builder) canExist(cond string) bool {
+	_, ok := b.cev.Reduce(nil, append(slices.Clone(b.deployed), cond)...)
+	return ok
 }
 
 // possible reports whether a path can hold where the resource being read

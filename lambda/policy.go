@@ -218,12 +218,8 @@ func (b *builder) conditional(c *template.Value) bool {
 	if c == nil {
 		return false
 	}
-	outs := b.ev.Eval(c)
+	outs := b.outcomes(b.ev, c)
 	for _, o := range outs {
-		b.cut = b.cut || o.Truncated
-		if _, ok := b.cev.Reduce(o.When, b.deployed...); !ok {
-			continue // a branch that never holds here
-		}
 		if !limits(o.Value) {
 			return false
 		}
@@ -266,16 +262,28 @@ func (b *builder) strsOf(v *template.Value) []iam.Str {
 	return out
 }
 
+// outcomes is ev.Eval without the branches that cannot hold where the
+// resource being read exists, each with the choices that existence already
+// implies dropped; an evaluation cut at the budget is recorded (b.cut), so
+// that it is reported as not verified rather than passed.
+func (b *builder) outcomes(ev *template.Evaluator, v *template.Value) []template.Outcome {
+	var out []template.Outcome
+	for _, o := range ev.Eval(v) {
+		b.cut = b.cut || o.Truncated
+		if w, ok := b.cev.Reduce(o.When, b.deployed...); ok {
+			o.When = w
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
 // strings is Evaluator.Strings without the values of branches that cannot
 // hold where the resource being read exists.
 func (b *builder) strings(v *template.Value) []*template.Value {
 	var out []*template.Value
-	for _, o := range b.ev.Eval(v) {
-		b.cut = b.cut || o.Truncated
+	for _, o := range b.outcomes(b.ev, v) {
 		if o.Value == nil {
-			continue
-		}
-		if _, ok := b.cev.Reduce(o.When, b.deployed...); !ok {
 			continue
 		}
 		if o.Value.Kind == template.List {

@@ -152,9 +152,7 @@ func (b *builder) templateRole(id string) *Role {
 	// both exist, so that a function that exists only when IsProd is not
 	// judged on the role's IsDev branch. Functions under the same
 	// Conditions share one reading.
-	saved := b.deployed
-	b.deployed = append(slices.Clone(saved), res.Condition)
-	defer func() { b.deployed = saved }()
+	defer b.under(res.Condition)()
 	key := b.readingKey(id)
 	if r, ok := b.roles[key]; ok {
 		return r
@@ -194,7 +192,7 @@ func (b *builder) readingKey(id string) string {
 // holds there attaches nothing.
 func (b *builder) addAttached(role *Role, id string) {
 	for _, pr := range b.attachedTo(id) {
-		if _, ok := b.cev.Reduce(nil, append(slices.Clone(b.deployed), pr.Condition)...); !ok {
+		if !b.canExist(pr.Condition) {
 			continue
 		}
 		pp := pr.Properties

@@ -3,7 +3,6 @@ package lambda
 import (
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/lambdagate/lambdagate/iam"
@@ -16,9 +15,7 @@ import (
 // SAM puts in it, on all of that function's branches at once.
 func (b *builder) generatedRole(g *template.Generated) *Role {
 	// Read where its function and the one using it both exist.
-	saved := b.deployed
-	b.deployed = append(slices.Clone(saved), g.Function.Condition)
-	defer func() { b.deployed = saved }()
+	defer b.under(g.Function.Condition)()
 	key := b.readingKey(g.ID)
 	if r, ok := b.roles[key]; ok {
 		return r

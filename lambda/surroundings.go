@@ -97,12 +97,10 @@ func (b *builder) surroundings(r *template.Resource, props *template.Value) *Sur
 // permission that is never created grants nothing), and its values on the
 // branches where they both do.
 func (b *builder) within(r *template.Resource, read func()) {
-	if _, ok := b.cev.Reduce(nil, append(slices.Clone(b.deployed), r.Condition)...); !ok {
+	if !b.canExist(r.Condition) {
 		return
 	}
-	saved := b.deployed
-	b.deployed = append(slices.Clone(saved), r.Condition)
-	defer func() { b.deployed = saved }()
+	defer b.under(r.Condition)()
 	read()
 }
 
@@ -193,10 +191,8 @@ func (b *builder) deployable(v *template.Value) []template.Outcome {
 	var out []template.Outcome
 	seen := map[string]bool{}
 	for i, ev := range []*template.Evaluator{b.ev, b.aev} {
-		for _, o := range ev.Eval(v) {
-			b.cut = b.cut || o.Truncated
-			w, ok := b.cev.Reduce(o.When, b.deployed...)
-			if o.Value == nil || !ok {
+		for _, o := range b.outcomes(ev, v) {
+			if o.Value == nil {
 				continue
 			}
 			text, known := o.Value.Known()
@@ -204,7 +200,7 @@ func (b *builder) deployable(v *template.Value) []template.Outcome {
 				continue
 			}
 			seen[text] = true
-			out = append(out, template.Outcome{Value: o.Value, When: w})
+			out = append(out, template.Outcome{Value: o.Value, When: o.When})
 		}
 	}
 	return out
@@ -242,19 +238,14 @@ func (b *builder) key(id string) Key {
 	if f, ok := r.Properties.Field("EnableKeyRotation"); ok {
 		k.RotationPos = f.Value.Pos
 		k.Rotation = "true" // known only at deployment: declared, as the controls read it
-		for _, o := range b.ev.Eval(f.Value) {
-			b.cut = b.cut || o.Truncated
-			w, ok := b.cev.Reduce(o.When, b.deployed...)
-			if !ok || o.Value == nil {
-				continue
-			}
+		for _, o := range b.outcomes(b.ev, f.Value) {
 			if text, ok := o.Value.Known(); ok {
 				if o.Value.Kind == template.Bool {
 					text = template.BoolText(o.Value) // True, yes
 				}
 				if k.Rotation == "true" && text != "true" {
 					// The first value that does not rotate, if any.
-					k.Rotation, k.RotationWhen = text, w.String()
+					k.Rotation, k.RotationWhen = text, o.When.String()
 				}
 			}
 		}
@@ -323,9 +314,7 @@ func (b *builder) logGroup(r *template.Resource, props *template.Value, fnNames 
 				lg.AbsentWhen = p.String()
 			}
 		}
-		saved := b.deployed
-		b.deployed = append(slices.Clone(saved), res.Condition)
-		defer func() { b.deployed = saved }()
+		defer b.under(res.Condition)()
 		if f, ok := res.Properties.Field("RetentionInDays"); ok {
 			lg.RetentionPos = f.Value.Pos
 			for _, o := range b.ev.Eval(f.Value) {
@@ -366,7 +355,7 @@ func (b *builder) logGroup(r *template.Resource, props *template.Value, fnNames 
 	for _, lg := range ix.find(keys...) {
 		// A log group whose Condition never holds where the function
 		// exists is never its log group.
-		if _, ok := b.cev.Reduce(nil, append(slices.Clone(b.deployed), lg.Condition)...); ok {
+		if b.canExist(lg.Condition) {
 			return of(lg.ID), ""
 		}
 	}
