@@ -127,6 +127,16 @@ func runAction(p *process) int {
 	return outputs.code
 }
 
+// githubInputs reads the inputs that say what the run writes on GitHub
+// besides its outputs: annotations, and the job summary.
+func (env actionEnv) githubInputs() (annotate, summarize bool, err error) {
+	if annotate, err = env.boolInput("annotations"); err != nil {
+		return false, false, err
+	}
+	summarize, err = env.boolInput("summary")
+	return annotate, summarize, err
+}
+
 type actionOutputs struct {
 	list []report.Output
 	code int
@@ -156,11 +166,7 @@ func action(ctx context.Context, p *process, env actionEnv) (*actionOutputs, err
 	default:
 		return nil, fmt.Errorf("input mode: %q; use scan (templates in the repository) or post-deploy (the deployed stack)", mode)
 	}
-	annotate, err := env.boolInput("annotations")
-	if err != nil {
-		return nil, err
-	}
-	summarize, err := env.boolInput("summary")
+	annotate, summarize, err := env.githubInputs()
 	if err != nil {
 		return nil, err
 	}
@@ -334,11 +340,7 @@ func verifyArgs(env actionEnv) ([]string, error) {
 	if v, err := env.boolInput("suggestions"); err != nil || v {
 		return nil, errors.New("input suggestions: suggested changes are posted on pull requests; post-deploy verification has none. Remove suggestions from the post-deploy step")
 	}
-	annotate, err := env.boolInput("annotations")
-	if err != nil {
-		return nil, err
-	}
-	summarize, err := env.boolInput("summary")
+	annotate, summarize, err := env.githubInputs()
 	if err != nil {
 		return nil, err
 	}
