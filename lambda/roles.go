@@ -50,7 +50,14 @@ func (b *builder) rolesFor(fn *Function, use RoleUse, when template.Path, v *tem
 		same = same && ids[i] == ids[0]
 	}
 	if same {
-		use.Role = b.roleFor(v)
+		switch {
+		case len(outs) > 0 && ids[0] != "":
+			use.Role = b.roleByID(ids[0])
+		case len(outs) == 1:
+			use.Role = b.unresolvedRole(outs[0].Value, v)
+		default:
+			use.Role = b.unresolvedRole(nil, v) // deploys as several values, none a role of the template
+		}
 		return []RoleUse{use}
 	}
 	var out []RoleUse
@@ -75,16 +82,6 @@ func (b *builder) rolesFor(fn *Function, use RoleUse, when template.Path, v *tem
 		out = append(out, u)
 	}
 	return out
-}
-
-// roleFor resolves a Role value to a role of the template (an
-// AWS::IAM::Role, or the role SAM generates for another function), or an
-// unresolved role named by its text.
-func (b *builder) roleFor(v *template.Value) *Role {
-	if id := b.roleID(v); id != "" {
-		return b.roleByID(id)
-	}
-	return b.unresolvedRole(b.ev.One(v), v)
 }
 
 // roleByID reads the role of the template id names.
@@ -119,22 +116,6 @@ func (b *builder) unresolvedRole(x, v *template.Value) *Role {
 	}
 	b.roles["\x00"+key] = r
 	return r
-}
-
-// roleID returns the logical id of the role of the template a value names,
-// the same on every deployment, or "".
-func (b *builder) roleID(v *template.Value) string {
-	id := ""
-	// Parameters take the value the stack deploys with: `role/${RoleName}`
-	// with RoleName admin-role names the role of that name.
-	for i, o := range b.ev.Eval(v) {
-		x := b.roleOf(o.Value)
-		if x == "" || (i > 0 && x != id) {
-			return ""
-		}
-		id = x
-	}
-	return id
 }
 
 // roleOf returns the role an evaluated value names (see arns.go).
