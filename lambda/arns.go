@@ -182,9 +182,7 @@ func (b *builder) named(typ string, v *template.Value) string {
 	if !ok {
 		ix = map[string]string{}
 		b.names[typ] = ix
-		saved := b.deployed // an index of the whole template, read once
-		b.deployed = nil
-		defer func() { b.deployed = saved }()
+		defer b.anywhere()() // an index of the whole template, read once
 		for _, r := range b.t.ResourcesOfType(typ) {
 			for _, n := range b.union(r.Properties.Get(arnForms[typ].nameProp)) {
 				ix[b.nameKey(n)] = r.ID

@@ -126,6 +126,14 @@ func (b *builder) under(cond string) (restore func()) {
 	return func() { b.deployed = saved }
 }
 
+// anywhere reads what follows for the whole template, under no resource's
+// Condition, until the function it returns puts b.deployed back.
+func (b *builder) anywhere() (restore func()) {
+	saved := b.deployed
+	b.deployed = nil
+	return func() { b.deployed = saved }
+}
+
 // canExist reports whether a resource whose Condition is cond can exist
 // where the resource being read does.
 func (b *builder) canExist(cond string) bool {

@@ -191,9 +191,7 @@ func (b *builder) addAttached(role *Role, id string) {
 func (b *builder) attachedTo(roleID string) []*template.Resource {
 	if b.attached == nil {
 		b.attached = map[string][]*template.Resource{}
-		saved := b.deployed // an index of the whole template, read once
-		b.deployed = nil
-		defer func() { b.deployed = saved }()
+		defer b.anywhere()() // an index of the whole template, read once
 		// Every role a value names on some branch: `Roles: [!Join ["",
 		// [!If [C, !Ref Other, !Ref Role]]]]` attaches to Role when C is
 		// false.
